@@ -1,0 +1,113 @@
+"""DDL of the raw tables that ingestion writes and dbt reads (schema `raw`).
+
+Every ledger/lead row carries its lineage: the file's sha256, the sheet and the 1-based row number in that
+sheet (the header is row 1, so the first data row is row 2, as a spreadsheet user counts).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_DDL = """
+create schema if not exists raw;
+
+-- one row per accepted file version; superseded versions stay (stg keeps the highest version per unit-week)
+create table if not exists raw.report_files (
+    file_sha256     varchar not null,
+    source_path     varchar not null,   -- path relative to the inbox, e.g. 2021-W05/P01.xlsx
+    archive_path    varchar not null,   -- path relative to the home folder
+    unit_code       varchar not null,
+    iso_year        integer not null,
+    iso_week        integer not null,
+    week_label      varchar not null,   -- 2021-W05
+    week_start      date not null,      -- Monday
+    week_end        date not null,      -- Sunday
+    file_format     varchar not null,   -- xlsx | csv
+    version         integer not null,   -- 1, 2, ... per (unit_code, week_label) in arrival order
+    received_at     timestamp not null,
+    ledger_rows     integer not null,
+    lead_rows       integer not null,
+    warnings        varchar,            -- JSON list of file-level warnings (unknown columns, ...)
+    primary key (unit_code, week_label, version)
+);
+
+create table if not exists raw.ledger_rows (
+    file_sha256     varchar not null,
+    unit_code       varchar not null,
+    week_label      varchar not null,
+    version         integer not null,
+    sheet           varchar not null,
+    row_number      integer not null,
+    project_code    varchar,
+    project_name    varchar,
+    investor        varchar,
+    name_key        varchar,            -- normalised project name + investor, for cross-unit duplicates
+    investor_type   varchar,            -- English code, NULL when missing/invalid (then a row issue exists)
+    industry        varchar,
+    origin          varchar,
+    is_sci_tech     boolean,
+    stage           varchar,
+    contract_amount double,             -- 亿元 (万元 columns are divided by 10,000)
+    funds_ytd       double,             -- 亿元
+    land_mu         double,
+    signed_on       date,
+    landed_on       date,
+    started_on      date,
+    producing_on    date,
+    lead_id         varchar,
+    feedback_on     date,
+    note            varchar,
+    primary key (unit_code, week_label, version, row_number)
+);
+
+create table if not exists raw.lead_rows (
+    file_sha256     varchar not null,
+    unit_code       varchar not null,   -- the sharer
+    week_label      varchar not null,
+    version         integer not null,
+    sheet           varchar not null,
+    row_number      integer not null,
+    lead_id         varchar,
+    project_name    varchar,
+    investor        varchar,
+    to_unit         varchar,
+    shared_on       date,
+    primary key (unit_code, week_label, version, sheet, row_number)
+);
+
+-- row-level rule violations of SPEC 2.1/2.2: the row is loaded, the issue blocks the gate
+create table if not exists raw.row_issues (
+    file_sha256     varchar not null,
+    unit_code       varchar not null,
+    week_label      varchar not null,
+    version         integer not null,
+    sheet           varchar not null,
+    row_number      integer not null,
+    project_code    varchar,
+    column_name     varchar not null,   -- the Chinese header as the unit sees it
+    value           varchar,
+    rule            varchar not null,   -- machine code: required, enum, not_negative, date, unique, ...
+    expected_zh     varchar not null,
+    expected_en     varchar not null
+);
+
+-- files rejected whole (SPEC 2.5); the file itself is moved to quarantine/
+create table if not exists raw.rejected_files (
+    file_sha256     varchar,            -- NULL when the file could not be read at all
+    source_path     varchar not null,
+    quarantine_path varchar not null,
+    rejected_at     timestamp not null,
+    sheet           varchar,
+    row_number      integer,
+    column_name     varchar,
+    value           varchar,
+    reason_code     varchar not null,   -- unreadable, empty, missing_column, unknown_unit, unit_mismatch, ...
+    reason_zh       varchar not null,
+    reason_en       varchar not null
+);
+"""
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and tables if they do not exist (idempotent)."""
+    con.execute(RAW_DDL)
