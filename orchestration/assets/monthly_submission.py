@@ -1,0 +1,126 @@
+"""The monthly quality gate (one asset check per SPEC 5 check) and the city-level submission it guards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+
+from orchestration.partitions import monthly_partitions, year_month
+from orchestration.resources import WAREHOUSE_POOL, HomeResource
+
+GATE_INPUTS = [
+    dg.AssetKey(["marts", "district_month_indicators"]),
+    dg.AssetKey(["marts", "unit_month_scores"]),
+]
+
+
+class GateConfig(dg.Config):
+    """Waivers of the missing-report check: units named by the data officer, with a written reason."""
+
+    waive_units: list[str] = []
+    waiver_reason: str | None = None
+
+
+class SubmissionConfig(dg.Config):
+    """Set `resubmit_reason` to create the next version of a month already submitted."""
+
+    resubmit_reason: str | None = None
+
+
+def gate_check_specs() -> list[dg.AssetCheckSpec]:
+    """One asset check per gate check; blocking ones stop the submission."""
+    from expectations.registry import CHECKS
+
+    return [
+        dg.AssetCheckSpec(
+            check.name,
+            asset="monthly_gate",
+            blocking=check.severity == "blocking",
+            description=f"{check.label_zh} ({check.severity})",
+        )
+        for check in CHECKS
+    ]
+
+
+@dg.asset(
+    key="monthly_gate",
+    partitions_def=monthly_partitions,
+    deps=GATE_INPUTS,
+    check_specs=gate_check_specs(),
+    pool=WAREHOUSE_POOL,
+    group_name="submission",
+    kinds={"great_expectations", "duckdb"},
+    description="SPEC 5 data-quality gate of a month: GX suites and SQL checks over the staged data and the "
+    "district indicators; writes failures.csv, checks.json and GX Data Docs under <home>/gate/YYYY-MM/.",
+)
+def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: HomeResource) -> Iterator[Any]:
+    from expectations.gate import run_gate
+
+    paths = home.paths()
+    year, month = year_month(context.partition_key)
+    waivers = waivers_from(config)
+    report_dir = paths.gate_reports / f"{year}-{month:02d}" / context.run_id
+    gate = run_gate(paths.warehouse, year, month, waivers=waivers, report_dir=report_dir)
+    gate.write(report_dir)
+    table = gate.failure_table()
+    if not gate.passed:
+        context.log.error(f"Quality gate failed for {year}-{month:02d}:\n{table}")
+    yield dg.Output(
+        gate,
+        metadata={
+            "passed": gate.passed,
+            "failures": len(gate.failures),
+            "failure_list": dg.MetadataValue.md(f"```\n{table}\n```" if gate.failures else "none"),
+            "report_dir": dg.MetadataValue.path(str(report_dir)),
+            "waivers": dg.MetadataValue.json(waivers),
+        },
+    )
+    for check in gate.checks:
+        failures = [f for f in gate.failures if f.check == check.name]
+        yield dg.AssetCheckResult(
+            check_name=check.name,
+            passed=check.passed,
+            severity=dg.AssetCheckSeverity.ERROR
+            if check.severity == "blocking"
+            else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "failure_count": check.failure_count,
+                "waived": check.waived,
+                "failures": dg.MetadataValue.md(
+                    "\n".join(f"- {f.message_zh} / {f.message_en}" for f in failures[:50]) or "none"
+                ),
+            },
+        )
+
+
+def waivers_from(config: GateConfig) -> dict[str, str]:
+    """{unit_code: reason}; a waiver without a reason is refused."""
+    if config.waive_units and not (config.waiver_reason or "").strip():
+        raise dg.Failure("A waiver needs a written reason (waiver_reason).")
+    return {unit: config.waiver_reason or "" for unit in config.waive_units}
+
+
+@dg.asset(
+    key="monthly_submission",
+    partitions_def=monthly_partitions,
+    pool=WAREHOUSE_POOL,
+    group_name="submission",
+    kinds={"excel", "csv"},
+    description="The city-level monthly submission (市级考核关键指标): xlsx, csv, checks.json, manifest.json "
+    "frozen under <home>/submissions/YYYY-MM/v<N>/.",
+)
+def monthly_submission(
+    context: dg.AssetExecutionContext, config: SubmissionConfig, home: HomeResource, monthly_gate: Any
+) -> dg.MaterializeResult:
+    from zhaoshang.submission import submit_month
+
+    year, month = year_month(context.partition_key)
+    result = submit_month(
+        home.paths(), year, month, monthly_gate, monthly_gate.waivers, config.resubmit_reason
+    )
+    context.log.info(f"Submitted {year}-{month:02d} as version {result.version}: {result.folder}")
+    return dg.MaterializeResult(
+        metadata={"version": result.version, "folder": dg.MetadataValue.path(str(result.folder))}
+    )

@@ -1,0 +1,104 @@
+"""The dbt models of the warehouse as Dagster assets (dbt tests become asset checks, `error` ones blocking).
+
+The manifest is built by `dbt parse` at set-up (`ensure_manifest`), never at import of this module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from orchestration.progress import progress_bar
+from orchestration.resources import WAREHOUSE_POOL, HomeResource
+from zhaoshang.home import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The `dbt` beside the running Python (the project's virtual environment)."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def ensure_manifest() -> Path:
+    """Run `dbt parse` once when the manifest is missing or older than the project files."""
+    manifest = dbt_project.manifest_path
+    sources = [
+        p
+        for p in DBT_PROJECT_DIR.rglob("*")
+        if p.suffix in {".sql", ".yml", ".csv"} and "target" not in p.parts and "logs" not in p.parts
+    ]
+    newest = max((p.stat().st_mtime for p in sources), default=0.0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        subprocess.run(
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            check=True,
+            env=env,
+            cwd=DBT_PROJECT_DIR,
+        )
+    return manifest
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Groups dbt models by layer (staging / intermediate / marts / seeds)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "registers"
+        return dbt_resource_props.get("config", {}).get("schema") or "warehouse"
+
+
+def build_warehouse_assets() -> dg.AssetsDefinition:
+    """The `@dbt_assets` over the whole project (called when the definitions load)."""
+    translator = WarehouseTranslator(
+        settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=True, enable_duplicate_source_asset_keys=True
+        )
+    )
+
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        project=dbt_project,
+        dagster_dbt_translator=translator,
+        pool=WAREHOUSE_POOL,
+        name="warehouse_models",
+    )
+    def warehouse_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, home: HomeResource
+    ) -> Iterator[Any]:
+        os.environ["ZHAOSHANG_WAREHOUSE"] = str(home.paths().warehouse)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=True)
+        total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+        with progress_bar("dbt build", unit="node") as progress:
+            for done, event in enumerate(invocation.stream(), start=1):
+                progress(min(done, total), total)
+                yield event
+
+    return warehouse_models
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())

@@ -1,0 +1,27 @@
+"""Progress bars on the terminal (only when stderr is a terminal; runs in the UI just log)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from tqdm import tqdm
+
+
+@contextmanager
+def progress_bar(label: str, unit: str = "item") -> Iterator[Callable[[int, int], None]]:
+    """Yield a `progress(done, total)` callback drawing a tqdm bar on an interactive stderr."""
+    bar: tqdm | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=label, unit=unit, disable=not sys.stderr.isatty(), leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,55 @@
+"""A sensor on the inbox: new or changed report files start one ingestion run over the weeks they touch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from orchestration.jobs import weekly_job
+from orchestration.partitions import week_partition_key
+from orchestration.resources import HomeResource
+from zhaoshang.weeks import label_of, parse_week_label
+
+
+def inbox_signature(inbox: Path) -> dict[str, str]:
+    """{relative path: 'size:mtime_ns'} of every file in the inbox (cheap: no file is read)."""
+    if not inbox.is_dir():
+        return {}
+    return {
+        path.relative_to(inbox).as_posix(): f"{stat.st_size}:{stat.st_mtime_ns}"
+        for path in sorted(inbox.rglob("*"))
+        if path.is_file() and not path.name.startswith((".", "~$")) and (stat := path.stat())
+    }
+
+
+def partition_of(relative_path: str, today: date) -> str:
+    """Weekly partition key of a file's week folder; files outside a week folder go with this week's run."""
+    week = parse_week_label(relative_path.split("/", 1)[0]) if "/" in relative_path else None
+    if week is None:
+        return week_partition_key(label_of(today))
+    return week_partition_key(week)
+
+
+@dg.sensor(job=weekly_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext, home: HomeResource) -> dg.SensorResult:
+    """Request one run (ingest + build) covering every week folder with new or changed files."""
+    previous: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    current = inbox_signature(home.paths().inbox)
+    changed = sorted(path for path, sig in current.items() if previous.get(path) != sig)
+    if not changed:
+        return dg.SensorResult(
+            skip_reason="No new or changed files in the inbox.", cursor=json.dumps(current)
+        )
+    keys = sorted({partition_of(path, date.today()) for path in changed})
+    request = dg.RunRequest(
+        run_key="inbox-"
+        + hashlib.sha256(json.dumps({p: current[p] for p in changed}).encode()).hexdigest()[:16],
+        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]},
+    )
+    context.log.info(f"{len(changed)} new or changed file(s) in weeks {keys[0]} .. {keys[-1]}")
+    return dg.SensorResult(run_requests=[request], cursor=json.dumps(current))
