@@ -52,7 +52,14 @@ class Home:
 
     def ensure(self) -> Home:
         """Create the folders if absent and return self."""
-        for path in (self.root, self.inbox, self.archive, self.quarantine, self.submissions,
-                     self.gate_reports, self.dagster_home):
+        for path in (
+            self.root,
+            self.inbox,
+            self.archive,
+            self.quarantine,
+            self.submissions,
+            self.gate_reports,
+            self.dagster_home,
+        ):
             path.mkdir(parents=True, exist_ok=True)
         return self

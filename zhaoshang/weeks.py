@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -30,3 +30,19 @@ def label_of(day: date) -> str:
     """The ISO week label containing `day`."""
     iso = day.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
+
+
+def month_end(year: int, month: int) -> date:
+    """Last day of the month."""
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def weeks_ending_in(year: int, month: int) -> list[str]:
+    """ISO week labels whose Sunday falls in the month (2020-W53 ends 3 Jan 2021: January 2021)."""
+    first = date(year, month, 1)
+    sunday = first + timedelta(days=6 - first.weekday())
+    labels = []
+    while sunday.month == month:
+        labels.append(label_of(sunday))
+        sunday += timedelta(days=7)
+    return labels

@@ -1,0 +1,1 @@
+"""The `zhaoshang` sub-commands, one module each."""

@@ -1,0 +1,35 @@
+"""`zhaoshang build`: dbt seeds, models and tests on the warehouse (the Dagster dbt assets)."""
+
+from __future__ import annotations
+
+from orchestration.jobs import BUILD_JOB
+from zhaoshang.dagster_runs import failure_message, run_job
+from zhaoshang.home import Home
+
+EXIT_DBT_FAILED = 1
+
+
+def build(home: Home) -> tuple[bool, str]:
+    """Materialise every dbt asset; (success, summary line)."""
+    result = run_job(BUILD_JOB)
+    checks = result.get_asset_check_evaluations()
+    failed = [c for c in checks if not c.passed]
+    models = len(result.get_asset_materialization_events())
+    if result.success:
+        return (
+            True,
+            f"dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)",
+        )
+    names = ", ".join(c.check_name for c in failed[:10]) or failure_message(result)
+    return False, f"dbt build failed: {names}"
+
+
+def run(home: Home) -> int:
+    ok, summary = build(home)
+    print(summary)
+    if not ok:
+        print(
+            "Fix: see the failing tests above in the Dagster UI (`zhaoshang ui`) or run "
+            "`dbt build --project-dir dbt_project --profiles-dir dbt_project` for the full log."
+        )
+    return 0 if ok else EXIT_DBT_FAILED
