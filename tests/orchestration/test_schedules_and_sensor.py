@@ -1,0 +1,70 @@
+"""Schedules and the inbox sensor, evaluated directly (no waiting)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from orchestration.resources import HomeResource
+from orchestration.schedules import monthly_schedule, weekly_schedule
+from orchestration.sensors import inbox_sensor
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_weekly_schedule_runs_monday_morning_for_the_week_just_ended():
+    assert weekly_schedule.cron_schedule == "0 9 * * 1"
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2021, 3, 8, 9, tzinfo=SHANGHAI))
+    request = weekly_schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2021-03-01"  # ISO week 2021-W09, Monday 1 March .. Sunday 7 March
+
+
+def test_weekly_schedule_across_the_year_boundary():
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2021, 1, 4, 9, tzinfo=SHANGHAI))
+    request = weekly_schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2020-12-28"  # 2020-W53, which belongs to 2021 by its Sunday
+
+
+def test_monthly_schedule_submits_the_previous_month_on_the_fifth_without_waivers():
+    assert monthly_schedule.cron_schedule == "0 9 5 * *"
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2022, 1, 5, 9, tzinfo=SHANGHAI))
+    request = monthly_schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2021-12-01"
+    assert "waive_units" not in json.dumps(request.run_config)
+
+
+def _evaluate(home, cursor=None):
+    context = dg.build_sensor_context(cursor=cursor, resources={"home": HomeResource(root=str(home))})
+    return inbox_sensor(context)
+
+
+def test_sensor_requests_exactly_one_run_for_a_dropped_file_and_none_after(tmp_path):
+    first = _evaluate(tmp_path)
+    assert not first.run_requests
+    week = tmp_path / "inbox" / "2021-W05"
+    week.mkdir(parents=True)
+    (week / "P01.xlsx").write_bytes(b"any content: the sensor does not read files")
+    second = _evaluate(tmp_path, first.cursor)
+    assert len(second.run_requests) == 1
+    tags = second.run_requests[0].tags
+    assert tags[ASSET_PARTITION_RANGE_START_TAG] == tags[ASSET_PARTITION_RANGE_END_TAG] == "2021-02-01"
+    assert not _evaluate(tmp_path, second.cursor).run_requests
+
+
+def test_sensor_covers_every_week_touched_in_one_run(tmp_path):
+    cursor = _evaluate(tmp_path).cursor
+    for week, unit in (("2021-W05", "P01"), ("2021-W07", "P02")):
+        folder = tmp_path / "inbox" / week
+        folder.mkdir(parents=True)
+        (folder / f"{unit}.xlsx").write_bytes(b"x")
+    result = _evaluate(tmp_path, cursor)
+    assert len(result.run_requests) == 1
+    tags = result.run_requests[0].tags
+    assert (tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]) == (
+        "2021-02-01",
+        "2021-02-15",
+    )
