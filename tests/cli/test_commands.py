@@ -1,0 +1,148 @@
+"""Every `zhaoshang` command as a subprocess on a temporary home: output and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, VENV_BIN
+
+
+def zhaoshang(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [str(VENV_BIN / "zhaoshang"), *args] + (["--home", str(home)] if home else [])
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("ZHAOSHANG_HOME", None)
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrases: str) -> None:
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    for phrase in phrases:
+        assert phrase in proc.stderr + proc.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    home = tmp_path_factory.mktemp("home")
+    return home, zhaoshang("demo", home=home)
+
+
+def test_demo_runs_the_whole_story_and_submits_december(demo_home):
+    home, proc = demo_home
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 superseded" in proc.stdout
+    assert "Submitted 2021-12" in proc.stdout
+    folder = home / "submissions" / "2021-12" / "v1"
+    assert {p.suffix for p in folder.iterdir()} >= {".xlsx", ".csv", ".json"}
+    assert (home / "warehouse.duckdb").exists() and any((home / "archive").rglob("*.xlsx"))
+
+
+def test_demo_runs_appear_in_the_dagster_run_history(demo_home):
+    home, _ = demo_home
+    import dagster as dg
+
+    os.environ["DAGSTER_HOME"] = str(home / "dagster")
+    try:
+        with dg.DagsterInstance.get() as instance:
+            runs = instance.get_runs()
+    finally:
+        os.environ.pop("DAGSTER_HOME")
+    assert len(runs) >= 4  # two ingestions, the build, the gate + submission
+    assert all(run.tags.get("zhaoshang/started_by") == "cli" for run in runs)
+
+
+def test_scores_prints_a_ranking_per_unit_type(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("scores", "--month", "2021-06", home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert "平台 (platform)" in proc.stdout and "部门 (department)" in proc.stdout
+    assert "江津综合保税区" in proc.stdout and "总分" in proc.stdout
+
+
+def test_scores_csv_has_chinese_headers_and_one_row_per_unit(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("scores", "--month", "2021-06", "--csv", home=home)
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert proc.returncode == 0
+    assert {"单位编号", "总分", "同类排名", "协议引资额得分"} <= set(rows[0])
+    assert {r["单位编号"] for r in rows} >= {"P01", "D01", "B01"}
+
+
+def test_check_passes_on_the_clean_sample_month(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("check", "--month", "2021-12", home=home)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "every check passed" in proc.stdout
+
+
+def test_submitting_a_frozen_month_again_exits_5(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("submit", "--month", "2021-12", home=home)
+    assert proc.returncode == 5
+    assert "already submitted" in proc.stdout and "--resubmit" in proc.stdout
+
+
+def test_status_lists_missing_weeks_and_submissions(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("status", home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert "2021-12: v1" in proc.stdout
+    missed = zhaoshang("status", "--month", "2021-03", home=home)
+    assert missed.returncode == 0 and "缺报周次" in missed.stdout
+
+
+def test_ingesting_again_changes_nothing(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("ingest", home=home)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "accepted 0, superseded 0" in proc.stdout
+
+
+def test_ingest_of_a_bad_file_exits_3_with_the_reason(tmp_path):
+    bad = tmp_path / "inbox" / "2021-W05" / "ZZ9.xlsx"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a workbook")
+    proc = zhaoshang("ingest", home=tmp_path)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "ZZ9" in proc.stdout and "rejected 1" in proc.stdout
+    assert not bad.exists() and any((tmp_path / "quarantine").rglob("ZZ9.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (("scores", "--month", "2021-13"), "YYYY-MM"),
+        (("check", "--month", "June"), "YYYY-MM"),
+        (("submit", "--month", "2021-12", "--waive", "XX1", "--reason", "r"), "Unknown unit"),
+        (("submit", "--month", "2021-12", "--waive", "P01"), "--reason"),
+    ],
+)
+def test_wrong_input_gets_one_sentence_and_exit_2(tmp_path, args, phrase):
+    assert_user_error(zhaoshang(*args, home=tmp_path), 2, phrase)
+
+
+def test_scores_without_a_warehouse_says_what_to_run(tmp_path):
+    assert_user_error(zhaoshang("scores", "--month", "2021-06", home=tmp_path), 2, "zhaoshang build")
+
+
+def test_missing_home_parent_is_a_user_error(tmp_path):
+    assert_user_error(zhaoshang("status", home=tmp_path / "no" / "such" / "home"), 2, "does not exist")
+
+
+def test_ingest_with_a_missing_inbox_is_a_user_error(tmp_path):
+    proc = zhaoshang("ingest", "--inbox", str(tmp_path / "nowhere"), home=tmp_path)
+    assert_user_error(proc, 2, "does not exist")
+
+
+def test_help_explains_each_command_in_plain_words():
+    proc = zhaoshang("--help")
+    assert proc.returncode == 0
+    for command in ("demo", "ingest", "build", "scores", "check", "submit", "status"):
+        assert command in proc.stdout
+    assert "exit codes" in proc.stdout
