@@ -1,0 +1,125 @@
+"""The monthly data-quality gate (SPEC 5): every check, GX or SQL, reports through `run_gate`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from expectations.registry import CHECKS, CHECKS_BY_NAME, Check
+from expectations.results import CheckResult, Failure, GateResult
+from expectations.scope import GateScope, month_weeks
+from zhaoshang.registers import units
+
+log = logging.getLogger(__name__)
+
+# GX row checks whose failures ingestion may already have flagged (same file, sheet, row and column)
+ROW_CHECKS = ("ledger_row_rules", "lead_row_rules", "date_order")
+INGESTION_CHECK = "ingestion_row_issues"
+
+
+class WaiverError(ValueError):
+    """A waiver names an unknown unit or has no written reason."""
+
+
+def run_gate(
+    warehouse: Path,
+    year: int,
+    month: int,
+    waivers: dict[str, str] | None = None,
+    report_dir: Path | None = None,
+) -> GateResult:
+    """Run every check of the month (latest versions of the weeks whose Sunday is in the month).
+
+    `waivers` {unit_code: reason} waive only the missing-report check for those units. With `report_dir`,
+    failures.csv, checks.json and the GX Data Docs (`report_dir/data_docs/`) are written there.
+    """
+    waivers = check_waivers(waivers)
+    docs_dir = Path(report_dir) / "data_docs" if report_dir is not None else None
+    with GateScope(Path(warehouse), year, month, docs_dir) as scope:
+        found = {check.name: _run(check, scope) for check in CHECKS}
+        data_docs = scope.build_docs()
+    found = _drop_flagged_twice(found)
+    checks, failures = [], []
+    for check in CHECKS:
+        result, fails = _result(check, *found[check.name], waivers)
+        checks.append(result)
+        failures.extend(fails)
+    gate = GateResult(
+        year=year, month=month, created_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        weeks=[label for label, _ in month_weeks(year, month)], checks=checks, failures=failures,
+        waivers=dict(waivers), data_docs=data_docs,
+    )
+    if report_dir is not None:
+        gate.write(Path(report_dir))
+    log.info("gate %s: %s, %d failures", gate.month_label, "passed" if gate.passed else "FAILED",
+             len(failures))
+    return gate
+
+
+def run_check(name: str, warehouse: Path, year: int, month: int,
+              waivers: dict[str, str] | None = None) -> tuple[CheckResult, list[Failure]]:
+    """Run a single check by name (e.g. for one Dagster asset check)."""
+    check = CHECKS_BY_NAME[name]
+    with GateScope(Path(warehouse), year, month) as scope:
+        failures, error = _run(check, scope)
+    return _result(check, failures, error, check_waivers(waivers))
+
+
+def check_waivers(waivers: dict[str, str] | None) -> dict[str, str]:
+    """Waivers must name registered units and carry a written reason."""
+    out: dict[str, str] = {}
+    register = units()
+    for unit, reason in (waivers or {}).items():
+        if unit not in register:
+            raise WaiverError(f"waiver for unknown unit {unit!r} / 豁免的单位编号不存在")
+        if not (reason or "").strip():
+            raise WaiverError(f"waiver for {unit} needs a written reason / 豁免须填写理由")
+        out[unit] = reason.strip()
+    return out
+
+
+def _run(check: Check, scope: GateScope) -> tuple[list[Failure], str | None]:
+    try:
+        return check.run(scope), None
+    except Exception as exc:  # a check that cannot run fails, and says why; the others still run
+        log.exception("check %s could not run", check.name)
+        message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        failure = Failure(check=check.name, severity=check.severity, rule="check_error", value=None,
+                          message_zh=f"检查无法执行：{message}", message_en=f"check could not run: {message}")
+        return [failure], message
+
+
+def _result(check: Check, failures: list[Failure], error: str | None,
+            waivers: dict[str, str]) -> tuple[CheckResult, list[Failure]]:
+    if check.waivable and waivers and error is None:
+        failures = [_waive(f, waivers[f.unit_code]) if f.unit_code in waivers else f for f in failures]
+    open_failures = [f for f in failures if not f.waived]
+    result = CheckResult(
+        name=check.name, label_zh=check.label_zh, label_en=check.label_en, severity=check.severity,
+        engine=check.engine, passed=error is None and not open_failures, failure_count=len(failures),
+        waived=any(f.waived for f in failures), error=error,
+    )
+    return result, failures
+
+
+def _waive(failure: Failure, reason: str) -> Failure:
+    return replace(failure, waived=True, message_zh=f"{failure.message_zh}（已豁免：{reason}）",
+                   message_en=f"{failure.message_en} (waived: {reason})")
+
+
+def _drop_flagged_twice(found: dict[str, tuple[list[Failure], str | None]]
+                        ) -> dict[str, tuple[list[Failure], str | None]]:
+    """A GX row failure on a cell that ingestion already flagged is reported once, by ingestion."""
+    def cell(f: Failure) -> tuple:
+        return f.file, f.sheet, f.row, f.rule.split(":", 1)[-1]
+
+    flagged = {cell(f) for f in found.get(INGESTION_CHECK, ([], None))[0] if f.row is not None}
+    if not flagged:
+        return found
+    out = dict(found)
+    for name in ROW_CHECKS:
+        failures, error = found[name]
+        out[name] = ([f for f in failures if cell(f) not in flagged], error)
+    return out

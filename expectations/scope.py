@@ -1,0 +1,167 @@
+"""The gate's scope for one month: a DuckDB connection with temp views over the staged data of the month."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from zhaoshang.weeks import label_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from expectations.gx_runner import GxRunner
+
+HERE = Path(__file__).resolve().parent
+SCOPE_SQL = HERE / "scope.sql"
+SQL_CHECKS_DIR = HERE / "sql_checks"
+SUITES_DIR = HERE / "suites"
+
+# scoring parameters the gate needs from seeds.scoring_parameters (never literals in code)
+GATE_PARAMETERS = ("single_contract_warning", "amount_change_warning")
+# district indicators beyond district_targets.csv (SPEC 6); plus contract_amount_<industry>, projects_<stage>
+EXTRA_DISTRICT_INDICATORS = (
+    "contract_amount_out_of_city", "share_out_of_city", "contract_amount_sci_tech", "share_sci_tech",
+)
+
+FRAME_VIEWS = {"ledger": "gate_ledger", "leads": "gate_leads", "district": "gate_district"}
+
+
+class GateSetupError(RuntimeError):
+    """The warehouse lacks what a check needs (not built yet, a model missing...)."""
+
+
+def month_weeks(year: int, month: int) -> list[tuple[str, date]]:
+    """ISO weeks whose Sunday falls in the month: [(label, sunday)], in order."""
+    first = date(year, month, 1)
+    sunday = first + timedelta(days=(6 - first.weekday()))
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    out = []
+    while sunday <= last:
+        out.append((label_of(sunday), sunday))
+        sunday += timedelta(days=7)
+    return out
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only; fall back to the process's existing read-write configuration."""
+    if not Path(warehouse).exists():
+        raise FileNotFoundError(f"warehouse not found: {warehouse} (run ingest and build first)")
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.ConnectionException:
+        return duckdb.connect(str(warehouse))
+
+
+class GateScope:
+    """Month scope shared by every check: temp tables gate_month/gate_weeks and the views of scope.sql."""
+
+    def __init__(self, warehouse: Path, year: int, month: int, docs_dir: Path | None = None) -> None:
+        if not 1 <= month <= 12:
+            raise ValueError(f"month must be 1..12, got {month}")
+        self.warehouse = Path(warehouse)
+        self.year, self.month = year, month
+        self.month_start = date(year, month, 1)
+        self.month_end = date(year, month, calendar.monthrange(year, month)[1])
+        self.weeks = month_weeks(year, month)
+        self.docs_dir = docs_dir
+        self.con = connect(self.warehouse)
+        self.view_errors: dict[str, str] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._gx: GxRunner | None = None
+        self._setup()
+
+    def _setup(self) -> None:
+        self.con.execute("create or replace temp table gate_month (year integer, month integer, "
+                         "month_start date, month_end date)")
+        self.con.execute("insert into gate_month values (?, ?, ?, ?)",
+                         [self.year, self.month, self.month_start, self.month_end])
+        self.con.execute("create or replace temp table gate_weeks (week_label varchar, week_end date)")
+        if self.weeks:
+            self.con.executemany("insert into gate_weeks values (?, ?)", [list(w) for w in self.weeks])
+        for statement in _statements(SCOPE_SQL.read_text(encoding="utf-8")):
+            name = re.search(r"temp view (\w+)", statement)
+            try:
+                self.con.execute(statement)
+            except duckdb.Error as exc:  # a missing model: the checks using this view will fail with it
+                self.view_errors[name[1] if name else statement[:40]] = str(exc).splitlines()[0]
+
+    # --- data -------------------------------------------------------------------------------------------
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run SQL on the scoped connection; names of missing scope views become a GateSetupError."""
+        for view, error in self.view_errors.items():
+            if re.search(rf"\b{view}\b", sql):
+                raise GateSetupError(f"{view}: {error}")
+        used = set(re.findall(r"\$(\w+)", sql))
+        try:
+            return self.con.execute(sql, {k: v for k, v in (params or {}).items() if k in used}).df()
+        except duckdb.CatalogException as exc:
+            raise GateSetupError(str(exc).splitlines()[0]) from exc
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The rows a GX suite validates (`ledger`, `leads`, `district`), with a `_rid` row id."""
+        if name not in self._frames:
+            df = self.query(f"select * from {FRAME_VIEWS[name]}")
+            df.insert(0, "_rid", range(len(df)))
+            self._frames[name] = df
+        return self._frames[name]
+
+    def parameters(self) -> dict[str, float]:
+        """Gate thresholds from seeds.scoring_parameters; a missing one is a setup error."""
+        rows = self.query("select parameter, value from seeds.scoring_parameters")
+        params = dict(zip(rows["parameter"], rows["value"].astype(float), strict=True))
+        missing = [p for p in GATE_PARAMETERS if p not in params]
+        if missing:
+            raise GateSetupError(f"seeds.scoring_parameters lacks {', '.join(missing)}")
+        return params
+
+    def gx_parameters(self) -> dict[str, Any]:
+        """Expectation parameters ($PARAMETER) of the suites: enumerations and thresholds from the seeds."""
+        def codes(sql: str) -> list[str]:
+            return [str(v) for v in self.query(sql).iloc[:, 0].tolist()]
+
+        industries = codes("select industry_code from seeds.industries order by sort_order")
+        stages = codes("select stage_code from seeds.stages order by stage_order")
+        required = codes(f"select indicator from seeds.district_targets where year = {int(self.year)}")
+        required += list(EXTRA_DISTRICT_INDICATORS)
+        required += [f"contract_amount_{c}" for c in industries] + [f"projects_{c}" for c in stages]
+        return {
+            "investor_type_codes": codes("select investor_type_code from seeds.investor_types"),
+            "industry_codes": industries,
+            "origin_codes": codes("select origin_code from seeds.origins"),
+            "stage_codes": stages,
+            "unit_codes": codes("select unit_code from seeds.units"),
+            "required_indicators": sorted(set(required)),
+            **self.parameters(),
+        }
+
+    @property
+    def gx(self) -> GxRunner:
+        """The GX context of this run, created on first use (importing GX takes seconds)."""
+        if self._gx is None:
+            from expectations.gx_runner import GxRunner
+
+            self._gx = GxRunner(self.docs_dir)
+        return self._gx
+
+    def build_docs(self) -> str | None:
+        return self._gx.build_docs() if self._gx is not None else None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> GateScope:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _statements(sql: str) -> list[str]:
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]

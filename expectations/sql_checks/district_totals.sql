@@ -1,0 +1,49 @@
+-- SPEC 5: the district totals equal the sum over units (marts.district_month_indicators against
+-- marts.unit_month_scores for the month), and completion = value / target where a target is set.
+with units as (
+    select coalesce(sum(s.value_c), 0) as c, coalesce(sum(s.value_f), 0) as f,
+           coalesce(sum(s.value_q), 0) as q, coalesce(sum(s.value_m), 0) as m
+    from marts.unit_month_scores s
+    join gate_month g on g.year = s.year and g.month = s.month
+),
+pairs as (
+    select 'contract_amount_industrial' as indicator, c as unit_sum, 'C 协议引资额' as unit_label from units
+    union all select 'funds_in_place_industrial', f, 'F 实际到位资金' from units
+    union all select 'quality_projects', q, 'Q 优质项目' from units
+    union all select 'major_projects', m, 'M 重大项目' from units
+),
+district as (
+    select d.indicator, d.value, d.target, d.completion
+    from marts.district_month_indicators d
+    join gate_month g on g.year = d.year and g.month = d.month
+),
+sum_mismatch as (
+    select p.indicator, d.value, p.unit_sum, p.unit_label
+    from pairs p
+    left join district d on d.indicator = p.indicator
+    where d.value is null or abs(d.value - p.unit_sum) > 1e-6 * greatest(1, abs(p.unit_sum))
+),
+completion_mismatch as (
+    select indicator, value, target, completion
+    from district
+    where target is not null and target > 0 and value is not null
+      and (completion is null or abs(completion - value / target) > 1e-6)
+)
+select null::varchar as unit_code, null::varchar as week_label, null::varchar as project_code,
+       null::varchar as project_name, 'district_sum' as rule,
+       indicator || '=' || coalesce(cast(value as varchar), '空') || ' vs ' || cast(unit_sum as varchar) as value,
+       '区级指标 ' || indicator || ' 为 ' || coalesce(cast(value as varchar), '空') || '，各单位' || unit_label
+           || '之和为 ' || cast(unit_sum as varchar) || '，两者不一致' as message_zh,
+       'district indicator ' || indicator || ' is ' || coalesce(cast(value as varchar), 'missing')
+           || ' but the units sum to ' || cast(unit_sum as varchar) as message_en,
+       null::varchar as file, null::varchar as sheet, null::integer as row_number
+from sum_mismatch
+union all
+select null, null, null, null, 'district_completion',
+       indicator || ' completion=' || coalesce(cast(completion as varchar), '空'),
+       '区级指标 ' || indicator || ' 的完成率 ' || coalesce(cast(completion as varchar), '空') || ' 不等于 数值/目标 '
+           || cast(value / target as varchar),
+       'district indicator ' || indicator || ' completion ' || coalesce(cast(completion as varchar), 'missing')
+           || ' is not value / target ' || cast(value / target as varchar),
+       null, null, null
+from completion_mismatch
