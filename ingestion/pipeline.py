@@ -1,0 +1,108 @@
+"""Ingestion entry point: new or changed reports → archive → rules → raw tables or quarantine."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from ingestion.archive import archive_report
+from ingestion.discover import Candidate, Received, discover, receive
+from ingestion.file_rules import FileRejected
+from ingestion.known_leads import LeadIndex
+from ingestion.outcomes import FileOutcome, IngestReport, Rejection
+from ingestion.parsed_report import parse_report
+from ingestion.quarantine import planned_path, quarantine_report
+from ingestion.row_rules import lead_conflicts
+from ingestion.warehouse_load import Lineage, connect, ingested_keys, load_report, record_rejection
+from zhaoshang.home import Home
+
+log = logging.getLogger(__name__)
+
+
+def ingest_inbox(
+    home: Home,
+    inbox: Path | None = None,
+    weeks: set[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """Ingest every report of the inbox whose (relative path, sha256) is not stored yet, oldest first.
+
+    `weeks` restricts to those week folders (files outside any valid week folder are always handled).
+    Accepted files stay in the inbox; rejected ones are moved to quarantine. Both are archived. A failure
+    while loading a report rolls its transaction back and is raised (the file stays in the inbox).
+    """
+    home.ensure()
+    folder = inbox if inbox is not None else home.inbox
+    candidates = discover(folder, weeks)
+    report = IngestReport()
+    con = connect(home.warehouse)
+    try:
+        stored = ingested_keys(con)
+        leads = LeadIndex.load(con)
+        for done, candidate in enumerate(candidates, start=1):
+            _ingest_one(home, con, candidate, stored, leads, report)
+            if progress is not None:
+                progress(done, len(candidates))
+    finally:
+        con.close()
+    for line in report.summary_lines():
+        log.info(line)
+    return report
+
+
+def _ingest_one(home: Home, con: duckdb.DuckDBPyConnection, candidate: Candidate,
+                stored: set[tuple[str, str]], leads: LeadIndex, report: IngestReport) -> None:
+    received = receive(candidate)
+    key = (candidate.source_path, received.sha256)
+    if key in stored:
+        report.skipped.append(candidate.source_path)
+        return
+    archive_path = archive_report(home, candidate, received)
+    now = datetime.now()
+    try:
+        parsed = parse_report(candidate, received)
+    except FileRejected as rejected:
+        report.rejected.append(_reject(home, con, candidate, received, rejected, archive_path, now))
+        stored.add(key)
+        return
+    if parsed.leads is not None:
+        known = leads.known_elsewhere(parsed.leads.columns["lead_id"], parsed.unit_code, parsed.week.label)
+        parsed.issues += lead_conflicts(parsed.leads, parsed.unit_code, known)
+    lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
+    version = load_report(con, parsed, lineage)
+    stored.add(key)
+    leads.replace(parsed.unit_code, parsed.week.label, parsed.leads)
+    report.add_accepted(FileOutcome(
+        file=candidate.source_path, sha256=received.sha256, unit_code=parsed.unit_code,
+        week_label=parsed.week.label, version=version, ledger_rows=len(parsed.ledger),
+        lead_rows=len(parsed.leads) if parsed.leads is not None else 0, row_issues=len(parsed.issues),
+        warnings=tuple(w.message() for w in parsed.warnings),
+    ))
+
+
+def _reject(home: Home, con: duckdb.DuckDBPyConnection, candidate: Candidate, received: Received,
+            rejected: FileRejected, archive_path: str, now: datetime) -> Rejection:
+    """Record the rejection and move the file(s) to quarantine (the DB row commits once they are moved)."""
+    reason_zh, reason_en = rejected.reasons(candidate.display_name)
+    rejection = Rejection(
+        file=candidate.source_path, reason_code=rejected.code, reason_zh=reason_zh, reason_en=reason_en,
+        expected_zh=rejected.expected_zh, expected_en=rejected.expected_en, sheet=rejected.sheet,
+        row=rejected.row, column=rejected.column, value=rejected.value, sha256=received.sha256,
+    )
+    folder = home.quarantine / candidate.quarantine_folder
+    con.execute("begin transaction")
+    try:
+        rejection = replace(rejection, quarantine_path=planned_path(home, folder, candidate))
+        record_rejection(con, rejection, now)
+        quarantine_report(home, folder, candidate, rejection, archive_path, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    log.warning(rejection.message())
+    return rejection

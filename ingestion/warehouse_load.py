@@ -1,0 +1,149 @@
+"""Writes to the raw tables: one DuckDB transaction per report (all its rows or none), and rejections."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ingestion.columns import LEAD_FIELDS, LEDGER_FIELDS
+from ingestion.outcomes import Rejection
+from ingestion.parsed_report import ParsedReport
+from ingestion.raw_schema import ensure_raw_schema
+from ingestion.row_rules import Issue, Table
+
+# SQL types of the normalised columns (explicit casts: pandas object columns are not trusted to infer).
+_TYPES: dict[str, str] = {
+    "file_sha256": "varchar", "unit_code": "varchar", "week_label": "varchar", "version": "integer",
+    "sheet": "varchar", "row_number": "integer", "is_sci_tech": "boolean", "contract_amount": "double",
+    "funds_ytd": "double", "land_mu": "double", "signed_on": "date", "landed_on": "date",
+    "started_on": "date", "producing_on": "date", "feedback_on": "date", "shared_on": "date",
+}
+_ISSUE_FIELDS = ("sheet", "row_number", "project_code", "column_name", "value", "rule", "expected_zh",
+                 "expected_en")
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file and make sure the raw tables exist."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    ensure_raw_schema(con)
+    return con
+
+
+def ingested_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(source_path, sha256) of every file already accepted or rejected."""
+    rows = con.execute(
+        "select source_path, file_sha256 from raw.report_files "
+        "union select source_path, file_sha256 from raw.rejected_files where file_sha256 is not null"
+    ).fetchall()
+    return {(path, sha) for path, sha in rows}
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a report came from: checksum, inbox path, archived copy, arrival time."""
+
+    sha256: str
+    source_path: str
+    archive_path: str
+    received_at: datetime
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+    """Bulk insert through a registered DataFrame (no row-by-row executes)."""
+    frame = pd.DataFrame(columns)
+    select = ", ".join(f"{name}::{_TYPES[name]} as {name}" if name in _TYPES else name for name in columns)
+    con.register("_ingest_frame", frame)
+    try:
+        con.execute(f"insert into {table} by name select {select} from _ingest_frame")
+    finally:
+        con.unregister("_ingest_frame")
+
+
+def _key_columns(n: int, lineage: Lineage, report: ParsedReport, version: int, table: Table
+                 ) -> dict[str, list[Any]]:
+    return {
+        "file_sha256": [lineage.sha256] * n, "unit_code": [report.unit_code] * n,
+        "week_label": [report.week.label] * n, "version": [version] * n, "sheet": [table.sheet] * n,
+        "row_number": table.row_numbers,
+    }
+
+
+def load_report(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage) -> int:
+    """Insert the report file row, its ledger, leads and issues in one transaction; return its version."""
+    con.execute("begin transaction")
+    try:
+        version = _next_version(con, report.unit_code, report.week.label)
+        _insert_file_row(con, report, lineage, version)
+        ledger = report.ledger
+        if len(ledger):
+            columns = _key_columns(len(ledger), lineage, report, version, ledger)
+            columns.update({f: ledger.columns[f] for f in LEDGER_FIELDS})
+            columns["name_key"] = ledger.columns["name_key"]
+            _insert(con, "raw.ledger_rows", columns)
+        leads = report.leads
+        if leads is not None and len(leads):
+            columns = _key_columns(len(leads), lineage, report, version, leads)
+            columns.update({f: leads.columns[f] for f in LEAD_FIELDS})
+            _insert(con, "raw.lead_rows", columns)
+        if report.issues:
+            _insert(con, "raw.row_issues", _issue_columns(report, lineage, version))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return version
+
+
+def _next_version(con: duckdb.DuckDBPyConnection, unit: str, week: str) -> int:
+    row = con.execute(
+        "select coalesce(max(version), 0) + 1 from raw.report_files where unit_code = ? and week_label = ?",
+        [unit, week],
+    ).fetchone()
+    return int(row[0]) if row else 1
+
+
+def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage, version: int
+                     ) -> None:
+    week = report.week
+    warnings = json.dumps([w.as_dict() for w in report.warnings], ensure_ascii=False)
+    con.execute(
+        "insert into raw.report_files (file_sha256, source_path, archive_path, unit_code, iso_year, "
+        "iso_week, week_label, week_start, week_end, file_format, version, received_at, ledger_rows, "
+        "lead_rows, warnings) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [lineage.sha256, lineage.source_path, lineage.archive_path, report.unit_code, week.iso_year,
+         week.iso_week, week.label, week.start, week.end, report.file_format, version, lineage.received_at,
+         len(report.ledger), len(report.leads) if report.leads is not None else 0, warnings],
+    )
+
+
+def _issue_columns(report: ParsedReport, lineage: Lineage, version: int) -> dict[str, list[Any]]:
+    n = len(report.issues)
+    columns: dict[str, list[Any]] = {
+        "file_sha256": [lineage.sha256] * n, "unit_code": [report.unit_code] * n,
+        "week_label": [report.week.label] * n, "version": [version] * n,
+    }
+    for name in _ISSUE_FIELDS:
+        columns[name] = [getattr(issue, name) for issue in report.issues]
+    return columns
+
+
+def record_rejection(con: duckdb.DuckDBPyConnection, rejection: Rejection, rejected_at: datetime) -> None:
+    """One raw.rejected_files row."""
+    con.execute(
+        "insert into raw.rejected_files (file_sha256, source_path, quarantine_path, rejected_at, sheet, "
+        "row_number, column_name, value, reason_code, reason_zh, reason_en) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [rejection.sha256, rejection.file, rejection.quarantine_path or "", rejected_at, rejection.sheet,
+         rejection.row, rejection.column, rejection.value, rejection.reason_code, rejection.reason_zh,
+         rejection.reason_en],
+    )
+
+
+__all__ = ["Issue", "Lineage", "connect", "ingested_keys", "load_report", "record_rejection"]
