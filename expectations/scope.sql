@@ -47,7 +47,9 @@ where nullif(trim(l.project_code), '') is not null;
 
 create or replace temp view gate_district as
 select d.indicator, d.value, d.target, d.completion,
-       (d.indicator like 'share\_%' escape '\' or coalesce(t.unit, '') = '比率') as is_ratio
+       (d.indicator like 'share\_%' escape '\' or coalesce(t.unit, '') = '比率') as is_ratio,
+       -- a share of an empty total is undefined (NULL); every other indicator has a value
+       not (d.indicator like 'share\_%' escape '\') as value_required
 from marts.district_month_indicators d
 join gate_month m on m.year = d.year and m.month = d.month
 left join seeds.district_targets t on t.year = d.year and t.indicator = d.indicator;
