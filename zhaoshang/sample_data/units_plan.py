@@ -201,4 +201,6 @@ class UnitPlanner:
             p.estimate = normal_amount(rng)
         if rng.random() < 0.2:
             p.terminated_on = listed + timedelta(days=rng.randint(30, 160))
+            if p.negotiating_on is not None and p.negotiating_on >= p.terminated_on:
+                p.negotiating_on = None
         return p
