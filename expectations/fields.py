@@ -35,6 +35,7 @@ LEAD_FIELDS_ZH: dict[str, str] = {
 OTHER_FIELDS_ZH: dict[str, str] = {
     "week_end": "报告周末日",
     "unit_code": "单位编号",
+    "week_label": "周次",
     "indicator": "指标",
     "value": "数值",
 }

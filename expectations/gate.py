@@ -15,7 +15,7 @@ from zhaoshang.registers import units
 log = logging.getLogger(__name__)
 
 # GX row checks whose failures ingestion may already have flagged (same file, sheet, row and column)
-ROW_CHECKS = ("ledger_row_rules", "lead_row_rules", "date_order")
+ROW_CHECKS = ("ledger_row_rules", "lead_row_rules", "date_order", "lead_conflicts")
 INGESTION_CHECK = "ingestion_row_issues"
 
 

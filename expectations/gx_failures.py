@@ -29,7 +29,7 @@ def outcome_failures(check: str, severity: Severity, outcome: Outcome, frame: pd
     index_list = outcome.result.get("unexpected_index_list")
     if not index_list:
         return [_aggregate_failure(check, severity, rule, label_zh, label_en, outcome)]
-    columns = _columns(outcome.kwargs)
+    columns = _columns(outcome.kwargs, meta.get("field"))
     rows = frame.set_index("_rid", drop=False)
     out = []
     for entry in index_list:
@@ -66,9 +66,9 @@ def _aggregate_failure(check: str, severity: Severity, rule: str, label_zh: str,
                    message_zh=f"{label_zh}：{value}", message_en=f"{label_en}: {value}")
 
 
-def _columns(kwargs: dict[str, Any]) -> list[str]:
-    if "column_list" in kwargs:
-        return list(kwargs["column_list"])
+def _columns(kwargs: dict[str, Any], field: str | None) -> list[str]:
+    if "column_list" in kwargs:  # compound checks: show the column the rule is about
+        return [field] if field in kwargs["column_list"] else list(kwargs["column_list"])
     if "column_A" in kwargs:
         return [kwargs["column_B"], kwargs["column_A"]]  # earlier date first: signed_on, landed_on
     return [kwargs["column"]]

@@ -1,28 +1,39 @@
--- SPEC 2.2: a lead is shared once, by one unit, to one unit. A lead id listed in the month whose receiving
--- unit changed, or that another unit also uses, is an error (every staged week is looked at).
-with history as (
-    select nullif(trim(lead_id), '') as lead_id,
-           count(distinct nullif(trim(to_unit), '')) as n_to,
-           count(distinct unit_code) as n_sharers,
-           string_agg(distinct nullif(trim(to_unit), ''), '、' order by nullif(trim(to_unit), '')) as to_units,
-           string_agg(distinct unit_code, '、' order by unit_code) as sharers
-    from staging.stg_lead_rows
-    where nullif(trim(lead_id), '') is not null
-    group by 1
+-- SPEC 2.2: a lead is shared once, by one unit, to one unit. The first staged listing of a lead id (earliest
+-- week) defines its sharer and receiver; a listing in the month that names another receiver, or comes from
+-- another unit, is an error. Repeating the same lead in later weeks is fine.
+with listings as (
+    select nullif(trim(l.lead_id), '') as lead_id, l.unit_code as sharer, nullif(trim(l.to_unit), '') as to_unit,
+           f.week_label, f.week_end, l.row_number
+    from staging.stg_lead_rows l
+    join staging.stg_report_files f on f.unit_code = l.unit_code and f.week_label = l.week_label
+    where nullif(trim(l.lead_id), '') is not null
+),
+first_listing as (
+    select lead_id, sharer, to_unit, week_label
+    from (
+        select *, row_number() over (partition by lead_id order by week_end, sharer, row_number) as rn
+        from listings
+    ) ranked
+    where rn = 1
 )
 select l.unit_code, l.week_label, null::varchar as project_code, l.project_name,
-       case when h.n_sharers > 1 then 'lead_id_reused' else 'lead_to_unit_changed' end as rule,
-       l.lead_id as value,
-       case when h.n_sharers > 1
-            then '线索编号「' || l.lead_id || '」被多个单位使用（' || h.sharers || '），线索编号须全局唯一'
-            else '线索「' || l.lead_id || '」的接收单位前后不一致（' || h.to_units || '），同一线索只能共享给一个单位'
+       case when l.unit_code <> o.sharer then 'lead_id_reused:lead_id' else 'lead_to_unit_changed:to_unit' end
+           as rule,
+       l.lead_id || ': ' || coalesce(o.to_unit, '?') || ' -> ' || coalesce(l.to_unit, '?') as value,
+       case when l.unit_code <> o.sharer
+            then '线索编号「' || l.lead_id || '」已由 ' || o.sharer || ' 在 ' || o.week_label
+                 || ' 使用，线索编号须全局唯一'
+            else '线索「' || l.lead_id || '」在 ' || o.week_label || ' 共享给 ' || coalesce(o.to_unit, '?')
+                 || '，本周改为 ' || coalesce(l.to_unit, '?') || '，同一线索只能共享给一个单位'
        end as message_zh,
-       case when h.n_sharers > 1
-            then 'lead id "' || l.lead_id || '" is used by several units (' || h.sharers || '); lead ids are unique'
-            else 'lead "' || l.lead_id || '" changed its receiving unit (' || h.to_units || ')'
+       case when l.unit_code <> o.sharer
+            then 'lead id "' || l.lead_id || '" was first used by ' || o.sharer || ' in ' || o.week_label
+                 || '; lead ids are unique'
+            else 'lead "' || l.lead_id || '" was shared to ' || coalesce(o.to_unit, '?') || ' in ' || o.week_label
+                 || ' and now names ' || coalesce(l.to_unit, '?')
        end as message_en,
        l.source_path as file, l.sheet, l.row_number
 from gate_leads l
-join history h on h.lead_id = l.lead_id
-where h.n_to > 1 or h.n_sharers > 1
+join first_listing o on o.lead_id = l.lead_id
+where l.unit_code <> o.sharer or coalesce(l.to_unit, '') <> coalesce(o.to_unit, '')
 order by l.lead_id, l.unit_code, l.week_label
