@@ -123,10 +123,11 @@ def check_not_empty(data: bytes, name: str) -> None:
                            value=name)
 
 
-def unreadable(detail: str, name: str, *, csv: bool) -> FileRejected:
+def unreadable(detail: str, name: str, *, csv: bool, undecodable: bool = False) -> FileRejected:
     """The rejection for bytes that are no workbook / no decodable CSV."""
     if csv:
-        return FileRejected("unreadable", f"CSV 文件无法解码或解析（{detail}）",
+        detail_zh = "不是 UTF-8 或 GB18030 编码" if undecodable else detail
+        return FileRejected("unreadable", f"CSV 文件无法解码或解析（{detail_zh}）",
                             f"the CSV file cannot be decoded or parsed ({detail})",
                             "UTF-8（可带 BOM）或 GB18030 编码的 CSV",
                             "a CSV encoded in UTF-8 (BOM optional) or GB18030",

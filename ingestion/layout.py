@@ -115,8 +115,12 @@ def raw_table(layout: Layout) -> RawTable:
         if has_content(row):
             numbers.append(number)
             rows.append(row)
-    cells: dict[str, list[Any]] = {}
-    for name, at in layout.fields.items():
-        i = at.index
-        cells[name] = [row[i] if i < len(row) else None for row in rows]
+    width = max((len(row) for row in rows), default=0)
+    if any(len(row) < width for row in rows):  # CSV rows may be ragged; calamine's never are
+        rows = [row + [None] * (width - len(row)) for row in rows]
+    by_index = list(zip(*rows, strict=True)) if rows else []
+    cells: dict[str, list[Any]] = {
+        name: list(by_index[at.index]) if at.index < width else [None] * len(rows)
+        for name, at in layout.fields.items()
+    }
     return RawTable(layout.sheet.name, numbers, cells, layout)

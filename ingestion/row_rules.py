@@ -15,7 +15,7 @@ from typing import Any
 
 from ingestion.columns import LEAD_COLUMNS, LEDGER_COLUMNS, STAGE_DATES, Column
 from ingestion.layout import RawTable
-from ingestion.values import UNPARSEABLE, clean_text, is_blank, name_key, parse_date, parse_decimal, raw_text
+from ingestion.values import UNPARSEABLE, clean_text, is_blank, name_keys, parse_date, parse_decimal, raw_text
 from ingestion.vocabulary import enum_code, enum_labels, unit_code, yes_no
 from zhaoshang import registers
 
@@ -74,23 +74,19 @@ def stage_rules() -> dict[str, StageRule]:
 
 
 def _memoised(cells: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
-    memo: dict[Any, Any] = {}
-    out = []
-    for cell in cells:
-        try:
-            out.append(memo[cell])
-        except KeyError:
-            out.append(memo.setdefault(cell, convert(cell)))
-        except TypeError:  # unhashable: never from calamine/csv, but stay safe
-            out.append(convert(cell))
-    return out
+    """Convert each distinct cell once (enumerations and dates repeat a lot), then map in C."""
+    try:
+        mapping = {cell: convert(cell) for cell in set(cells)}
+    except TypeError:  # unhashable: never from calamine/csv, but stay safe
+        return [convert(cell) for cell in cells]
+    return list(map(mapping.__getitem__, cells))
 
 
 def _convert(column: Column, cells: list[Any], divisor: float) -> list[Any]:
     """Cells -> values; UNPARSEABLE where a present value cannot be read."""
     kind = column.kind
     if kind == "text":
-        return [clean_text(c) for c in cells]
+        return _memoised(cells, clean_text)
     if kind == "enum":
         seed = column.seed or ""
         return _memoised(cells, lambda c: None if is_blank(c) else enum_code(c, seed) or UNPARSEABLE)
@@ -154,6 +150,14 @@ def _normalise(raw: RawTable, columns: tuple[Column, ...], code_field: str | Non
             continue
         at = raw.layout.fields[column.field]
         values = codes if column.field == code_field else _convert(column, cells, at.match.divisor or 1.0)
+        numeric = column.kind in ("amount", "decimal")
+        if not (
+            (column.required and None in values)
+            or UNPARSEABLE in values
+            or (numeric and any(type(v) is float and v < 0 for v in values))
+        ):
+            out[column.field] = values  # the common case: nothing to flag
+            continue
         bad_rule = None
         for i, value in enumerate(values):
             if value is None:
@@ -163,7 +167,7 @@ def _normalise(raw: RawTable, columns: tuple[Column, ...], code_field: str | Non
                 bad_rule = bad_rule or _bad_value_issue(column)
                 issues.add(i, column, cells[i], *bad_rule)
                 values[i] = None
-            elif column.kind in ("amount", "decimal") and value < 0:
+            elif numeric and value < 0:
                 issues.add(i, column, cells[i], "not_negative", *NOT_NEGATIVE_EXPECTED)
         out[column.field] = values
     return out, issues
@@ -190,19 +194,21 @@ def normalise_ledger(raw: RawTable) -> tuple[Table, list[Issue]]:
     """Normalised ledger rows (with `name_key`) and their issues."""
     cols, issues = _normalise(raw, LEDGER_COLUMNS, "project_code")
     _unique(raw, _BY_FIELD["project_code"], cols["project_code"], issues, "项目编号")
-    rules = stage_rules()
-    stages = cols["stage"]
-    dates = [cols[f] for f in STAGE_DATES]
-    for i, stage in enumerate(stages):
-        rule = rules.get(stage) if stage else None
-        if rule is not None:
-            if rule.needs_amount and cols["contract_amount"][i] is None:
-                _stage_issue(raw, issues, i, _BY_FIELD["contract_amount"], rule, stage)
-            for f in rule.needs_dates:
-                if cols[f][i] is None:
-                    _stage_issue(raw, issues, i, _BY_FIELD[f], rule, stage)
-        _date_order(raw, issues, i, [d[i] for d in dates])
-    cols["name_key"] = [name_key(p, v) for p, v in zip(cols["project_name"], cols["investor"], strict=True)]
+    demanding = {code: r for code, r in stage_rules().items() if r.needs_amount or r.needs_dates}
+    amounts = cols["contract_amount"]
+    for i, stage in enumerate(cols["stage"]):
+        rule = demanding.get(stage)
+        if rule is None:
+            continue
+        if rule.needs_amount and amounts[i] is None:
+            _stage_issue(raw, issues, i, _BY_FIELD["contract_amount"], rule, stage)
+        for f in rule.needs_dates:
+            if cols[f][i] is None:
+                _stage_issue(raw, issues, i, _BY_FIELD[f], rule, stage)
+    for i, dates in enumerate(zip(*(cols[f] for f in STAGE_DATES), strict=True)):
+        if dates.count(None) < len(dates) - 1:
+            _date_order(raw, issues, i, dates)
+    cols["name_key"] = name_keys(cols["project_name"], cols["investor"])
     return Table(raw.sheet, raw.row_numbers, cols, _headers(raw, LEDGER_COLUMNS)), issues.issues
 
 
@@ -219,7 +225,7 @@ def _stage_issue(raw: RawTable, issues: _Collector, i: int, column: Column, rule
                f"a value: required when the stage is {rule.label} ({stage})")
 
 
-def _date_order(raw: RawTable, issues: _Collector, i: int, dates: list[date | None]) -> None:
+def _date_order(raw: RawTable, issues: _Collector, i: int, dates: tuple[date | None, ...]) -> None:
     previous: tuple[str, date] | None = None
     for f, day in zip(STAGE_DATES, dates, strict=True):
         if day is None:

@@ -10,9 +10,10 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Final
 
-import zhconv
+from zhconv.zhconv import getdict
 
 UNPARSEABLE: Final = object()
 
@@ -28,7 +29,7 @@ _DATE = re.compile(
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_KEY_DROP = re.compile(r"[\W_]+")  # whitespace, punctuation and symbols
+_KEY_DROP = re.compile(r"(?:[^\w\n]|_)+")  # whitespace, punctuation and symbols (not the newline separator)
 
 
 def is_blank(value: Any) -> bool:
@@ -114,13 +115,44 @@ def parse_decimal(value: Any) -> float | None | object:
     return number if math.isfinite(number) else UNPARSEABLE
 
 
-def name_key(project_name: str | None, investor: str | None) -> str | None:
-    """Simplified, whitespace/punctuation-free, lower-case 'name|investor'; None when either is missing."""
-    if not project_name or not investor:
-        return None
-    return f"{_key_part(project_name)}|{_key_part(investor)}"
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def _key_part(text: str) -> str:
-    folded = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
-    return _KEY_DROP.sub("", folded).lower()
+@cache
+def _to_simplified() -> dict[int, str]:
+    """Character-level Traditional → Simplified table from zhconv's zh-cn dictionary. Phrases and characters
+    that are already standard Simplified (in GB2312) are left out: the key only has to spell a name alike
+    whichever script it came in, and str.translate is ~5x faster than zhconv.convert."""
+    return str.maketrans({
+        k: v for k, v in getdict("zh-cn").items() if len(k) == 1 == len(v) and not _in_gb2312(k)
+    })
+
+
+def _simplified(text: str) -> str:
+    try:
+        text.encode("gb2312")  # fast C check: nothing to translate (the table has no GB2312 character)
+    except UnicodeEncodeError:
+        return text.translate(_to_simplified())
+    return text
+
+
+def key_parts(texts: list[str | None]) -> list[str]:
+    """Each text folded for matching (NFKC, Simplified, no whitespace/punctuation, lower case), in bulk:
+    one pass over the texts joined by newlines instead of one call per cell."""
+    joined = "\n".join(t.replace("\n", " ") if t else "" for t in texts)
+    folded = _simplified(unicodedata.normalize("NFKC", joined))
+    return _KEY_DROP.sub("", folded).lower().split("\n")
+
+
+def name_keys(project_names: list[str | None], investors: list[str | None]) -> list[str | None]:
+    """'name|investor' keys for cross-unit duplicate detection; None where either is missing."""
+    names, owners = key_parts(project_names), key_parts(investors)
+    return [
+        f"{n}|{o}" if p and i else None
+        for n, o, p, i in zip(names, owners, project_names, investors, strict=True)
+    ]

@@ -55,11 +55,19 @@ class Lineage:
     received_at: datetime
 
 
+FRAME_MIN_ROWS = 2_000  # below this, list parameters beat registering a DataFrame (measured)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
-    """Bulk insert through a registered DataFrame (no row-by-row executes)."""
-    frame = pd.DataFrame(columns)
-    select = ", ".join(f"{name}::{_TYPES[name]} as {name}" if name in _TYPES else name for name in columns)
-    con.register("_ingest_frame", frame)
+    """Bulk insert, never row by row: whole columns as typed list parameters (small tables) or through a
+    registered DataFrame (large ones)."""
+    names = list(columns)
+    if len(columns[names[0]]) < FRAME_MIN_ROWS:
+        select = ", ".join(f"unnest(?::{_TYPES.get(name, 'varchar')}[]) as {name}" for name in names)
+        con.execute(f"insert into {table} by name select {select}", [columns[name] for name in names])
+        return
+    select = ", ".join(f"{name}::{_TYPES.get(name, 'varchar')} as {name}" for name in names)
+    con.register("_ingest_frame", pd.DataFrame(columns))
     try:
         con.execute(f"insert into {table} by name select {select} from _ingest_frame")
     finally:
@@ -79,8 +87,7 @@ def load_report(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: L
     """Insert the report file row, its ledger, leads and issues in one transaction; return its version."""
     con.execute("begin transaction")
     try:
-        version = _next_version(con, report.unit_code, report.week.label)
-        _insert_file_row(con, report, lineage, version)
+        version = _insert_file_row(con, report, lineage)
         ledger = report.ledger
         if len(ledger):
             columns = _key_columns(len(ledger), lineage, report, version, ledger)
@@ -101,26 +108,24 @@ def load_report(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: L
     return version
 
 
-def _next_version(con: duckdb.DuckDBPyConnection, unit: str, week: str) -> int:
-    row = con.execute(
-        "select coalesce(max(version), 0) + 1 from raw.report_files where unit_code = ? and week_label = ?",
-        [unit, week],
-    ).fetchone()
-    return int(row[0]) if row else 1
-
-
-def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage, version: int
-                     ) -> None:
+def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage) -> int:
+    """The raw.report_files row; its version is 1 + the highest stored for the unit-week (same statement)."""
     week = report.week
     warnings = json.dumps([w.as_dict() for w in report.warnings], ensure_ascii=False)
-    con.execute(
+    row = con.execute(
         "insert into raw.report_files (file_sha256, source_path, archive_path, unit_code, iso_year, "
         "iso_week, week_label, week_start, week_end, file_format, version, received_at, ledger_rows, "
-        "lead_rows, warnings) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "lead_rows, warnings) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "(select coalesce(max(version), 0) + 1 from raw.report_files "
+        "where unit_code = ? and week_label = ?), "
+        "?, ?, ?, ? returning version",
         [lineage.sha256, lineage.source_path, lineage.archive_path, report.unit_code, week.iso_year,
-         week.iso_week, week.label, week.start, week.end, report.file_format, version, lineage.received_at,
-         len(report.ledger), len(report.leads) if report.leads is not None else 0, warnings],
-    )
+         week.iso_week, week.label, week.start, week.end, report.file_format, report.unit_code, week.label,
+         lineage.received_at, len(report.ledger), len(report.leads) if report.leads is not None else 0,
+         warnings],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def _issue_columns(report: ParsedReport, lineage: Lineage, version: int) -> dict[str, list[Any]]:

@@ -1,0 +1,107 @@
+"""Throughput of ingestion: `python -m ingestion.benchmark [--rows 20000] [--files 1000]`.
+
+Measures (1) parsing + normalising one big ledger workbook (rows/s), (2) parsing + normalising many
+weekly-sized workbooks (files/s), and (3) the whole run (`ingest_inbox`: checksum, archive, rules, one DuckDB
+transaction per file) over the same files. Not a test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ingestion.discover import discover, receive
+from ingestion.parsed_report import parse_report
+from ingestion.pipeline import ingest_inbox
+from zhaoshang.home import Home
+
+HEADERS = ["项目编号", "项目名称", "投资主体", "企业类型", "产业类别", "来源地", "科创类", "项目阶段",
+           "协议引资额(亿元)", "本年实际到位资金(亿元)", "用地(亩)", "签约日期", "落地日期", "开工日期",
+           "达产日期", "线索编号", "反馈日期", "备注"]
+STAGES = ["线索", "在谈", "签约", "落地", "开工", "达产", "终止"]
+
+
+def _row(rng: random.Random, unit: str, i: int) -> list[object]:
+    stage = rng.choice(STAGES)
+    level = STAGES.index(stage) if stage != "终止" else 1
+    day = date(2021, 1, 1) + timedelta(days=rng.randrange(300))
+    dates = [day + timedelta(days=30 * k) if level >= 2 + k else None for k in range(4)]
+    return [f"{unit}-{i:05d}", f"项目{i}号智能制造基地", f"重庆某某科技有限公司{rng.randrange(3000)}",
+            rng.choice(["世界500强", "上市公司", "其他", "国企"]),
+            rng.choice(["装备制造", "汽摩", "材料", "其他"]),
+            rng.choice(["市内", "长三角", "粤港澳"]), rng.choice(["是", "否"]), stage,
+            round(rng.uniform(0.5, 80), 2) if level >= 2 else None, round(rng.uniform(0, 20), 2), 120.0,
+            *dates, None, None, "备注" if i % 7 == 0 else None]
+
+
+def write_workbook(path: Path, unit: str, rows: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("项目台账")
+    sheet.append(HEADERS)
+    for i in range(rows):
+        sheet.append(_row(rng, unit, i))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _parse_all(inbox: Path) -> tuple[int, int, float]:
+    candidates = discover(inbox)
+    start = time.perf_counter()
+    rows = 0
+    for candidate in candidates:
+        rows += len(parse_report(candidate, receive(candidate)).ledger)
+    return len(candidates), rows, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--files", type=int, default=1_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    try:
+        big = Home(work / "big").ensure()
+        write_workbook(big.inbox / "2021-W05" / "P01.xlsx", "P01", args.rows, 1)
+        files, rows, seconds = min((_parse_all(big.inbox) for _ in range(3)), key=lambda r: r[2])
+        print(f"parse+normalise, 1 workbook of {rows} rows: {seconds:.3f} s = {rows / seconds:,.0f} rows/s")
+        start = time.perf_counter()
+        ingest_inbox(big)
+        seconds = time.perf_counter() - start
+        print(f"ingest_inbox, same workbook (incl. archive + DuckDB load): {seconds:.3f} s = "
+              f"{rows / seconds:,.0f} rows/s")
+
+        small = Home(work / "small").ensure()
+        units = [f"P0{k}" for k in range(1, 8)] + [f"D0{k}" for k in range(1, 7)] + ["B01", "B02", "B03"]
+        templates = [write_workbook(work / "t" / f"{u}.xlsx", u, 20 + 3 * k, k) for k, u in enumerate(units)]
+        for n in range(args.files):
+            week = f"{2016 + n // (52 * len(units))}-W{n // len(units) % 52 + 1:02d}"
+            target = small.inbox / week / f"{units[n % len(units)]}.xlsx"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(templates[n % len(units)], target)
+        files, rows, seconds = min((_parse_all(small.inbox) for _ in range(3)), key=lambda r: r[2])
+        print(f"parse+normalise, {files} weekly workbooks ({rows} rows): {seconds:.3f} s = "
+              f"{files / seconds:,.0f} files/s")
+        start = time.perf_counter()
+        report = ingest_inbox(small)
+        seconds = time.perf_counter() - start
+        print(f"ingest_inbox, same {len(report.accepted)} workbooks (incl. archive + DuckDB load): "
+              f"{seconds:.3f} s = {len(report.accepted) / seconds:,.0f} files/s")
+        start = time.perf_counter()
+        report = ingest_inbox(small)
+        seconds = time.perf_counter() - start
+        print(f"ingest_inbox again (all {len(report.skipped)} unchanged): {seconds:.3f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
