@@ -54,7 +54,7 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.interval = interval
         self.peak = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._me = psutil.Process(os.getpid())
 
     def _sample(self) -> int:
@@ -71,12 +71,12 @@ class _TreeSampler(threading.Thread):
         return total
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.peak = max(self.peak, self._sample())
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> int:
-        self._stop.set()
+        self._halt.set()
         self.join()
         self.peak = max(self.peak, self._sample())
         return self.peak

@@ -13,7 +13,8 @@ since the project entered. The model (per unit, per ISO week, a full snapshot of
     that week and the next); feedback within 1-7 days, 8-20 days (late) or never; plus leads nobody takes up;
   * ~2 % missed weeks (never in the last `clean_tail_weeks`, never in a week the unit shares a lead), ~1 %
     resent weeks (version 1 has some wrong amounts and lacks the week's new projects), a few rows with an
-    invalid investor type (row issue) and six projects reported by two units during the first year.
+    invalid investor type (row issue) and six projects reported by two units, both only in the first half
+    of the first year (so the gate of the last month can pass).
 Columns are exactly those of `ingestion/raw_schema.py`.
 """
 
@@ -223,8 +224,9 @@ def _ledger_chunk(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, lo: int, hi:
                         when pw.maxst >= 3 and pw.w - pw.e >= pw.t_sig then 3
                         when pw.maxst >= 2 and pw.w - pw.e >= pw.t_neg then 2
                         else 1 end as r,
-                   (pw.dup_project and wk.y = {cfg.first_year}) as dup_row,
-                   (wk.y = {cfg.first_year} and uni('issue', pw.pid, pw.w) < {cfg.issue_rate}) as issue_row
+                   (pw.dup_project and wk.week_end < date '{cfg.first_year}-07-01') as dup_row,
+                   (wk.week_end < date '{cfg.first_year}-07-01' and uni('issue', pw.pid, pw.w) < {cfg.issue_rate})
+                       as issue_row
             from pw
             join b_files f on f.uidx = pw.uidx and f.w = pw.w
             join b_weeks wk on wk.w = pw.w
@@ -274,7 +276,7 @@ def _ledger_chunk(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, lo: int, hi:
 
 
 def _leads_and_files(con: duckdb.DuckDBPyConnection, cfg: SynthConfig) -> None:
-    con.execute(f"""
+    con.execute("""
         insert into raw.lead_rows
         select f.file_sha256, l.sharer_code, wk.week_label, f.version, '线索共享',
                (row_number() over (partition by f.uidx, f.w, f.version order by l.lead_id) + 1)::integer,

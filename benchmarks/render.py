@@ -1,0 +1,116 @@
+"""Render raw-table rows back into weekly report files (xlsx, or CSV + .leads.csv), as a unit would send them.
+
+Used for the incremental-week files of the synthetic sizes and for the 20,000-row parsing workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import xlsxwriter
+
+from ingestion.columns import LEAD_COLUMNS, LEADS_SHEET, LEDGER_COLUMNS, LEDGER_SHEET
+from zhaoshang.home import SEEDS_DIR
+from zhaoshang.registers import read_seed
+
+LEDGER_FIELDS = [c.field for c in LEDGER_COLUMNS]
+LEAD_FIELDS = [c.field for c in LEAD_COLUMNS]
+ENUM_SEEDS = {"investor_type": "investor_types", "industry": "industries", "origin": "origins", "stage": "stages"}
+
+
+@cache
+def _labels(seed: str) -> dict[str, str]:
+    rows = read_seed(seed, SEEDS_DIR)
+    code_col = next(c for c in rows[0] if c.endswith("_code"))
+    return {r[code_col]: r["label_zh"] for r in rows}
+
+
+def _cell(field: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field in ENUM_SEEDS:
+        return _labels(ENUM_SEEDS[field]).get(value, value)
+    if field == "is_sci_tech":
+        return "是" if value else "否"
+    return value
+
+
+def ledger_cells(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows in LEDGER_FIELDS order → cells as a unit writes them (Chinese labels, 是/否)."""
+    return [[_cell(f, v) for f, v in zip(LEDGER_FIELDS, row, strict=True)] for row in rows]
+
+
+def write_xlsx(path: Path, ledger: list[list[Any]], leads: list[list[Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for name, header, rows in ((LEDGER_SHEET, [c.display for c in LEDGER_COLUMNS], ledger),
+                               (LEADS_SHEET, [c.display for c in LEAD_COLUMNS], leads)):
+        if name == LEADS_SHEET and not rows:
+            continue
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, header)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, date):
+                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_fmt)
+                elif isinstance(value, str):
+                    ws.write_string(r, c, value)
+                else:
+                    ws.write_number(r, c, value)
+    wb.close()
+
+
+def write_csv(path: Path, ledger: list[list[Any]], leads: list[list[Any]]) -> None:
+    """`<unit>.csv` (UTF-8 with BOM) and, when there are leads, `<unit>.leads.csv` beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for target, header, rows in ((path, [c.display for c in LEDGER_COLUMNS], ledger),
+                                 (path.with_suffix(".leads.csv"), [c.display for c in LEAD_COLUMNS], leads)):
+        if target != path and not rows:
+            continue
+        with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(header)
+            out.writerows([["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row]
+                           for row in rows])
+
+
+def render_week(con: duckdb.DuckDBPyConnection, week_label: str, inbox: Path) -> tuple[int, int]:
+    """Write one file per unit report of `week_label` (latest version) from the raw tables into `inbox`.
+
+    Returns (files, ledger rows). The file format (xlsx/csv) is the one recorded in raw.report_files.
+    """
+    reports = con.execute("""
+        select unit_code, version, file_format from raw.report_files
+        where week_label = ? qualify row_number() over (partition by unit_code order by version desc) = 1
+        order by unit_code
+    """, [week_label]).fetchall()
+    latest = """(select unit_code, max(version) as version from raw.report_files where week_label = ?
+                  group by unit_code)"""
+    ledger_sql = f"""select l.unit_code, {', '.join('l.' + f for f in LEDGER_FIELDS)} from raw.ledger_rows l
+                     semi join {latest} v on v.unit_code = l.unit_code and v.version = l.version
+                     where l.week_label = ? order by l.unit_code, l.row_number"""
+    lead_sql = f"""select l.unit_code, {', '.join('l.' + f for f in LEAD_FIELDS)} from raw.lead_rows l
+                   semi join {latest} v on v.unit_code = l.unit_code and v.version = l.version
+                   where l.week_label = ? order by l.unit_code, l.row_number"""
+    ledger: dict[str, list[list[Any]]] = {}
+    leads: dict[str, list[list[Any]]] = {}
+    for sql, out in ((ledger_sql, ledger), (lead_sql, leads)):
+        for unit, *values in con.execute(sql, [week_label, week_label]).fetchall():
+            out.setdefault(unit, []).append(values)
+    rows = 0
+    for unit, _, fmt in reports:
+        cells = ledger_cells(ledger.get(unit, []))
+        rows += len(cells)
+        target = inbox / week_label / f"{unit}.{fmt}"
+        (write_csv if fmt == "csv" else write_xlsx)(target, cells, leads.get(unit, []))
+    return len(reports), rows

@@ -1,0 +1,113 @@
+"""Render the results table of benchmarks/RESULTS.md from benchmarks/data/results/*.json.
+
+Only the part between the `results:begin` and `results:end` markers is rewritten; the analysis around it is
+written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS_MD = HERE / "RESULTS.md"
+RESULTS_DIR = HERE / "data" / "results"
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+ORDER = ("tiny", "S", "M", "L")
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "" if x is None else f"{x:,.{digits}f}"
+
+
+def _rate(r: dict[str, Any]) -> str:
+    parts = []
+    if r.get("files_per_s"):
+        parts.append(f"{r['files_per_s']:,.0f} files/s")
+    if r.get("rows_per_s") and r["stage"].startswith(("parse", "load", "incremental: ingest")):
+        parts.append(f"{r['rows_per_s']:,.0f} rows/s")
+    return ", ".join(parts)
+
+
+def _floor_wall(results: list[dict[str, Any]], stage: str) -> float | None:
+    name = "floor: after new week" if stage.startswith("incremental") else "floor: hand-written SQL"
+    for r in results:
+        if r["stage"] == name:
+            return r["wall_s"]
+    return None
+
+
+def table(payloads: list[dict[str, Any]]) -> str:
+    lines = ["| stage | size | wall s | peak RSS MiB | rows | rate | ratio to floor | note |",
+             "|---|---|---:|---:|---:|---|---:|---|"]
+    for p in payloads:
+        for r in p["results"]:
+            ratio = ""
+            if r["stage"].startswith(("dbt", "floor", "incremental: dbt")):
+                floor = _floor_wall(p["results"], r["stage"])
+                if floor:
+                    ratio = f"{r['wall_s'] / floor:.1f}x"
+            rows = f"{r['rows']:,}" if r.get("rows") else ""
+            lines.append(f"| {r['stage']} | {p['size']} | {_fmt(r['wall_s'], 2)} | {_fmt(r['peak_rss_mib'], 0)} | "
+                         f"{rows} | {_rate(r)} | {ratio} | {r.get('note', '')} |")
+    return "\n".join(lines)
+
+
+def agreement(payloads: list[dict[str, Any]]) -> str:
+    lines = []
+    for p in payloads:
+        for label, a in p["info"].get("agreement", {}).items():
+            verdict = ("agree on every column" if not a["disagreements"]
+                       else f"**{a['disagreements']} disagreements** in {', '.join(a['columns'])}")
+            lines.append(f"- {p['size']}, {label}: {a['rows_compared']:,} unit-months, {verdict}")
+    return "\n".join(lines)
+
+
+def top_models(payloads: list[dict[str, Any]]) -> str:
+    lines = []
+    for p in payloads:
+        for r in p["results"]:
+            nodes = r.get("extra", {}).get("nodes")
+            if not nodes or r["stage"] != "dbt build (full)":
+                continue
+            kinds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(nodes["by_kind"].items()))
+            top = "; ".join(f"{n} {s} s" for n, s, _ in nodes["top"][:8])
+            lines.append(f"- {p['size']} `dbt build` ({nodes['count']} nodes; {kinds}): {top}")
+    return "\n".join(lines)
+
+
+def machine(payloads: list[dict[str, Any]]) -> str:
+    seen = []
+    for p in payloads:
+        m = p["machine"]
+        seen.append(f"- {p['size']}: {m['nproc']} cores (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM, Python "
+                    f"{m['python']}, DuckDB {m['duckdb']}, commit {m['commit']}, finished {p['finished']}, "
+                    f"`{p['command']}`")
+    return "\n".join(seen)
+
+
+def load_payloads() -> list[dict[str, Any]]:
+    found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in RESULTS_DIR.glob("*.json")}
+    return [found[k] for k in ORDER if k in found]
+
+
+def write_results(path: Path = RESULTS_MD) -> Path:
+    payloads = load_payloads()
+    body = "\n\n".join([
+        "### Runs\n\n" + machine(payloads),
+        "### Stages\n\n" + table(payloads),
+        "### Floor vs pipeline (`marts.unit_month_scores` vs `floor.unit_month_scores`, abs tol 1e-6)\n\n"
+        + (agreement(payloads) or "- (no comparison in these runs)"),
+        "### Slowest dbt nodes (full build)\n\n" + (top_models(payloads) or "- (none)"),
+    ])
+    block = f"{BEGIN}\n\n{body}\n\n{END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmark results\n\n{BEGIN}\n{END}\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block + tail
+    else:
+        text += "\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path

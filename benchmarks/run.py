@@ -1,0 +1,377 @@
+"""Benchmark: how fast and how far the pipeline scales.
+
+    .venv/bin/python -m benchmarks.run --size tiny|S|M|L [--stages parse load dbt_full floor dbt_scoring
+                                        incremental export] [--work DIR] [--profile] [--no-report]
+
+Sizes: tiny = 1 synthetic year of the 16 real units (smoke test, < 1 min); S = the sample year from the sample
+generator (real workbooks, 16 units); M = 5 synthetic years x 60 units; L = 5 synthetic years x 400 units
+(> 10 million ledger rows). Every stage runs in its own process and is measured alone (wall time, peak RSS of
+the process tree). Results go to benchmarks/data/results/<size>.json and the table of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from benchmarks.floor import compare
+from benchmarks.measure import Measurement, run_measured
+from benchmarks.register import copy_dbt_project
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "benchmarks" / "data"
+ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "incremental", "export")
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    kind: str  # "synth" (raw tables generated in DuckDB) or "sample" (sample generator's workbooks)
+    units: int = 16
+    years: int = 1
+    lifetime: int = 100
+    real_seeds: bool = False
+    parse_sample_seeds: tuple[int, ...] = ()
+    big_rows: int = 20_000
+    synthetic_weekly_files: int = 0
+
+
+SIZES = {
+    "tiny": Size("tiny", "synth", units=16, years=1, lifetime=30, real_seeds=True, big_rows=2_000,
+                 synthetic_weekly_files=64),
+    "S": Size("S", "sample", parse_sample_seeds=(7, 8, 9), big_rows=20_000, synthetic_weekly_files=400),
+    "M": Size("M", "synth", units=60, years=5),
+    "L": Size("L", "synth", units=400, years=5),
+}
+
+
+def _sunday(week_label: str) -> date:
+    year, week = week_label.split("-W")
+    return date.fromisocalendar(int(year), int(week), 7)
+
+
+class Bench:
+    """One benchmark run of one size: a work folder, its home, its dbt project copy, the measurements."""
+
+    def __init__(self, size: Size, work: Path, stages: set[str], profile: bool) -> None:
+        self.size = size
+        self.work = work
+        self.stages = stages
+        self.profile = profile
+        self.home = work / "home"
+        self.project = work / "dbt_project"
+        self.seeds = self.project / "seeds"
+        self.logs = work / "logs"
+        self.results: list[Measurement] = []
+        self.info: dict[str, Any] = {}
+        self.new_week: str | None = None
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    def _py(self, module: str, *args: str) -> list[str]:
+        return [sys.executable, "-m", module, *args]
+
+    def _stage_cmd(self, stage: str, *args: str, json_out: Path) -> list[str]:
+        cmd = ["--json", str(json_out)]
+        if not self.size.real_seeds:
+            cmd += ["--seeds", str(self.seeds)]
+        if self.profile:
+            cmd += ["--profile", str(self.logs / f"{json_out.stem}.prof")]
+        return self._py("benchmarks.stage", *cmd, stage, *args)
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "ZHAOSHANG_WAREHOUSE": str(self.warehouse), "ZHAOSHANG_HOME": str(self.home),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO)}
+
+    def measure(self, stage: str, cmd: list[str], **info: Any) -> Measurement:
+        log = self.logs / f"{stage.replace(' ', '_')}.log"
+        load_before = os.getloadavg()[0]
+        m = run_measured(stage, self.size.name, cmd, env=self._env(), cwd=REPO, log=log)
+        m.extra["load_avg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        m.extra.update(info)
+        self.results.append(m)
+        print(f"  {stage:<34} {m.wall_s:9.2f} s  {m.peak_rss_mib:8.0f} MiB", flush=True)
+        return m
+
+    def stage_json(self, name: str) -> Path:
+        return self.logs / f"{name}.json"
+
+    def read_json(self, path: Path) -> dict[str, Any]:
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    # ------------------------------------------------------------------ set-up and load
+    def prepare(self) -> None:
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.logs.mkdir(parents=True)
+        copy_dbt_project(self.project)
+        if self.size.kind == "synth":
+            self._prepare_synth()
+        else:
+            self._prepare_sample()
+
+    def _prepare_synth(self) -> None:
+        s = self.size
+        out = self.stage_json("load")
+        args = [str(self.home), str(self.project), "--units", str(s.units), "--years", str(s.years),
+                "--lifetime", str(s.lifetime), "--json", str(out)]
+        if s.real_seeds:
+            args.append("--real-seeds")
+        m = self.measure("load: generate raw tables (SQL)", self._py("benchmarks.prepare", *args))
+        info = self.read_json(out)
+        self.new_week = info["new_week"]
+        m.rows = info["ledger_rows_loaded"]
+        m.files = info["report_files"] - info["new_week_files"]
+        m.note = (f"synthetic, vectorised SQL straight into raw.*; {info['units']} units x {info['weeks']} weeks; "
+                  f"includes rendering the new week's {info['new_week_files']} files")
+        self.info["synth"] = info
+
+    def _sample_inbox(self, seed: int) -> Path:
+        cache = DATA / "cache" / f"sample_2021_{seed}"
+        if not (cache / ".complete").exists():
+            from zhaoshang.sample_data import write_sample_inbox
+
+            shutil.rmtree(cache, ignore_errors=True)
+            write_sample_inbox(cache, 2021, seed)
+            (cache / ".complete").write_text("ok")
+        return cache
+
+    def _prepare_sample(self) -> None:
+        source = self._sample_inbox(7)
+        inbox = self.home / "inbox"
+        shutil.copytree(source, inbox, ignore=shutil.ignore_patterns(".complete"))
+        weeks = sorted(p.name for p in inbox.iterdir() if p.is_dir())
+        self.new_week = weeks[-1]
+        shutil.move(inbox / self.new_week, self.work / "new_week")
+        out = self.stage_json("load")
+        m = self.measure("load: ingest inbox", self._stage_cmd("ingest", str(self.home), json_out=out))
+        info = self.read_json(out)
+        m.rows, m.files = info["rows"], info["files"]
+        m.note = f"ingest_inbox of {info['files']} sample files ({len(weeks) - 1} weeks), rejected {info['rejected']}"
+        self.info["load"] = info
+
+    # ------------------------------------------------------------------ dbt, floor, comparison
+    def dbt(self, stage: str, *args: str) -> Measurement:
+        cmd = [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(self.project),
+               "--profiles-dir", str(self.project)]
+        m = self.measure(stage, cmd)
+        run_results = self.project / "target" / "run_results.json"
+        if run_results.exists():
+            kept = self.logs / f"run_results_{stage.split(':')[0].replace(' ', '_')}.json"
+            shutil.copyfile(run_results, kept)
+            m.extra["nodes"] = _node_timings(run_results)
+        m.rows = self._count("raw.ledger_rows")
+        return m
+
+    def _count(self, table: str) -> int | None:
+        try:
+            con = duckdb.connect(str(self.warehouse), read_only=True)
+        except duckdb.Error:
+            return None
+        try:
+            return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+        except duckdb.Error:
+            return None
+        finally:
+            con.close()
+
+    def floor(self, stage: str) -> Measurement:
+        m = self.measure(stage, self._py("benchmarks.floor", str(self.warehouse), str(self.seeds)))
+        m.rows = self._count("raw.ledger_rows")
+        m.floor_of = "dbt"
+        return m
+
+    def compare(self, label: str) -> None:
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            rows, diffs = compare(con)
+        finally:
+            con.close()
+        self.info.setdefault("agreement", {})[label] = {
+            "rows_compared": rows, "disagreements": len(diffs),
+            "columns": sorted({d.column for d in diffs}),
+            "examples": [d.line() for d in diffs[:40]],
+        }
+        verdict = "agree on every score" if not diffs else f"{len(diffs)} DISAGREEMENTS"
+        print(f"  floor vs pipeline ({label}): {rows} unit-months, {verdict}", flush=True)
+
+    # ------------------------------------------------------------------ incremental week, gate, export
+    def incremental(self) -> None:
+        assert self.new_week
+        if self.size.kind == "sample":
+            shutil.move(self.work / "new_week", self.home / "inbox" / self.new_week)
+        out = self.stage_json("ingest_new_week")
+        ingest = self.measure("incremental: ingest new week",
+                              self._stage_cmd("ingest", str(self.home), "--weeks", self.new_week, json_out=out))
+        info = self.read_json(out)
+        ingest.rows, ingest.files = info["rows"], info["files"]
+        ingest.note = f"{self.new_week}: {info['files']} files, rejected {info['rejected']}"
+        if info["rejected"]:
+            ingest.note += f" ({'; '.join(info['rejections'][:2])})"
+        build = self.dbt("incremental: dbt build", "build")
+        gate = self.gate("incremental: gate")
+        total = Measurement(stage="incremental week total (ingest+build+gate)", size=self.size.name,
+                            wall_s=ingest.wall_s + build.wall_s + gate.wall_s,
+                            peak_rss_mib=max(ingest.peak_rss_mib, build.peak_rss_mib, gate.peak_rss_mib),
+                            rows=ingest.rows, files=ingest.files, note="sum of the three stages above")
+        self.results.append(total)
+
+    def gate(self, stage: str) -> Measurement:
+        sunday = _sunday(self.new_week or "")
+        out = self.stage_json("gate")
+        m = self.measure(stage, self._stage_cmd("gate", str(self.warehouse), str(sunday.year),
+                                                str(sunday.month), "--pickle", str(self.logs / "gate.pkl"),
+                                                json_out=out))
+        info = self.read_json(out)
+        m.note = (f"{sunday.year}-{sunday.month:02d}: {'passed' if info['passed'] else 'FAILED'}, "
+                  f"{info['checks']} checks, {info['blocking']} blocking failures")
+        m.rows = self._count("staging.stg_ledger_rows")
+        self.info["gate"] = info
+        return m
+
+    def export(self) -> None:
+        gate = self.info.get("gate")
+        if not gate or not gate["passed"]:
+            self.info["export"] = "skipped: the gate did not pass"
+            print("  export skipped: the gate did not pass", flush=True)
+            return
+        sunday = _sunday(self.new_week or "")
+        out = self.stage_json("export")
+        m = self.measure("export: submit month", self._stage_cmd(
+            "export", str(self.home), str(sunday.year), str(sunday.month), str(self.logs / "gate.pkl"),
+            json_out=out))
+        info = self.read_json(out)
+        m.files = info["files"]
+        m.note = f"submission {sunday.year}-{sunday.month:02d} v{info['version']}: {info['files']} files"
+
+    # ------------------------------------------------------------------ parsing
+    def parse(self) -> None:
+        from benchmarks.parse_files import prepare_parse_inputs
+
+        groups = prepare_parse_inputs(self.work / "parse", self.size, self._sample_inbox)
+        for label, inboxes in groups.items():
+            out = self.stage_json(f"parse_{label}")
+            m = self.measure(f"parse: {label}", self._stage_cmd("parse", *map(str, inboxes), json_out=out))
+            info = self.read_json(out)
+            for fmt, stats in sorted(info["by_format"].items()):
+                sub = Measurement(stage=f"parse: {label} [{fmt}]", size=self.size.name,
+                                  wall_s=stats["seconds"], peak_rss_mib=m.peak_rss_mib,
+                                  rows=int(stats["rows"]), files=int(stats["files"]),
+                                  note="read + normalise + row rules (parse_report), in-process time")
+                self.results.append(sub)
+                print(f"    {fmt}: {int(stats['files'])} files, {int(stats['rows'])} rows in "
+                      f"{stats['seconds']:.2f} s = {sub.files_per_s or 0:,.0f} files/s, "
+                      f"{sub.rows_per_s or 0:,.0f} rows/s", flush=True)
+            m.rows, m.files = info["rows"], info["files"]
+            m.note = "whole child process (interpreter start, imports, discovery included)"
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> None:
+        warehouse_stages = self.stages - {"parse"}
+        print(f"benchmark size {self.size.name} in {self.work}", flush=True)
+        started = time.time()
+        self.prepare()
+        # tiny (the smoke test) builds once: its only dbt build is the one after the new week arrives
+        quick = self.size.name == "tiny" and "incremental" in self.stages
+        if warehouse_stages - {"load"} and not quick:
+            self.dbt("dbt build (full)", "build")
+            if {"floor", "dbt_scoring"} & self.stages:
+                self.floor("floor: hand-written SQL")
+                self.compare("after full build")
+            if "dbt_scoring" in self.stages:
+                self.dbt("dbt run +unit_month_scores", "run", "--select", "+unit_month_scores")
+        if {"incremental", "export"} & self.stages:
+            self.incremental()
+            if "floor" in self.stages:
+                self.floor("floor: after new week")
+                self.compare("after new week")
+        if "export" in self.stages:
+            self.export()
+        if "parse" in self.stages:
+            self.parse()
+        self.info["total_wall_s"] = time.time() - started
+
+
+def _node_timings(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    nodes = [(r["unique_id"], r.get("execution_time") or 0.0, r.get("status")) for r in data.get("results", [])]
+    by_kind: dict[str, float] = {}
+    for uid, seconds, _ in nodes:
+        kind = uid.split(".")[0]
+        by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+    top = sorted(nodes, key=lambda n: -n[1])[:12]
+    failed = [uid for uid, _, status in nodes if status not in ("success", "pass")]
+    return {"elapsed": data.get("elapsed_time"), "by_kind": by_kind, "count": len(nodes),
+            "top": [[uid.split(".", 2)[-1], round(s, 2), st] for uid, s, st in top], "not_ok": failed[:20]}
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import psutil
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                                     text=True).stdout.strip()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), required=True)
+    parser.add_argument("--stages", nargs="+", choices=ALL_STAGES,
+                        help="default: all (tiny: all but dbt_scoring, and one dbt build only)")
+    parser.add_argument("--work", type=Path, help="work folder (default benchmarks/data/<size>)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the Python stages (logs/*.prof)")
+    parser.add_argument("--no-report", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    size = SIZES[args.size]
+    if args.stages is None:
+        args.stages = [s for s in ALL_STAGES if not (size.name == "tiny" and s == "dbt_scoring")]
+    stages = set(args.stages)
+    if size.kind == "synth" and not (size.parse_sample_seeds or size.synthetic_weekly_files):
+        stages.discard("parse")
+    bench = Bench(size, (args.work or DATA / size.name).resolve(), stages, args.profile)
+    bench.run()
+    out = DATA / "results" / f"{size.name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"size": size.name, "spec": asdict(size), "stages": sorted(stages),
+               "finished": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+               "command": f".venv/bin/python -m benchmarks.run --size {size.name}"
+                          + (f" --stages {' '.join(args.stages)}" if set(args.stages) != set(ALL_STAGES) else ""),
+               "results": [{**asdict(m), "rows_per_s": m.rows_per_s, "files_per_s": m.files_per_s}
+                           for m in bench.results],
+               "info": bench.info}
+    out.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(f"results: {out} ({bench.info['total_wall_s']:.0f} s)")
+    if not args.no_report:
+        from benchmarks.report import write_results
+
+        print(f"table: {write_results()}")
+    failures = [v for v in bench.info.get("agreement", {}).values() if v["disagreements"]]
+    return 2 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
