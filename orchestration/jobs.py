@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.partitions import monthly_partitions, weekly_partitions
-
 WEEKLY_JOB = "weekly_ingest_and_build"
 BUILD_JOB = "warehouse_build"
 MONTHLY_JOB = "monthly_gate_and_submission"
@@ -16,7 +14,6 @@ warehouse_selection = dg.AssetSelection.groups("registers", "staging", "intermed
 weekly_job = dg.define_asset_job(
     WEEKLY_JOB,
     selection=dg.AssetSelection.assets("weekly_reports") | warehouse_selection,
-    partitions_def=weekly_partitions,
     description="Ingest the week's reports, then rebuild and test the warehouse (dbt build).",
 )
 build_job = dg.define_asset_job(
@@ -25,12 +22,10 @@ build_job = dg.define_asset_job(
 monthly_job = dg.define_asset_job(
     MONTHLY_JOB,
     selection=dg.AssetSelection.assets("monthly_gate", "monthly_submission"),
-    partitions_def=monthly_partitions,
     description="Run the quality gate of a month and, when every blocking check passes, submit it.",
 )
 gate_job = dg.define_asset_job(
     GATE_JOB,
     selection=dg.AssetSelection.assets("monthly_gate"),
-    partitions_def=monthly_partitions,
     description="Run the quality gate of a month without submitting.",
 )

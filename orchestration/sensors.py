@@ -10,10 +10,11 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from ingestion.discover import parse_week_folder
 from orchestration.jobs import weekly_job
 from orchestration.partitions import week_partition_key
 from orchestration.resources import HomeResource
-from zhaoshang.weeks import label_of, parse_week_label
+from zhaoshang.weeks import label_of
 
 
 def inbox_signature(inbox: Path) -> dict[str, str]:
@@ -29,10 +30,8 @@ def inbox_signature(inbox: Path) -> dict[str, str]:
 
 def partition_of(relative_path: str, today: date) -> str:
     """Weekly partition key of a file's week folder; files outside a week folder go with this week's run."""
-    week = parse_week_label(relative_path.split("/", 1)[0]) if "/" in relative_path else None
-    if week is None:
-        return week_partition_key(label_of(today))
-    return week_partition_key(week)
+    week = parse_week_folder(relative_path.split("/", 1)[0]) if "/" in relative_path else None
+    return week_partition_key(week.label if week else label_of(today))
 
 
 @dg.sensor(job=weekly_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)

@@ -95,7 +95,7 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.sample_data import write_sample_inbox
 
         summary = write_sample_inbox(Path(args.out), year=args.year, seed=args.seed)
-        print(f"Wrote {summary.files} files for {args.year} into {args.out}.")
+        print(f"Wrote {summary.files_written} files for {args.year} into {args.out}.")
         return 0
     activate(home)
     if args.command == "ui":

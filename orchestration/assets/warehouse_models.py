@@ -3,7 +3,6 @@
 The manifest is built by `dbt parse` at set-up (`ensure_manifest`), never at import of this module.
 """
 
-from __future__ import annotations
 
 import os
 import subprocess

@@ -1,6 +1,5 @@
 """The ingestion asset: weekly report files of the inbox -> raw tables of the warehouse."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

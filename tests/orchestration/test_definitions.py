@@ -12,7 +12,11 @@ from tests.conftest import PROJECT_ROOT, VENV_BIN
 
 
 def test_dagster_cli_validates_the_code_location(tmp_path):
-    env = {"DAGSTER_HOME": str(tmp_path), "ZHAOSHANG_HOME": str(tmp_path / "home"), "PATH": str(VENV_BIN)}
+    env = {
+        "DAGSTER_HOME": str(tmp_path),
+        "ZHAOSHANG_HOME": str(tmp_path / "home"),
+        "PATH": f"{VENV_BIN}:/usr/bin:/bin",
+    }
     proc = subprocess.run(
         [str(VENV_BIN / "dagster"), "definitions", "validate", "-m", "orchestration.definitions"],
         cwd=PROJECT_ROOT,

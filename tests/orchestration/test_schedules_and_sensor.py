@@ -7,8 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import pytest
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from orchestration.definitions import defs
 from orchestration.resources import HomeResource
 from orchestration.schedules import monthly_schedule, weekly_schedule
 from orchestration.sensors import inbox_sensor
@@ -16,23 +18,30 @@ from orchestration.sensors import inbox_sensor
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_weekly_schedule_runs_monday_morning_for_the_week_just_ended():
+@pytest.fixture(scope="module")
+def repository():
+    return defs().get_repository_def()
+
+
+def tick(schedule, repository, when: datetime):
+    context = dg.build_schedule_context(scheduled_execution_time=when, repository_def=repository)
+    return schedule.evaluate_tick(context).run_requests
+
+
+def test_weekly_schedule_runs_monday_morning_for_the_week_just_ended(repository):
     assert weekly_schedule.cron_schedule == "0 9 * * 1"
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2021, 3, 8, 9, tzinfo=SHANGHAI))
-    request = weekly_schedule.evaluate_tick(context).run_requests[0]
+    request = tick(weekly_schedule, repository, datetime(2021, 3, 8, 9, tzinfo=SHANGHAI))[0]
     assert request.partition_key == "2021-03-01"  # ISO week 2021-W09, Monday 1 March .. Sunday 7 March
 
 
-def test_weekly_schedule_across_the_year_boundary():
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2021, 1, 4, 9, tzinfo=SHANGHAI))
-    request = weekly_schedule.evaluate_tick(context).run_requests[0]
+def test_weekly_schedule_across_the_year_boundary(repository):
+    request = tick(weekly_schedule, repository, datetime(2021, 1, 4, 9, tzinfo=SHANGHAI))[0]
     assert request.partition_key == "2020-12-28"  # 2020-W53, which belongs to 2021 by its Sunday
 
 
-def test_monthly_schedule_submits_the_previous_month_on_the_fifth_without_waivers():
+def test_monthly_schedule_submits_the_previous_month_on_the_fifth_without_waivers(repository):
     assert monthly_schedule.cron_schedule == "0 9 5 * *"
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2022, 1, 5, 9, tzinfo=SHANGHAI))
-    request = monthly_schedule.evaluate_tick(context).run_requests[0]
+    request = tick(monthly_schedule, repository, datetime(2022, 1, 5, 9, tzinfo=SHANGHAI))[0]
     assert request.partition_key == "2021-12-01"
     assert "waive_units" not in json.dumps(request.run_config)
 

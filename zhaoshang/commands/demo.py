@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zhaoshang.commands import build, gate, ingest
 from zhaoshang.home import Home
+from zhaoshang.submission import versions
 from zhaoshang.warehouse import read_only
 from zhaoshang.weeks import week_end, weeks_ending_in
 
@@ -30,7 +31,7 @@ def run(home: Home) -> int:
     home.ensure()
     if not any(home.inbox.iterdir()):
         summary = write_sample_inbox(home.inbox, year=SAMPLE_YEAR, seed=SAMPLE_SEED)
-        print(f"1/5 Wrote the sample year {SAMPLE_YEAR} to {home.inbox} ({summary.files} files).")
+        print(f"1/5 Wrote the sample year {SAMPLE_YEAR} to {home.inbox} ({summary.files_written} files).")
         counts, _ = ingest.ingest(home)
         print(f"2/5 Ingested: {counts.get('accepted', 0)} accepted, {counts.get('rejected', 0)} rejected.")
         resent = apply_sample_resend(home.inbox, year=SAMPLE_YEAR, seed=SAMPLE_SEED)
@@ -46,7 +47,7 @@ def run(home: Home) -> int:
     if not ok:
         return build.EXIT_DBT_FAILED
     year, month = latest_complete_month(home)
-    if gate.submitted_versions(home, year, month):
+    if versions(home, year, month):
         print(f"5/5 {year}-{month:02d} is already submitted (frozen).")
     else:
         print(f"5/5 Quality gate and submission of {year}-{month:02d}:")

@@ -10,20 +10,10 @@ from zhaoshang.dagster_runs import failure_message, run_job
 from zhaoshang.errors import UserError
 from zhaoshang.home import Home
 from zhaoshang.registers import units
+from zhaoshang.submission import versions
 
 EXIT_GATE_FAILED = 4
 EXIT_ALREADY_SUBMITTED = 5
-
-
-def submitted_versions(home: Home, year: int, month: int) -> list[int]:
-    folder = home.submissions / f"{year}-{month:02d}"
-    if not folder.is_dir():
-        return []
-    return sorted(
-        int(p.name[1:])
-        for p in folder.iterdir()
-        if p.is_dir() and p.name[1:].isdigit() and p.name.startswith("v")
-    )
 
 
 def _gate_of(result: Any) -> Any:
@@ -54,10 +44,10 @@ def submit(home: Home, year: int, month: int, waive: list[str], reason: str | No
         )
     if (waive or resubmit) and not (reason or "").strip():
         raise UserError("A waiver or a resubmission needs a written reason.", 'Add --reason "...".')
-    versions = submitted_versions(home, year, month)
-    if versions and not resubmit:
+    frozen = versions(home, year, month)
+    if frozen and not resubmit:
         print(
-            f"{year}-{month:02d} was already submitted (v{versions[-1]}) and is frozen. "
+            f"{year}-{month:02d} was already submitted (v{frozen[-1]}) and is frozen. "
             f"To send a corrected version, run: zhaoshang submit --month {year}-{month:02d} "
             f'--resubmit --reason "..."'
         )
@@ -79,7 +69,7 @@ def submit(home: Home, year: int, month: int, waive: list[str], reason: str | No
         return EXIT_GATE_FAILED
     if not result.success:
         raise UserError(f"The submission failed: {failure_message(result)}", "Nothing was frozen.", 1)
-    folder = home.submissions / f"{year}-{month:02d}" / f"v{submitted_versions(home, year, month)[-1]}"
+    folder = home.submissions / f"{year}-{month:02d}" / f"v{versions(home, year, month)[-1]}"
     print(f"Submitted {year}-{month:02d}: {folder}")
     for path in sorted(folder.iterdir()):
         print(f"  {path.name}")

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from ingestion.discover import parse_week_folder
 from orchestration.jobs import WEEKLY_JOB
 from orchestration.partitions import week_partition_key
 from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
 from zhaoshang.errors import UserError
 from zhaoshang.home import Home
-from zhaoshang.weeks import label_of, parse_week_label
+from zhaoshang.weeks import label_of
 
 EXIT_REJECTED = 3
 
 
 def week_range(inbox: Path) -> tuple[str, str]:
     """Weekly partition keys spanning the inbox's week folders (this week's when there is none)."""
-    labels = sorted(p.name for p in inbox.iterdir() if p.is_dir() and parse_week_label(p.name))
-    if not labels:
-        from datetime import date
-
-        labels = [label_of(date.today())]
+    weeks = (parse_week_folder(p.name) for p in inbox.iterdir() if p.is_dir())
+    labels = sorted(week.label for week in weeks if week) or [label_of(date.today())]
     return week_partition_key(labels[0]), week_partition_key(labels[-1])
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from zhaoshang.commands.gate import submitted_versions
 from zhaoshang.home import Home
 from zhaoshang.registers import units
+from zhaoshang.submission import versions
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import has_table, read_only
 from zhaoshang.weeks import week_end, weeks_ending_in
@@ -71,14 +71,12 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
         print("  none yet")
     for name in months:
         y, m = (int(x) for x in name.split("-"))
-        versions = submitted_versions(home, y, m)
-        manifest = home.submissions / name / f"v{versions[-1]}" / "manifest.json" if versions else None
+        frozen = versions(home, y, m)
+        manifest = home.submissions / name / f"v{frozen[-1]}" / "manifest.json" if frozen else None
         created = (
             json.loads(manifest.read_text("utf-8")).get("created_at", "?")
             if manifest and manifest.exists()
             else "?"
         )
-        print(
-            f"  {name}: v{versions[-1] if versions else '?'} ({len(versions)} version(s)), last at {created}"
-        )
+        print(f"  {name}: v{frozen[-1] if frozen else '?'} ({len(frozen)} version(s)), last at {created}")
     return 0
