@@ -409,3 +409,13 @@ def test_year_totals_near_district_targets(inbox, reports) -> None:
     # every unit signs something, roughly in proportion to its target C (targets sum to about 1,000)
     assert set(per_unit) == set(register_units())
     assert per_unit["P01"] > per_unit["P06"] > per_unit["D05"]
+
+
+def test_other_year_and_unit_subset(tmp_path: Path) -> None:
+    summary = write_sample_inbox(tmp_path, 2022, SEED, units=["D05"])
+    weeks = sorted(p.name for p in tmp_path.iterdir())
+    assert weeks[0] == "2021-W52" and weeks[-1] == "2022-W51" and "2022-W52" not in weeks
+    assert {p.name for p in tmp_path.glob("*/*")} == {"D05.xlsx"}
+    assert summary.files_written == len(weeks) == 52 - len(summary.missed)
+    with pytest.raises(ValueError, match="X99"):
+        write_sample_inbox(tmp_path / "bad", 2021, SEED, units=["P01", "X99"])

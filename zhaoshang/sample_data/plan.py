@@ -194,7 +194,7 @@ def _plan_leads(plan: Plan, rng: random.Random, book: NameBook) -> None:
         for p in plan.projects[code]:
             if p.kind == "carry" or p.major or p.code.split("-")[1] != str(h.year) or rng.random() > 0.3:
                 continue
-            lag = rng.randint(8, 21) if rng.random() < 0.2 else rng.randint(0, 6)
+            lag = rng.randint(8, 21) if rng.random() < 0.12 else rng.randint(0, 6)
             shared = p.listed_on - timedelta(days=lag)
             sharers = [c for c in codes if c != code and count.get(c, 0) < 4 and _can_share(plan, c, shared)]
             if not sharers:
