@@ -26,6 +26,7 @@ class Check:
     source: str
     frame: str | None = None  # gx only: ledger | leads | district
     waivable: bool = False  # only the missing-report check: waived per unit with a written reason
+    parameters: tuple[str, ...] = ()  # thresholds it reads from seeds.scoring_parameters (must exist)
 
     def run(self, scope: GateScope) -> list[Failure]:
         """Run the check on an open month scope; its failures before waivers."""
@@ -34,6 +35,7 @@ class Check:
 
 def run_check_in_scope(check: Check, scope: GateScope) -> list[Failure]:
     """Run one check on an open scope and return its failures."""
+    scope.parameters(check.parameters)
     if check.engine == "sql":
         from expectations.sql_runner import sql_failures
 
@@ -73,9 +75,9 @@ CHECKS: list[Check] = [
           "missing_reports", waivable=True),
     # --- warnings -------------------------------------------------------------------------------------------
     Check("single_contract_over_limit", "单个项目协议引资额超预警线", "single contract over the warning line",
-          "warning", "gx", "ledger_warnings", frame="ledger"),
+          "warning", "gx", "ledger_warnings", frame="ledger", parameters=("single_contract_warning",)),
     Check("amount_change", "协议引资额周环比大幅变化", "contract amount changed a lot week over week",
-          "warning", "sql", "amount_change"),
+          "warning", "sql", "amount_change", parameters=("amount_change_warning",)),
 ]
 
 CHECKS_BY_NAME: dict[str, Check] = {c.name: c for c in CHECKS}

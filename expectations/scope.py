@@ -22,8 +22,6 @@ SCOPE_SQL = HERE / "scope.sql"
 SQL_CHECKS_DIR = HERE / "sql_checks"
 SUITES_DIR = HERE / "suites"
 
-# scoring parameters the gate needs from seeds.scoring_parameters (never literals in code)
-GATE_PARAMETERS = ("single_contract_warning", "amount_change_warning")
 # district indicators beyond district_targets.csv (SPEC 6); plus contract_amount_<industry>, projects_<stage>
 EXTRA_DISTRICT_INDICATORS = (
     "contract_amount_out_of_city", "share_out_of_city", "contract_amount_sci_tech", "share_sci_tech",
@@ -111,11 +109,11 @@ class GateScope:
             self._frames[name] = df
         return self._frames[name]
 
-    def parameters(self) -> dict[str, float]:
-        """Gate thresholds from seeds.scoring_parameters; a missing one is a setup error."""
+    def parameters(self, required: tuple[str, ...] = ()) -> dict[str, float]:
+        """Thresholds from seeds.scoring_parameters; a missing required one is a setup error."""
         rows = self.query("select parameter, value from seeds.scoring_parameters")
         params = dict(zip(rows["parameter"], rows["value"].astype(float), strict=True))
-        missing = [p for p in GATE_PARAMETERS if p not in params]
+        missing = [p for p in required if p not in params]
         if missing:
             raise GateSetupError(f"seeds.scoring_parameters lacks {', '.join(missing)}")
         return params

@@ -62,9 +62,19 @@ def copy_home(src: Home, root: Path) -> Home:
 
 
 def execute(home: Home, *statements: str) -> None:
-    """Run SQL on a home's warehouse (to inject a fault into the staged tables or marts)."""
+    """Run SQL on a home's warehouse (to inject a fault into the staged tables or marts).
+
+    Staging models that dbt materialises as views (stg_ledger_rows reads raw directly) are first frozen
+    into tables of the same name, so a fault can be written into exactly one staged row.
+    """
     con = duckdb.connect(str(home.warehouse))
     try:
+        views = con.execute("select view_name from duckdb_views() where schema_name = 'staging' "
+                            "and not internal").fetchall()
+        for (view,) in views:
+            con.execute(f"create table staging._frozen as select * from staging.{view}")
+            con.execute(f"drop view staging.{view}")
+            con.execute(f"alter table staging._frozen rename to {view}")
         for sql in statements:
             con.execute(sql)
     finally:

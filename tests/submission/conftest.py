@@ -1,0 +1,1 @@
+from tests.gate.fixtures import base_home, home  # noqa: F401
