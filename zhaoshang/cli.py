@@ -133,6 +133,8 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    if args.verbose:
+        os.environ["ZHAOSHANG_VERBOSE"] = "1"
     try:
         home = Home.resolve(args.home)
         if args.home and not Path(args.home).expanduser().parent.exists():

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext, redirect_stdout
+from pathlib import Path
 from typing import Any
 
 from zhaoshang.home import Home
@@ -44,7 +46,7 @@ def run_job(
     partition_range: tuple[str, str] | None = None,
     asset_selection: Sequence[Any] | None = None,
     run_config: Mapping[str, Any] | None = None,
-    verbose: bool = False,
+    verbose: bool | None = None,
 ) -> Any:
     """Execute a job of `orchestration.definitions` in-process on the persistent instance."""
     import dagster as dg
@@ -55,9 +57,15 @@ def run_job(
     tags: dict[str, str] = {"zhaoshang/started_by": "cli"}
     if partition_range is not None:
         tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG] = partition_range
+    if verbose is None:
+        verbose = os.environ.get("ZHAOSHANG_VERBOSE") == "1"
     config = {**(run_config or {}), **({} if verbose else QUIET_LOGS)}
     job = defs().resolve_job_def(job_name)
-    with dg.DagsterInstance.get() as instance:
+    log_dir = Path(os.environ["ZHAOSHANG_HOME"]) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    # dbt's own progress lines go to stdout: keep them in a log file unless --verbose
+    output = nullcontext() if verbose else open(log_dir / f"{job_name}.log", "w", encoding="utf-8")  # noqa: SIM115
+    with output as log, redirect_stdout(log) if log else nullcontext(), dg.DagsterInstance.get() as instance:
         return job.execute_in_process(
             run_config=config,
             instance=instance,

@@ -42,7 +42,8 @@ def run(home: Home, year: int, month: int, as_csv: bool) -> int:
             writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
         return 0
     print(f"{year}年{month}月 考核得分（年初至月末累计） / scores year-to-date, {year}-{month:02d}")
-    for unit_type in dict.fromkeys(r["unit_type"] for r in rows):
+    present = {r["unit_type"] for r in rows}
+    for unit_type in [t for t in UNIT_TYPE_ZH if t in present] + sorted(present - set(UNIT_TYPE_ZH)):
         group = [r for r in rows if r["unit_type"] == unit_type]
         print(f"\n{UNIT_TYPE_ZH.get(unit_type, unit_type)} ({unit_type})")
         print(
