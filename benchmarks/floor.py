@@ -1,6 +1,7 @@
 """Run the hand-written floor (floor_scores.sql) and compare it with the pipeline's marts.unit_month_scores.
 
-`python -m benchmarks.floor WAREHOUSE SEEDS_DIR` runs the floor alone (the benchmark times it as a child process).
+`python -m benchmarks.floor WAREHOUSE SEEDS_DIR` runs the floor alone (the benchmark times it as a child
+process).
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ def _synth_db(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def prepare_parse_inputs(folder: Path, size: Size, sample_inbox: Callable[[int], Path]) -> dict[str, list[Path]]:
+def prepare_parse_inputs(folder: Path, size: Size,
+                         sample_inbox: Callable[[int], Path]) -> dict[str, list[Path]]:
     """Inbox folders to parse, by benchmark label."""
     folder.mkdir(parents=True, exist_ok=True)
     groups: dict[str, list[Path]] = {}

@@ -21,7 +21,8 @@ from zhaoshang.registers import read_seed
 
 LEDGER_FIELDS = [c.field for c in LEDGER_COLUMNS]
 LEAD_FIELDS = [c.field for c in LEAD_COLUMNS]
-ENUM_SEEDS = {"investor_type": "investor_types", "industry": "industries", "origin": "origins", "stage": "stages"}
+ENUM_SEEDS = {"investor_type": "investor_types", "industry": "industries", "origin": "origins",
+              "stage": "stages"}
 
 
 @cache

@@ -49,8 +49,9 @@ def table(payloads: list[dict[str, Any]]) -> str:
                 if floor:
                     ratio = f"{r['wall_s'] / floor:.1f}x"
             rows = f"{r['rows']:,}" if r.get("rows") else ""
-            lines.append(f"| {r['stage']} | {p['size']} | {_fmt(r['wall_s'], 2)} | {_fmt(r['peak_rss_mib'], 0)} | "
-                         f"{rows} | {_rate(r)} | {ratio} | {r.get('note', '')} |")
+            cells = [r["stage"], p["size"], _fmt(r["wall_s"], 2), _fmt(r["peak_rss_mib"], 0), rows, _rate(r),
+                     ratio, r.get("note", "")]
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -81,9 +82,9 @@ def machine(payloads: list[dict[str, Any]]) -> str:
     seen = []
     for p in payloads:
         m = p["machine"]
-        seen.append(f"- {p['size']}: {m['nproc']} cores (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM, Python "
-                    f"{m['python']}, DuckDB {m['duckdb']}, commit {m['commit']}, finished {p['finished']}, "
-                    f"`{p['command']}`")
+        seen.append(f"- {p['size']}: {m['nproc']} cores (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM, "
+                    f"Python {m['python']}, DuckDB {m['duckdb']}, commit {m['commit']}, finished "
+                    f"{p['finished']}, `{p['command']}`")
     return "\n".join(seen)
 
 

@@ -137,8 +137,8 @@ class Bench:
         self.new_week = info["new_week"]
         m.rows = info["ledger_rows_loaded"]
         m.files = info["report_files"] - info["new_week_files"]
-        m.note = (f"synthetic, vectorised SQL straight into raw.*; {info['units']} units x {info['weeks']} weeks; "
-                  f"includes rendering the new week's {info['new_week_files']} files")
+        m.note = (f"synthetic, vectorised SQL straight into raw.*; {info['units']} units x {info['weeks']} "
+                  f"weeks; includes rendering the new week's {info['new_week_files']} files")
         self.info["synth"] = info
 
     def _sample_inbox(self, seed: int) -> Path:
@@ -162,7 +162,8 @@ class Bench:
         m = self.measure("load: ingest inbox", self._stage_cmd("ingest", str(self.home), json_out=out))
         info = self.read_json(out)
         m.rows, m.files = info["rows"], info["files"]
-        m.note = f"ingest_inbox of {info['files']} sample files ({len(weeks) - 1} weeks), rejected {info['rejected']}"
+        m.note = (f"ingest_inbox of {info['files']} sample files ({len(weeks) - 1} weeks), "
+                  f"rejected {info['rejected']}")
         self.info["load"] = info
 
     # ------------------------------------------------------------------ dbt, floor, comparison
@@ -216,8 +217,8 @@ class Bench:
         if self.size.kind == "sample":
             shutil.move(self.work / "new_week", self.home / "inbox" / self.new_week)
         out = self.stage_json("ingest_new_week")
-        ingest = self.measure("incremental: ingest new week",
-                              self._stage_cmd("ingest", str(self.home), "--weeks", self.new_week, json_out=out))
+        cmd = self._stage_cmd("ingest", str(self.home), "--weeks", self.new_week, json_out=out)
+        ingest = self.measure("incremental: ingest new week", cmd)
         info = self.read_json(out)
         ingest.rows, ingest.files = info["rows"], info["files"]
         ingest.note = f"{self.new_week}: {info['files']} files, rejected {info['rejected']}"
@@ -309,7 +310,8 @@ class Bench:
 
 def _node_timings(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    nodes = [(r["unique_id"], r.get("execution_time") or 0.0, r.get("status")) for r in data.get("results", [])]
+    nodes = [(r["unique_id"], r.get("execution_time") or 0.0, r.get("status"))
+             for r in data.get("results", [])]
     by_kind: dict[str, float] = {}
     for uid, seconds, _ in nodes:
         kind = uid.split(".")[0]
@@ -356,10 +358,12 @@ def main(argv: list[str] | None = None) -> int:
     bench.run()
     out = DATA / "results" / f"{size.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
+    command = f".venv/bin/python -m benchmarks.run --size {size.name}"
+    if set(args.stages) != set(ALL_STAGES):
+        command += f" --stages {' '.join(args.stages)}"
     payload = {"size": size.name, "spec": asdict(size), "stages": sorted(stages),
                "finished": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
-               "command": f".venv/bin/python -m benchmarks.run --size {size.name}"
-                          + (f" --stages {' '.join(args.stages)}" if set(args.stages) != set(ALL_STAGES) else ""),
+               "command": command,
                "results": [{**asdict(m), "rows_per_s": m.rows_per_s, "files_per_s": m.files_per_s}
                            for m in bench.results],
                "info": bench.info}

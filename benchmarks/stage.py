@@ -53,7 +53,7 @@ def gate(warehouse: Path, year: int, month: int, pickle_to: Path | None) -> dict
     blocking = [f for f in result.failures if f.severity != "warning" and not f.waived]
     return {"passed": result.passed, "checks": len(result.checks), "failures": len(result.failures),
             "blocking": len(blocking),
-            "first_failures": sorted({f"{getattr(f, 'check', '')}: {getattr(f, 'rule', '')}" for f in blocking})[:10]}
+            "first_failures": sorted({f"{f.check}: {f.rule}" for f in blocking})[:10]}
 
 
 def export(home: Path, year: int, month: int, gate_pickle: Path) -> dict[str, Any]:

@@ -5,8 +5,9 @@ over the weeks it is on its unit's ledger, and stages, dates, amounts and funds 
 since the project entered. The model (per unit, per ISO week, a full snapshot of its ledger):
   * about one new project a week per unit, on the ledger for ~`mean_lifetime` weeks (scaled per unit), so a
     report holds ~`mean_lifetime` rows; a stock of older projects is already on the ledger in week 0;
-  * each project climbs 线索 → 在谈 → 签约 → 落地 → 开工 → 达产 up to its own highest stage, some are terminated
-    (终止) later; dates of reached stages lie in the week the stage was reached (so never after the report);
+  * each project climbs 线索 → 在谈 → 签约 → 落地 → 开工 → 达产 up to its own highest stage, some are
+    terminated (终止) later; dates of reached stages lie in the week the stage was reached (so never after
+    the report);
   * contract_amount from 签约 on (an estimate in some 在谈 rows), funds_ytd from 落地 on, cumulative since the
     first week of the report's year, never decreasing within a year;
   * ~6 % of new projects come from a lead another unit shared that week (listed in the sharer's 线索共享 sheet
@@ -194,8 +195,8 @@ def _setup(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, units: list[BenchUn
         ),
         versions as (
             select uidx, w,
-                   case when uni('resend', uidx, w) < {cfg.resend_rate} and w < {n_weeks} - 1 then 2 else 1 end
-                       as nver
+                   case when uni('resend', uidx, w) < {cfg.resend_rate} and w < {n_weeks} - 1
+                        then 2 else 1 end as nver
             from present
         )
         select v.uidx, v.w, v.nver, r.version::integer as version, u.unit_code, u.file_format,
@@ -225,8 +226,8 @@ def _ledger_chunk(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, lo: int, hi:
                         when pw.maxst >= 2 and pw.w - pw.e >= pw.t_neg then 2
                         else 1 end as r,
                    (pw.dup_project and wk.week_end < date '{cfg.first_year}-07-01') as dup_row,
-                   (wk.week_end < date '{cfg.first_year}-07-01' and uni('issue', pw.pid, pw.w) < {cfg.issue_rate})
-                       as issue_row
+                   (wk.week_end < date '{cfg.first_year}-07-01'
+                    and uni('issue', pw.pid, pw.w) < {cfg.issue_rate}) as issue_row
             from pw
             join b_files f on f.uidx = pw.uidx and f.w = pw.w
             join b_weeks wk on wk.w = pw.w
@@ -249,7 +250,8 @@ def _ledger_chunk(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, lo: int, hi:
             case when r >= 4 then
                 round(least(amount, amount * funds_rate * (w - greatest(e + t_land, year_first_w) + 1)), 2)
                 end as funds_ytd,
-            case when r >= 4 and industry <> 'other' then round(5 + 300 * uni('mu', pid, 0), 1) end as land_mu,
+            case when r >= 4 and industry <> 'other' then round(5 + 300 * uni('mu', pid, 0), 1) end
+                as land_mu,
             case when r >= 3 then signed_date end as signed_on,
             case when r >= 4 then landed_date end as landed_on,
             case when r >= 5 then started_date end as started_on,
@@ -295,7 +297,8 @@ def _leads_and_files(con: duckdb.DuckDBPyConnection, cfg: SynthConfig) -> None:
         )
         select f.file_sha256, wk.week_label || '/' || f.unit_code || '.' || f.file_format,
                'archive/' || substr(f.file_sha256, 1, 2) || '/' || f.file_sha256 || '.' || f.file_format,
-               f.unit_code, isoyear(wk.week_end), week(wk.week_end), wk.week_label, wk.week_start, wk.week_end,
+               f.unit_code, isoyear(wk.week_end), week(wk.week_end), wk.week_label, wk.week_start,
+               wk.week_end,
                f.file_format, f.version,
                wk.week_end::timestamp + interval 1 day + f.version * interval 2 hour,
                coalesce(lc.n, 0), coalesce(ld.n, 0), null

@@ -3,8 +3,8 @@
 Platform X (P91): targets C 100, F 20, Q 1, M 0, R 0.5; period January–March 2021. Its March snapshot holds
 (a) industrial, 世界500强, signed 2 Feb, 80 亿, funds 12, landed 10 Mar; (b) industrial, 其他, signed 5 Mar,
 50 亿, funds 3; (c) 其他 industry, 上市公司, signed 10 Jan, 30 亿, funds 5. X shared a lead on 5 Jan that its
-receiver Y (P92) signed on 20 Feb and landed on 25 Mar (+3); X missed the week ending 14 Mar (−1); a lead Z (D91)
-shared to X on 1 Mar was answered on 12 Mar (−0.5). Expected: base 99.074, total 100.574.
+receiver Y (P92) signed on 20 Feb and landed on 25 Mar (+3); X missed the week ending 14 Mar (−1); a lead
+Z (D91) shared to X on 1 Mar was answered on 12 Mar (−0.5). Expected: base 99.074, total 100.574.
 
     .venv/bin/python -m benchmarks.worked_example [--dbt]
 """
@@ -54,9 +54,11 @@ def _ledger(unit: str, week_end: date) -> list[dict]:
                 funds_ytd=12.0 if landed else None, signed_on=D(2021, 2, 2),
                 landed_on=D(2021, 3, 10) if landed else None)
         if week_end >= D(2021, 3, 5):
-            add("XB", "materials", "other", "signed", contract_amount=50.0, funds_ytd=3.0, signed_on=D(2021, 3, 5))
+            add("XB", "materials", "other", "signed", contract_amount=50.0, funds_ytd=3.0,
+                signed_on=D(2021, 3, 5))
         if week_end >= D(2021, 1, 10):
-            add("XC", "other", "listed", "signed", contract_amount=30.0, funds_ytd=5.0, signed_on=D(2021, 1, 10))
+            add("XC", "other", "listed", "signed", contract_amount=30.0, funds_ytd=5.0,
+                signed_on=D(2021, 1, 10))
         if week_end >= D(2021, 3, 1):
             add("XD", "other", "other", "negotiating", lead_id="D91-L1",
                 feedback_on=D(2021, 3, 12) if week_end >= D(2021, 3, 12) else None)
@@ -71,11 +73,11 @@ def _ledger(unit: str, week_end: date) -> list[dict]:
 
 def _leads(unit: str, week_end: date) -> list[dict]:
     if unit == "P91" and week_end == D(2021, 1, 10):
-        return [{"lead_id": "P91-L1", "project_name": "示例项目YA", "investor": "示例企业YA", "to_unit": "P92",
-                 "shared_on": D(2021, 1, 5)}]
+        return [{"lead_id": "P91-L1", "project_name": "示例项目YA", "investor": "示例企业YA",
+                 "to_unit": "P92", "shared_on": D(2021, 1, 5)}]
     if unit == "D91" and week_end == D(2021, 3, 7):
-        return [{"lead_id": "D91-L1", "project_name": "示例项目XD", "investor": "示例企业XD", "to_unit": "P91",
-                 "shared_on": D(2021, 3, 1)}]
+        return [{"lead_id": "D91-L1", "project_name": "示例项目XD", "investor": "示例企业XD",
+                 "to_unit": "P91", "shared_on": D(2021, 3, 1)}]
     return []
 
 
@@ -93,8 +95,8 @@ def build_example(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(
                 "insert into raw.report_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'xlsx', 1, ?, ?, ?, null)",
                 [sha, f"{label}/{unit.unit_code}.xlsx", f"archive/{sha}.xlsx", unit.unit_code, iso.year,
-                 iso.week, label, sunday - timedelta(days=6), sunday, datetime.combine(sunday, datetime.min.time())
-                 + timedelta(days=1), len(ledger), len(leads)])
+                 iso.week, label, sunday - timedelta(days=6), sunday,
+                 datetime.combine(sunday, datetime.min.time()) + timedelta(days=1), len(ledger), len(leads)])
             for i, row in enumerate(ledger, start=2):
                 row = {"file_sha256": sha, "unit_code": unit.unit_code, "week_label": label, "version": 1,
                        "sheet": "项目台账", "row_number": i,
@@ -104,8 +106,8 @@ def build_example(con: duckdb.DuckDBPyConnection) -> None:
                             list(row.values()))
             for i, row in enumerate(leads, start=2):
                 con.execute("insert into raw.lead_rows values (?, ?, ?, 1, '线索共享', ?, ?, ?, ?, ?, ?)",
-                            [sha, unit.unit_code, label, i, row["lead_id"], row["project_name"], row["investor"],
-                             row["to_unit"], row["shared_on"]])
+                            [sha, unit.unit_code, label, i, row["lead_id"], row["project_name"],
+                             row["investor"], row["to_unit"], row["shared_on"]])
 
 
 def write_seeds(seeds_dir: Path) -> None:
