@@ -9,16 +9,35 @@ with ledger as (
 
 ),
 
+-- cheap first pass (no distinct aggregate over every row): keys reported by more than one unit in a week
 duplicate_keys as (
+
+    select week_label, name_key
+    from ledger
+    group by week_label, name_key
+    having min(unit_code) <> max(unit_code)
+
+),
+
+duplicate_rows as (
+
+    select ledger.*
+    from ledger
+    inner join duplicate_keys
+        on duplicate_keys.week_label = ledger.week_label
+        and duplicate_keys.name_key = ledger.name_key
+
+),
+
+units_per_key as (
 
     select
         week_label,
         name_key,
         count(distinct unit_code) as unit_count,
         string_agg(distinct unit_code, ',' order by unit_code) as unit_codes
-    from ledger
+    from duplicate_rows
     group by week_label, name_key
-    having count(distinct unit_code) > 1
 
 )
 
@@ -33,9 +52,9 @@ select
     ledger.file_sha256,
     ledger.sheet,
     ledger.row_number,
-    duplicate_keys.unit_count,
-    duplicate_keys.unit_codes
-from ledger
-inner join duplicate_keys
-    on duplicate_keys.week_label = ledger.week_label
-    and duplicate_keys.name_key = ledger.name_key
+    units_per_key.unit_count,
+    units_per_key.unit_codes
+from duplicate_rows as ledger
+inner join units_per_key
+    on units_per_key.week_label = ledger.week_label
+    and units_per_key.name_key = ledger.name_key

@@ -1,37 +1,24 @@
--- Each project (unit_code, project_code) in each week it was reported, with its previous report's stage, amount and
--- funds. The gate reads the flags: stage going backwards (moving to 终止 is allowed, leaving it is not), funds_ytd decreasing within a year,
--- contract_amount changing by more than the warning share week over week.
-with ledger as (
+-- Each project (unit_code, project_code) in each weekly report of its unit, with the same project's stage, amount
+-- and funds in the unit's previous report (week over week; NULL when the project was not in it). The gate reads
+-- the flags: stage going backwards (moving to 终止 is allowed, leaving it is not), funds_ytd decreasing within a
+-- year, contract_amount changing by more than the warning share.
+-- Built as a join to the previous report rather than a window over every ledger row (the ledger is the big table).
+-- A project code listed twice in one file (itself a row issue) gives one row per pair of rows.
+with reports as (
 
     select
         unit_code,
-        project_code,
         week_label,
-        week_end,
-        year,
-        file_sha256,
-        sheet,
-        row_number,
-        stage,
-        contract_amount,
-        funds_ytd
-    from {{ ref('stg_ledger_rows') }}
-    where project_code is not null
+        lag(week_label) over (partition by unit_code order by week_end) as previous_week_label
+    from {{ ref('stg_report_files') }}
 
 ),
 
-with_previous as (
+ledger as (
 
-    select
-        ledger.*,
-        lag(week_label) over project_weeks as previous_week_label,
-        lag(year) over project_weeks as previous_year,
-        lag(stage) over project_weeks as previous_stage,
-        lag(contract_amount) over project_weeks as previous_contract_amount,
-        lag(funds_ytd) over project_weeks as previous_funds_ytd,
-        row_number() over project_weeks as report_sequence
-    from ledger
-    window project_weeks as (partition by unit_code, project_code order by week_end, row_number)
+    select unit_code, project_code, week_label, week_end, year, row_number, stage, contract_amount, funds_ytd
+    from {{ ref('stg_ledger_rows') }}
+    where project_code is not null
 
 ),
 
@@ -39,52 +26,80 @@ parameters as (
 
     select amount_change_warning from {{ ref('int_scoring_parameters') }}
 
+),
+
+paired as (
+
+    select
+        ledger.unit_code,
+        ledger.project_code,
+        ledger.week_label,
+        ledger.week_end,
+        ledger.year,
+        ledger.row_number,
+        ledger.stage,
+        ledger.contract_amount,
+        ledger.funds_ytd,
+        reports.previous_week_label as previous_report_week_label,
+        previous.week_label as previous_week_label,
+        previous.year as previous_year,
+        previous.row_number as previous_row_number,
+        previous.stage as previous_stage,
+        previous.contract_amount as previous_contract_amount,
+        previous.funds_ytd as previous_funds_ytd
+    from ledger
+    inner join reports
+        on reports.unit_code = ledger.unit_code
+        and reports.week_label = ledger.week_label
+    left join ledger as previous
+        on previous.unit_code = ledger.unit_code
+        and previous.week_label = reports.previous_week_label
+        and previous.project_code = ledger.project_code
+
 )
 
 select
-    with_previous.unit_code,
-    with_previous.project_code,
-    with_previous.week_label,
-    with_previous.week_end,
-    with_previous.year,
-    with_previous.file_sha256,
-    with_previous.sheet,
-    with_previous.row_number,
-    with_previous.report_sequence,
-    with_previous.stage,
+    paired.unit_code,
+    paired.project_code,
+    paired.week_label,
+    paired.week_end,
+    paired.year,
+    paired.row_number,
+    paired.stage,
     stages.stage_order,
-    with_previous.contract_amount,
-    with_previous.funds_ytd,
-    with_previous.previous_week_label,
-    with_previous.previous_stage,
+    paired.contract_amount,
+    paired.funds_ytd,
+    paired.previous_report_week_label,
+    paired.previous_week_label,
+    paired.previous_row_number,
+    paired.previous_stage,
     previous_stages.stage_order as previous_stage_order,
-    with_previous.previous_contract_amount,
-    with_previous.previous_funds_ytd,
+    paired.previous_contract_amount,
+    paired.previous_funds_ytd,
     coalesce(
-        with_previous.stage <> with_previous.previous_stage
-        and with_previous.stage <> 'terminated'
+        paired.stage <> paired.previous_stage
+        and paired.stage <> 'terminated'
         and stages.stage_order < previous_stages.stage_order,
         false
     ) as is_stage_regression,
     coalesce(
-        with_previous.year = with_previous.previous_year
-        and with_previous.funds_ytd < with_previous.previous_funds_ytd,
+        paired.year = paired.previous_year
+        and paired.funds_ytd < paired.previous_funds_ytd,
         false
     ) as is_funds_decrease,
     case
-        when with_previous.previous_contract_amount > 0
-            then (with_previous.contract_amount - with_previous.previous_contract_amount)
-                 / with_previous.previous_contract_amount
+        when paired.previous_contract_amount > 0
+            then (paired.contract_amount - paired.previous_contract_amount) / paired.previous_contract_amount
     end as contract_amount_change,
     coalesce(
-        with_previous.previous_contract_amount > 0
-        and abs(with_previous.contract_amount - with_previous.previous_contract_amount)
-        > parameters.amount_change_warning * with_previous.previous_contract_amount,
+        paired.previous_contract_amount > 0
+        and abs(paired.contract_amount - paired.previous_contract_amount)
+            > parameters.amount_change_warning * paired.previous_contract_amount,
         false
     ) as is_amount_change_warning
-from with_previous
+from paired
 cross join parameters
 left join {{ ref('stages') }} as stages
-    on stages.stage_code = with_previous.stage
+    on stages.stage_code = paired.stage
 left join {{ ref('stages') }} as previous_stages
-    on previous_stages.stage_code = with_previous.previous_stage
+    on previous_stages.stage_code = paired.previous_stage

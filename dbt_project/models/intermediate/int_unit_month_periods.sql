@@ -71,6 +71,7 @@ snapshot_weeks as (
     from active_periods
     inner join reports
         on reports.unit_code = active_periods.unit_code
+        and reports.year = active_periods.year
         and reports.week_end >= active_periods.period_start
         and reports.week_end <= active_periods.period_end
     group by active_periods.year, active_periods.month, active_periods.unit_code

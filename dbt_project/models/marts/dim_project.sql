@@ -1,17 +1,44 @@
 -- One row per project (unit_code, project_code) ever reported, as of the latest report that lists it.
 -- is_current: the project is in the unit's latest report (a project that left the ledger is no longer counted).
-with ranked as (
+-- Built with aggregates and joins rather than a window over every ledger row (the ledger is the big table).
+with ledger as (
+
+    select * from {{ ref('stg_ledger_rows') }}
+    where project_code is not null
+
+),
+
+project_weeks as (
 
     select
-        stg_ledger_rows.*,
-        row_number() over (
-            partition by unit_code, project_code
-            order by week_end desc, row_number
-        ) as recency_rank,
-        min(week_label) over (partition by unit_code, project_code) as first_week_label,
-        count(*) over (partition by unit_code, project_code) as weeks_reported
-    from {{ ref('stg_ledger_rows') }} as stg_ledger_rows
-    where project_code is not null
+        unit_code,
+        project_code,
+        max(week_end) as last_week_end,
+        min(week_label) as first_week_label,
+        count(distinct week_label) as weeks_reported
+    from ledger
+    group by unit_code, project_code
+
+),
+
+latest_rows as (
+
+    select ledger.*, project_weeks.first_week_label, project_weeks.weeks_reported
+    from ledger
+    inner join project_weeks
+        on project_weeks.unit_code = ledger.unit_code
+        and project_weeks.project_code = ledger.project_code
+        and project_weeks.last_week_end = ledger.week_end
+
+),
+
+-- a code listed twice in the same file (a row issue) keeps its first row
+ranked as (
+
+    select
+        latest_rows.*,
+        row_number() over (partition by unit_code, project_code order by row_number) as row_rank
+    from latest_rows
 
 ),
 
@@ -53,4 +80,4 @@ select
 from ranked
 inner join latest_unit_reports
     on latest_unit_reports.unit_code = ranked.unit_code
-where ranked.recency_rank = 1
+where ranked.row_rank = 1

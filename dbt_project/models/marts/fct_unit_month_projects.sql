@@ -1,5 +1,8 @@
 -- Every project row of every unit-month snapshot, with the flags that say where it counts and its source
 -- file/sheet/row: value_c of unit_month_scores = sum(contract_amount) where counted_c, and so on.
+-- A view: the rows and flags are materialised once, in int_unit_month_snapshots.
+{{ config(materialized='view') }}
+
 select
     year,
     month,

@@ -51,6 +51,7 @@ missing_report as (
     from periods
     inner join {{ ref('int_expected_reports') }} as expected
         on expected.unit_code = periods.unit_code
+        and expected.year = periods.year
         and expected.week_end >= periods.period_start
         and expected.week_end <= periods.period_end
     cross join parameters

@@ -1,3 +1,7 @@
+-- A view: the ledger is the one big table (10M+ rows over years); its consumers read only what they need from
+-- raw.ledger_rows joined to the latest versions, instead of a full copy being written on every build.
+{{ config(materialized='view') }}
+
 -- Ledger rows of the latest version of each unit-week report, typed, with their lineage (file, sheet, row).
 with ledger as (
 
