@@ -53,7 +53,9 @@ class HeaderMatch:
     divisor: float | None
 
 
+@cache
 def _header_index(columns: tuple[Column, ...]) -> dict[str, tuple[Column, str | None]]:
+    """Normalised header (without brackets) -> column and the unit it names, if any."""
     index: dict[str, tuple[Column, str | None]] = {}
     for column in columns:
         index[column.header] = (column, None)
@@ -62,18 +64,13 @@ def _header_index(columns: tuple[Column, ...]) -> dict[str, tuple[Column, str | 
     return index
 
 
-@cache
-def _cached_index(columns: tuple[Column, ...]) -> dict[str, tuple[Column, str | None]]:
-    return _header_index(columns)
-
-
 def match_header(text: str, columns: tuple[Column, ...]) -> HeaderMatch | None:
     """Match one header cell against the columns of a sheet; None when it is not one of them."""
     label = normalise_label(text)
     found = _HEADER.match(label)
     if not found:
         return None
-    entry = _cached_index(columns).get(found["base"])
+    entry = _header_index(columns).get(found["base"])
     if entry is None:
         return None
     column, unit = entry
