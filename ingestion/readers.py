@@ -61,9 +61,25 @@ def read_workbook(data: bytes) -> Workbook:
         raise ReadError(f"{type(exc).__name__}: {exc}") from exc
 
     def load(name: str) -> list[list[Any]]:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_name(name)
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        fill_merged(rows, sheet.merged_cell_ranges or [])
+        return rows
 
     return Workbook(names, load)
+
+
+def fill_merged(rows: list[list[Any]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as the unit sees it on screen
+    (e.g. one investor merged over the rows of its three projects)."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(left, min(right, len(row) - 1) + 1):
+                row[c] = value
 
 
 def decode_csv(data: bytes) -> str:

@@ -132,3 +132,17 @@ def test_inactive_unit_is_accepted_with_a_warning(home: Home) -> None:
     write_report(week_path(home.inbox, "2021-W05", "P07"), [ledger_row(project_code="A1")])
     [outcome] = ingest_inbox(home).accepted
     assert any("P07" in w and "active" in w for w in outcome.warnings)
+
+
+def test_merged_cells_count_for_every_row_they_cover(home: Home) -> None:
+    path = write_report(week_path(home.inbox, "2021-W05", "P01"),
+                        [ledger_row(project_code=f"A{i}", investor="合并投资公司" if i == 1 else None,
+                                    industry="材料" if i == 1 else None) for i in (1, 2, 3)])
+    book = __import__("openpyxl").load_workbook(path)
+    book["项目台账"].merge_cells("C2:C4")  # 投资主体
+    book["项目台账"].merge_cells("E2:E4")  # 产业类别
+    book.save(path)
+    ingest_inbox(home)
+    assert rows(home, "select investor, industry from raw.ledger_rows order by row_number") == [
+        {"investor": "合并投资公司", "industry": "materials"}] * 3
+    assert rows(home, "select count(*) as n from raw.row_issues") == [{"n": 0}]
