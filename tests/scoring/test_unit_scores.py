@@ -22,6 +22,8 @@ Units and the case each one carries (targets C, F, Q, M, R are in TARGETS below)
   D04  no targets row at all: base/total/rank NULL
   D06  receives leads from B03 answered late or never: late-feedback deductions and their cap
   B01..B03  ranks within bureau sections, B02 and B03 tie (B03's 5 亿 is 0.1 + 0.2 + 4.7)
+Every ledger also lists a neutral project <unit>X (在谈, 其他, no amount, no funds) that counts nowhere, so no
+report is header-only.
 """
 
 from __future__ import annotations
@@ -195,9 +197,15 @@ UNITS: dict[str, tuple[list[str], list[Project], dict[str, list[dict]]]] = {
 }
 
 
+def tracked(unit: str) -> Project:
+    """A neutral project (在谈, industry 其他, no amount, no funds) so no ledger is empty: it counts nowhere."""
+    return Project(f"{unit}X", industry="其他")
+
+
 def write_unit_reports(inbox, unit, report_weeks, projects, leads):
     for week in report_weeks:
-        write_report(week_path(inbox, week, unit), ledger_at(projects, sunday(week)), leads.get(week))
+        ledger = ledger_at([*projects, tracked(unit)], sunday(week))
+        write_report(week_path(inbox, week, unit), ledger, leads.get(week))
 
 
 @pytest.fixture(scope="module")
@@ -356,7 +364,8 @@ def test_terminated_signed_project_and_project_leaving_ledger(warehouse):
                             "from marts.fct_unit_month_projects where year = 2021 and month = 3 and unit_code = 'P04' "
                             "order by project_code")
     assert [(r["project_code"], r["stage"], r["counted_c"], r["counted_q"], r["counted_r_signed"]) for r in rows] \
-        == [("P04T1", "terminated", True, True, True), ("P04T2", "negotiating", False, False, False)]
+        == [("P04T1", "terminated", True, True, True), ("P04T2", "negotiating", False, False, False),
+            ("P04X", "negotiating", False, False, False)]
     dims = {r["project_code"]: r for r in query(
         warehouse, "select * from marts.dim_project where unit_code = 'P04'")}
     assert dims["P04T3"]["is_current"] is False and dims["P04T3"]["last_week_label"] == "2021-W06"
