@@ -84,9 +84,28 @@ def test_process_killed_mid_file_leaves_no_partial_rows(home: Home) -> None:
     assert table_counts(home)["lead_rows"] == 2
 
 
-def test_rows_of_a_file_share_one_version_and_checksum(home: Home, tmp_path: Path) -> None:
+def test_rows_of_a_file_share_one_version_and_checksum(home: Home) -> None:
     write_report(week_path(home.inbox, WEEK, "P01"), [ledger_row(project_code=f"A{i}") for i in range(50)])
     ingest_inbox(home)
     [summary] = rows(home, "select count(distinct file_sha256) as shas, count(distinct version) as versions, "
                            "count(*) as n from raw.ledger_rows")
     assert summary == {"shas": 1, "versions": 1, "n": 50}
+
+
+def test_both_bulk_insert_paths_store_the_same_values(home: Home, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingestion import warehouse_load
+    from tests.ingestion.views import ledger_values
+
+    leads = [lead("P01-L1", "P02"), lead(None, "X")]
+    write_report(week_path(home.inbox, WEEK, "P01"), plain_ledger(), leads)
+    ingest_inbox(home)
+    other = Home(tmp_path / "frames").ensure()
+    write_report(week_path(other.inbox, WEEK, "P01"), plain_ledger(), leads)
+    monkeypatch.setattr(warehouse_load, "FRAME_MIN_ROWS", 0)  # every insert through a registered DataFrame
+    ingest_inbox(other)
+    assert ledger_values(other) == ledger_values(home)
+    for table, order in (("lead_rows", "row_number"), ("row_issues", "row_number, column_name")):
+        sql = f"select * exclude (file_sha256) from raw.{table} order by {order}"
+        assert rows(other, sql) == rows(home, sql)
+    assert table_counts(other) == table_counts(home)
