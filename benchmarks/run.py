@@ -57,6 +57,10 @@ SIZES = {
 }
 
 
+class StageFailed(RuntimeError):
+    """A measured stage exited non-zero (its log is in the work folder)."""
+
+
 def _sunday(week_label: str) -> date:
     year, week = week_label.split("-W")
     return date.fromisocalendar(int(year), int(week), 7)
@@ -88,7 +92,7 @@ class Bench:
 
     def _stage_cmd(self, stage: str, *args: str, json_out: Path) -> list[str]:
         cmd = ["--json", str(json_out)]
-        if not self.size.real_seeds:
+        if self.size.kind == "synth" and not self.size.real_seeds:
             cmd += ["--seeds", str(self.seeds)]
         if self.profile:
             cmd += ["--profile", str(self.logs / f"{json_out.stem}.prof")]
@@ -99,14 +103,29 @@ class Bench:
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO)}
 
     def measure(self, stage: str, cmd: list[str], **info: Any) -> Measurement:
-        log = self.logs / f"{stage.replace(' ', '_')}.log"
+        """Run and measure one stage; a failing stage is recorded and raises StageFailed."""
+        log = self.logs / f"{stage.replace(' ', '_').replace(':', '')}.log"
         load_before = os.getloadavg()[0]
-        m = run_measured(stage, self.size.name, cmd, env=self._env(), cwd=REPO, log=log)
+        m = run_measured(stage, self.size.name, cmd, env=self._env(), cwd=REPO, log=log, check=False)
         m.extra["load_avg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         m.extra.update(info)
         self.results.append(m)
-        print(f"  {stage:<34} {m.wall_s:9.2f} s  {m.peak_rss_mib:8.0f} MiB", flush=True)
+        code = m.extra["exit_code"]
+        print(f"  {stage:<34} {m.wall_s:9.2f} s  {m.peak_rss_mib:8.0f} MiB"
+              + (f"  FAILED (exit {code}, {log})" if code else ""), flush=True)
+        if code:
+            m.note = f"FAILED (exit {code}); log {log.relative_to(self.work)}"
+            raise StageFailed(stage)
         return m
+
+    def step(self, func: Any, *args: Any) -> bool:
+        """Run one step of the plan; a failed stage is recorded in info['errors'] and the run goes on."""
+        try:
+            func(*args)
+            return True
+        except StageFailed as failed:
+            self.info.setdefault("errors", []).append(str(failed))
+            return False
 
     def stage_json(self, name: str) -> Path:
         return self.logs / f"{name}.json"
@@ -170,13 +189,26 @@ class Bench:
     def dbt(self, stage: str, *args: str) -> Measurement:
         cmd = [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(self.project),
                "--profiles-dir", str(self.project)]
-        m = self.measure(stage, cmd)
         run_results = self.project / "target" / "run_results.json"
+        run_results.unlink(missing_ok=True)
+        failed = None
+        try:
+            self.measure(stage, cmd)
+        except StageFailed as exc:
+            failed = exc
+        m = self.results[-1]
         if run_results.exists():
-            kept = self.logs / f"run_results_{stage.split(':')[0].replace(' ', '_')}.json"
+            kept = self.logs / f"run_results_{stage.replace(' ', '_').replace(':', '')}.json"
             shutil.copyfile(run_results, kept)
             m.extra["nodes"] = _node_timings(run_results)
+            models_failed = [n for n in m.extra["nodes"]["not_ok"] if n.startswith(("model.", "seed."))]
+            if failed and not models_failed:
+                # only tests failed: every model was built, the benchmark can go on
+                m.note = f"dbt exited non-zero: failing tests {m.extra['nodes']['not_ok'][:5]}"
+                failed = None
         m.rows = self._count("raw.ledger_rows")
+        if failed:
+            raise failed
         return m
 
     def _count(self, table: str) -> int | None:
@@ -266,9 +298,16 @@ class Bench:
 
         groups = prepare_parse_inputs(self.work / "parse", self.size, self._sample_inbox)
         for label, inboxes in groups.items():
-            out = self.stage_json(f"parse_{label}")
-            m = self.measure(f"parse: {label}", self._stage_cmd("parse", *map(str, inboxes), json_out=out))
+            out = self.stage_json(f"parse_{label}".replace(" ", "_"))
+            cmd = self._stage_cmd("parse", *map(str, inboxes), json_out=out)
+            if not self.step(self.measure, f"parse: {label}", cmd):
+                continue
+            m = self.results[-1]
             info = self.read_json(out)
+            if info["errors"]:
+                self.info.setdefault("parse_errors", {})[label] = info["first_errors"]
+                print(f"    {info['errors']} files crashed the parser: {info['first_errors'][:2]}",
+                      flush=True)
             for fmt, stats in sorted(info["by_format"].items()):
                 sub = Measurement(stage=f"parse: {label} [{fmt}]", size=self.size.name,
                                   wall_s=stats["seconds"], peak_rss_mib=m.peak_rss_mib,
@@ -286,25 +325,23 @@ class Bench:
         warehouse_stages = self.stages - {"parse"}
         print(f"benchmark size {self.size.name} in {self.work}", flush=True)
         started = time.time()
-        self.prepare()
+        ok = self.step(self.prepare)
         # tiny (the smoke test) builds once: its only dbt build is the one after the new week arrives
         quick = self.size.name == "tiny" and "incremental" in self.stages
-        if warehouse_stages - {"load"} and not quick:
-            self.dbt("dbt build (full)", "build")
-            if {"floor", "dbt_scoring"} & self.stages:
-                self.floor("floor: hand-written SQL")
-                self.compare("after full build")
+        if ok and warehouse_stages - {"load"} and not quick:
+            if self.step(self.dbt, "dbt build (full)", "build") and {"floor", "dbt_scoring"} & self.stages:
+                if self.step(self.floor, "floor: hand-written SQL"):
+                    self.compare("after full build")
             if "dbt_scoring" in self.stages:
-                self.dbt("dbt run +unit_month_scores", "run", "--select", "+unit_month_scores")
-        if {"incremental", "export"} & self.stages:
-            self.incremental()
-            if "floor" in self.stages:
-                self.floor("floor: after new week")
-                self.compare("after new week")
-        if "export" in self.stages:
-            self.export()
+                self.step(self.dbt, "dbt run +unit_month_scores", "run", "--select", "+unit_month_scores")
+        if ok and {"incremental", "export"} & self.stages:
+            if self.step(self.incremental) and "floor" in self.stages:
+                if self.step(self.floor, "floor: after new week"):
+                    self.compare("after new week")
+            if "export" in self.stages:
+                self.step(self.export)
         if "parse" in self.stages:
-            self.parse()
+            self.step(self.parse)
         self.info["total_wall_s"] = time.time() - started
 
 
@@ -374,7 +411,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"table: {write_results()}")
     failures = [v for v in bench.info.get("agreement", {}).values() if v["disagreements"]]
-    return 2 if failures else 0
+    if bench.info.get("errors"):
+        print(f"failed stages: {', '.join(bench.info['errors'])}")
+    return 2 if failures else 1 if bench.info.get("errors") else 0
 
 
 if __name__ == "__main__":

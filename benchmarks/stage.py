@@ -73,6 +73,7 @@ def parse(inboxes: list[Path]) -> dict[str, Any]:
 
     out: dict[str, dict[str, float]] = {}
     rejected = 0
+    errors: list[str] = []
     for inbox in inboxes:
         for candidate in discover(inbox):
             start = time.perf_counter()
@@ -82,11 +83,14 @@ def parse(inboxes: list[Path]) -> dict[str, Any]:
             except FileRejected:
                 rejected += 1
                 rows = 0
+            except Exception as exc:  # noqa: BLE001 - a parser crash is reported, the benchmark goes on
+                errors.append(f"{candidate.source_path}: {type(exc).__name__}: {exc}")
+                rows = 0
             stats = out.setdefault(candidate.file_format, {"files": 0, "rows": 0, "seconds": 0.0})
             stats["files"] += 1
             stats["rows"] += rows
             stats["seconds"] += time.perf_counter() - start
-    return {"by_format": out, "rejected": rejected,
+    return {"by_format": out, "rejected": rejected, "errors": len(errors), "first_errors": errors[:5],
             "files": sum(s["files"] for s in out.values()), "rows": sum(s["rows"] for s in out.values())}
 
 
