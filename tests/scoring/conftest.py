@@ -1,7 +1,8 @@
 """Build a scratch warehouse for the scoring tests: real report files → ingestion → a real `dbt build`.
 
-Targets: the tests copy dbt_project/ to a temporary folder and overwrite seeds/targets.csv there with their own
-hand-chosen targets (the unit register stays the real one, so ingestion accepts the real unit codes P01..B03).
+Targets: the tests copy dbt_project/ to a temporary folder and overwrite seeds/targets.csv there with their
+own hand-chosen targets (the unit register stays the real one, so ingestion accepts the real unit codes
+P01..B03).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ TARGET_HEADER = "year,unit_code,target_C,target_F,target_Q,target_M,target_R"
 def copy_dbt_project(dest: Path, targets: Iterable[str]) -> Path:
     """A copy of dbt_project/ with seeds/targets.csv replaced by `targets` (CSV lines without header)."""
     project = dest / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project,
-                    ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb"))
+    shutil.copytree(
+        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
+    )
     (project / "seeds" / "targets.csv").write_text(
-        "\n".join([TARGET_HEADER, *targets]) + "\n", encoding="utf-8")
+        "\n".join([TARGET_HEADER, *targets]) + "\n", encoding="utf-8"
+    )
     return project
 
 
@@ -49,7 +52,12 @@ def dbt_build(project: Path, warehouse: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run(
         [str(dbt), "build", "--project-dir", str(project), "--profiles-dir", str(project)],
-        env=env, cwd=project, capture_output=True, text=True, check=False)
+        env=env,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     return elapsed

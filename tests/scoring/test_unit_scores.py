@@ -1,7 +1,7 @@
 """Assessment scores (SPEC 3) on one hand-made inbox: real .xlsx reports → ingestion → one real `dbt build`.
 
 Year 2021, reports from 2020-W53 (ends Sun 3 Jan 2021, so it belongs to January 2021) to 2021-W12 (ends Sun
-28 Mar), hence months 1..3 are scored. Weeks ending in January: 3, 10, 17, 24, 31 Jan (2020-W53, 2021-W01..W04);
+28 Mar), hence months 1..3 are scored. Weeks ending in January: 3, 10, 17, 24, 31 Jan (2020-W53, W01..W04);
 February: 7, 14, 21, 28 Feb (W05..W08); March: 7, 14, 21, 28 Mar (W09..W12). 13 weeks in all.
 
 Parameters (seed scoring_parameters): weights C 40, F 30, Q 10, M 10, R 10, ratio cap 1.2, total weight 100,
@@ -11,7 +11,7 @@ major project >= 50 亿.
 Units and the case each one carries (targets C, F, Q, M, R are in TARGETS below):
   P01  SPEC 3's worked example (platform X), misses 2021-W10, shares lead P01-L1 to P02, receives P03-L4 late
   P02  every indicator applies (receiver of P01-L1)
-  P03  1.2 cap with only C applying (weight 40 rescaled to 100); lead bonus over the cap (3 leads signed+landed)
+  P03  1.2 cap with only C applying (weight 40 rescaled to 100); lead bonus over its cap (3 signed + landed)
   P04  a signed project later terminated (still counted as signed); a project that leaves the ledger
   P05  R with no signed project (0, not NULL); reports only W01 and W12: missing-report cap
   P06  a 2020 report that must not feed 2021; first 2021 report in February (no snapshot in January)
@@ -63,12 +63,24 @@ TARGETS = [
 
 
 def lead(lead_id: str, to_unit: str, shared_on: date) -> dict:
-    return {"lead_id": lead_id, "project_name": f"线索{lead_id}", "investor": f"线索投资{lead_id}",
-            "to_unit": to_unit, "shared_on": shared_on}
+    return {
+        "lead_id": lead_id,
+        "project_name": f"线索{lead_id}",
+        "investor": f"线索投资{lead_id}",
+        "to_unit": to_unit,
+        "shared_on": shared_on,
+    }
 
 
-D01_LEAD_PROJECT = Project("D01L", amount=50, signed_on=d(2021, 2, 1), landed_on=d(2021, 3, 1),
-                           lead_id="P03-L1", feedback_on=d(2021, 1, 7), appears_on=d(2021, 1, 7))
+D01_LEAD_PROJECT = Project(
+    "D01L",
+    amount=50,
+    signed_on=d(2021, 2, 1),
+    landed_on=d(2021, 3, 1),
+    lead_id="P03-L1",
+    feedback_on=d(2021, 1, 7),
+    appears_on=d(2021, 1, 7),
+)
 DUPLICATE = {"name": "共享产业项目", "investor": "同一投资集团"}
 
 # unit -> (weeks reported, projects, {week: shared leads})
@@ -77,27 +89,60 @@ UNITS: dict[str, tuple[list[str], list[Project], dict[str, list[dict]]]] = {
         [w for w in ALL_WEEKS if w != "2021-W10"],
         [
             # (a) industrial, 世界500强, signed 2 Feb, 80 亿, funds 12, landed 10 Mar
-            Project("P01A", industry="装备制造", investor_type="世界500强", amount=80, funds=12,
-                    signed_on=d(2021, 2, 2), landed_on=d(2021, 3, 10)),
+            Project(
+                "P01A",
+                industry="装备制造",
+                investor_type="世界500强",
+                amount=80,
+                funds=12,
+                signed_on=d(2021, 2, 2),
+                landed_on=d(2021, 3, 10),
+            ),
             # (b) industrial, 其他, signed 5 Mar, 50 亿, funds 3
             Project("P01B", industry="材料", amount=50, funds=3, signed_on=d(2021, 3, 5)),
             # (c) industry 其他 (not industrial), 上市公司, signed 10 Jan, 30 亿, funds 5
-            Project("P01C", industry="其他", investor_type="上市公司", amount=30, funds=5,
-                    signed_on=d(2021, 1, 10)),
+            Project(
+                "P01C",
+                industry="其他",
+                investor_type="上市公司",
+                amount=30,
+                funds=5,
+                signed_on=d(2021, 1, 10),
+            ),
             # the lead P03 shared to X on 1 Mar, answered 12 Mar (first listed in X's W11 report)
-            Project("P01Z", industry="其他", lead_id="P03-L4", feedback_on=d(2021, 3, 12),
-                    appears_on=d(2021, 3, 12)),
+            Project(
+                "P01Z",
+                industry="其他",
+                lead_id="P03-L4",
+                feedback_on=d(2021, 3, 12),
+                appears_on=d(2021, 3, 12),
+            ),
         ],
         {"2021-W01": [lead("P01-L1", "P02", d(2021, 1, 5))]},
     ),
     "P02": (
         ALL_WEEKS,
         [
-            Project("P02L", industry="装备制造", investor_type="央企", amount=60, funds=10,
-                    signed_on=d(2021, 2, 20), landed_on=d(2021, 3, 25), lead_id="P01-L1",
-                    feedback_on=d(2021, 1, 8), appears_on=d(2021, 1, 8)),
-            Project("P02Y", industry="智能产业", investor_type="上市公司", amount=20, funds=5,
-                    signed_on=d(2021, 1, 15)),
+            Project(
+                "P02L",
+                industry="装备制造",
+                investor_type="央企",
+                amount=60,
+                funds=10,
+                signed_on=d(2021, 2, 20),
+                landed_on=d(2021, 3, 25),
+                lead_id="P01-L1",
+                feedback_on=d(2021, 1, 8),
+                appears_on=d(2021, 1, 8),
+            ),
+            Project(
+                "P02Y",
+                industry="智能产业",
+                investor_type="上市公司",
+                amount=20,
+                funds=5,
+                signed_on=d(2021, 1, 15),
+            ),
         ],
         {},
     ),
@@ -105,20 +150,36 @@ UNITS: dict[str, tuple[list[str], list[Project], dict[str, list[dict]]]] = {
         ALL_WEEKS,
         [Project("P03Z", industry="消费品", amount=130, signed_on=d(2021, 1, 20))],
         {
-            "2021-W01": [lead("P03-L1", "D01", d(2021, 1, 6)), lead("P03-L2", "D02", d(2021, 1, 6)),
-                         lead("P03-L3", "B01", d(2021, 1, 6))],
+            "2021-W01": [
+                lead("P03-L1", "D01", d(2021, 1, 6)),
+                lead("P03-L2", "D02", d(2021, 1, 6)),
+                lead("P03-L3", "B01", d(2021, 1, 6)),
+            ],
             "2021-W09": [lead("P03-L4", "P01", d(2021, 3, 1))],
         },
     ),
     "P04": (
         ALL_WEEKS,
         [
-            Project("P04T1", industry="装备制造", investor_type="世界500强", amount=40, funds=2,
-                    signed_on=d(2021, 1, 10), terminated_on=d(2021, 3, 15)),
+            Project(
+                "P04T1",
+                industry="装备制造",
+                investor_type="世界500强",
+                amount=40,
+                funds=2,
+                signed_on=d(2021, 1, 10),
+                terminated_on=d(2021, 3, 15),
+            ),
             Project("P04T2", industry="材料", funds=3),
             # signed 5 Jan, on the ledger until the report ending 14 Feb (W06), then gone
-            Project("P04T3", industry="汽摩", amount=30, funds=1, signed_on=d(2021, 1, 5),
-                    leaves_on=d(2021, 2, 15)),
+            Project(
+                "P04T3",
+                industry="汽摩",
+                amount=30,
+                funds=1,
+                signed_on=d(2021, 1, 5),
+                leaves_on=d(2021, 2, 15),
+            ),
         ],
         {},
     ),
@@ -127,27 +188,51 @@ UNITS: dict[str, tuple[list[str], list[Project], dict[str, list[dict]]]] = {
         ["2020-W52", *weeks("2021-W05", "2021-W12")],
         [
             # 2020: a project signed in December 2020 with 8 亿 of 2020 funds (only in 2020-W52)
-            Project("P06A", amount=100, funds=8, signed_on=d(2020, 12, 1), appears_on=d(2020, 12, 1),
-                    leaves_on=d(2020, 12, 28)),
+            Project(
+                "P06A",
+                amount=100,
+                funds=8,
+                signed_on=d(2020, 12, 1),
+                appears_on=d(2020, 12, 1),
+                leaves_on=d(2020, 12, 28),
+            ),
             # the same project in 2021: funds start again from 0
             Project("P06A", amount=100, funds=0, signed_on=d(2020, 12, 1), appears_on=d(2020, 12, 28)),
-            Project("P06B", industry="材料", amount=10, funds=1, signed_on=d(2021, 2, 3),
-                    appears_on=d(2021, 2, 1)),
+            Project(
+                "P06B", industry="材料", amount=10, funds=1, signed_on=d(2021, 2, 3), appears_on=d(2021, 2, 1)
+            ),
         ],
         {},
     ),
     "P07": (
         ["2021-W09", "2021-W10", "2021-W12"],
-        [Project("P07S", industry="智能产业", amount=10, funds=2, signed_on=d(2021, 3, 3),
-                 landed_on=d(2021, 3, 20), appears_on=d(2021, 3, 1))],
+        [
+            Project(
+                "P07S",
+                industry="智能产业",
+                amount=10,
+                funds=2,
+                signed_on=d(2021, 3, 3),
+                landed_on=d(2021, 3, 20),
+                appears_on=d(2021, 3, 1),
+            )
+        ],
         {},
     ),
     "D01": (ALL_WEEKS, [D01_LEAD_PROJECT], {}),
     "D02": (
         ALL_WEEKS,
         [
-            Project("D02L", industry="消费品", amount=15, signed_on=d(2021, 2, 2), landed_on=d(2021, 3, 2),
-                    lead_id="P03-L2", feedback_on=d(2021, 1, 7), appears_on=d(2021, 1, 7)),
+            Project(
+                "D02L",
+                industry="消费品",
+                amount=15,
+                signed_on=d(2021, 2, 2),
+                landed_on=d(2021, 3, 2),
+                lead_id="P03-L2",
+                feedback_on=d(2021, 1, 7),
+                appears_on=d(2021, 1, 7),
+            ),
             Project("D02DUP", amount=30, signed_on=d(2021, 3, 2), appears_on=d(2021, 3, 1), **DUPLICATE),
         ],
         {},
@@ -165,17 +250,37 @@ UNITS: dict[str, tuple[list[str], list[Project], dict[str, list[dict]]]] = {
     "D06": (
         ALL_WEEKS,
         [
-            Project("D06F10", industry="其他", lead_id="B03-L10", feedback_on=d(2021, 1, 20),
-                    appears_on=d(2021, 1, 18)),
-            Project("D06F11", industry="其他", lead_id="B03-L11", feedback_on=d(2021, 1, 8),
-                    appears_on=d(2021, 1, 4)),
+            Project(
+                "D06F10",
+                industry="其他",
+                lead_id="B03-L10",
+                feedback_on=d(2021, 1, 20),
+                appears_on=d(2021, 1, 18),
+            ),
+            Project(
+                "D06F11",
+                industry="其他",
+                lead_id="B03-L11",
+                feedback_on=d(2021, 1, 8),
+                appears_on=d(2021, 1, 4),
+            ),
         ],
         {},
     ),
     "B01": (
         ALL_WEEKS,
-        [Project("B01L", industry="智能产业", amount=20, signed_on=d(2021, 2, 3), landed_on=d(2021, 3, 3),
-                 lead_id="P03-L3", feedback_on=d(2021, 1, 7), appears_on=d(2021, 1, 7))],
+        [
+            Project(
+                "B01L",
+                industry="智能产业",
+                amount=20,
+                signed_on=d(2021, 2, 3),
+                landed_on=d(2021, 3, 3),
+                lead_id="P03-L3",
+                feedback_on=d(2021, 1, 7),
+                appears_on=d(2021, 1, 7),
+            )
+        ],
         {},
     ),
     "B02": (ALL_WEEKS, [Project("B02P", amount=5, signed_on=d(2021, 1, 15))], {}),
@@ -198,7 +303,7 @@ UNITS: dict[str, tuple[list[str], list[Project], dict[str, list[dict]]]] = {
 
 
 def tracked(unit: str) -> Project:
-    """A neutral project (在谈, industry 其他, no amount, no funds) so no ledger is empty: it counts nowhere."""
+    """A neutral project (在谈, 其他, no amount, no funds) so no ledger is empty: it counts nowhere."""
     return Project(f"{unit}X", industry="其他")
 
 
@@ -227,16 +332,22 @@ def warehouse(tmp_path_factory):
 
 
 def score(warehouse, unit, month, year=2021):
-    rows = query(warehouse, "select * from marts.unit_month_scores where year = ? and month = ? and unit_code = ?",
-                 [year, month, unit])
+    rows = query(
+        warehouse,
+        "select * from marts.unit_month_scores where year = ? and month = ? and unit_code = ?",
+        [year, month, unit],
+    )
     assert len(rows) == 1, (unit, year, month, rows)
     return rows[0]
 
 
 def items(warehouse, unit, month, year=2021):
-    rows = query(warehouse, "select kind, reason, points, ref from marts.score_items "
-                            "where year = ? and month = ? and unit_code = ? order by reason, ref",
-                 [year, month, unit])
+    rows = query(
+        warehouse,
+        "select kind, reason, points, ref from marts.score_items "
+        "where year = ? and month = ? and unit_code = ? order by reason, ref",
+        [year, month, unit],
+    )
     return [(r["kind"], r["reason"], r["points"], r["ref"]) for r in rows]
 
 
@@ -244,7 +355,8 @@ def approx(value):
     return pytest.approx(value, abs=0.005)
 
 
-# --- SPEC 3 worked example -------------------------------------------------------------------------------------
+# --- SPEC 3 worked example ------------------------------------------------------------------------
+
 
 def test_worked_example_march(warehouse):
     """Platform X = P01, targets C 100, F 20, Q 1, M 0, R 0.5, period January-March.
@@ -260,8 +372,13 @@ def test_worked_example_march(warehouse):
     assert row["unit_type"] == "platform"
     assert (row["value_c"], row["value_f"], row["value_q"], row["value_m"]) == (130, 15, 2, 2)
     assert row["value_r"] == approx(1 / 3)
-    assert (row["target_c"], row["target_f"], row["target_q"], row["target_m"], row["target_r"]) == \
-        (100, 20, 1, 0, 0.5)
+    assert (row["target_c"], row["target_f"], row["target_q"], row["target_m"], row["target_r"]) == (
+        100,
+        20,
+        1,
+        0,
+        0.5,
+    )
     assert row["score_c"] == approx(53.333)
     assert row["score_f"] == approx(25.000)
     assert row["score_q"] == approx(13.333)
@@ -298,11 +415,12 @@ def test_worked_example_unit_earlier_months(warehouse):
     assert items(warehouse, "P01", 2) == [("bonus", "lead_signed", 1.0, "P01-L1")]
 
 
-# --- indicators, cap, redistribution ------------------------------------------------------------------------
+# --- indicators, cap, redistribution --------------------------------------------------------------
+
 
 def test_every_indicator_applies(warehouse):
     """P02, targets C 200, F 50, Q 2, M 1, R 0.5 (weights sum to 100, no rescaling). March:
-    C = 60 + 20 = 80 -> 0.4 -> 16; F = 10 + 5 = 15 -> 0.3 -> 9; Q = 1 (上市公司; 央企 is not quality) -> 0.5 -> 5;
+    C = 60 + 20 = 80 -> 0.4 -> 16; F = 10 + 5 = 15 -> 0.3 -> 9; Q = 1 (上市公司; 央企 is not) -> 0.5 -> 5;
     M = 1 (60 >= 50) -> 1.0 -> 10; R = 1 landed / 2 signed = 0.5 -> 1.0 -> 10. Base 50, total 50.
     February: the lead project signed 20 Feb, not landed: R = 0/2 = 0; base 16 + 9 + 5 + 10 + 0 = 40."""
     row = score(warehouse, "P02", 3)
@@ -349,7 +467,8 @@ def test_r_with_no_signed_project_is_zero(warehouse):
 
 def test_terminated_signed_project_and_project_leaving_ledger(warehouse):
     """P04, targets C 50, F 10, Q 1, M 0, R 0.5 (scale 100/90).
-    January (W04): T1 signed 10 Jan (40 亿, 世界500强, funds 2), T2 在谈 (funds 3), T3 signed 5 Jan (30 亿, funds 1).
+    January (W04): T1 signed 10 Jan (40 亿, 世界500强, funds 2), T2 在谈 (funds 3),
+      T3 signed 5 Jan (30 亿, funds 1).
       C = 70 -> 1.4 capped 1.2 -> 48; F = 6 -> 0.6 -> 18; Q = 1 -> 10; R = 0/2 -> 0;
       base = 76 x 100/90 = 84.444.
     February (W08): T3 left the ledger after W06: C = 40 -> 0.8 -> 32; F = 5 -> 0.5 -> 15; Q = 1 -> 10;
@@ -360,22 +479,32 @@ def test_terminated_signed_project_and_project_leaving_ledger(warehouse):
     march = score(warehouse, "P04", 3)
     assert (march["value_c"], march["value_f"], march["value_q"]) == (40, 5, 1)
     assert march["base_score"] == approx(63.333)
-    rows = query(warehouse, "select project_code, stage, counted_c, counted_q, counted_r_signed "
-                            "from marts.fct_unit_month_projects where year = 2021 and month = 3 and unit_code = 'P04' "
-                            "order by project_code")
-    assert [(r["project_code"], r["stage"], r["counted_c"], r["counted_q"], r["counted_r_signed"]) for r in rows] \
-        == [("P04T1", "terminated", True, True, True), ("P04T2", "negotiating", False, False, False),
-            ("P04X", "negotiating", False, False, False)]
-    dims = {r["project_code"]: r for r in query(
-        warehouse, "select * from marts.dim_project where unit_code = 'P04'")}
+    rows = query(
+        warehouse,
+        "select project_code, stage, counted_c, counted_q, counted_r_signed "
+        "from marts.fct_unit_month_projects where year = 2021 and month = 3 and unit_code = 'P04' "
+        "order by project_code",
+    )
+    assert [
+        (r["project_code"], r["stage"], r["counted_c"], r["counted_q"], r["counted_r_signed"]) for r in rows
+    ] == [
+        ("P04T1", "terminated", True, True, True),
+        ("P04T2", "negotiating", False, False, False),
+        ("P04X", "negotiating", False, False, False),
+    ]
+    dims = {
+        r["project_code"]: r
+        for r in query(warehouse, "select * from marts.dim_project where unit_code = 'P04'")
+    }
     assert dims["P04T3"]["is_current"] is False and dims["P04T3"]["last_week_label"] == "2021-W06"
     assert dims["P04T1"]["stage"] == "terminated" and dims["P04T1"]["is_current"] is True
 
 
-# --- bonus ---------------------------------------------------------------------------------------------------
+# --- bonus ----------------------------------------------------------------------------------------
+
 
 def test_lead_bonus_cap(warehouse):
-    """P03 shared P03-L1/L2/L3 on 6 Jan to D01, D02, B01; each receiver signed in February and landed in March.
+    """P03 shared P03-L1/L2/L3 on 6 Jan to D01, D02, B01; each receiver signed in February, landed in March.
     January: nothing signed yet -> 0. February: 3 x 1 = 3. March: 3 x (1 + 2) = 9 before cap -> capped 5.
     P03-L4 (to P01) is not signed: no item. March total = 120 + 5 = 125."""
     assert score(warehouse, "P03", 1)["bonus"] == approx(0)
@@ -385,21 +514,25 @@ def test_lead_bonus_cap(warehouse):
     assert march["bonus_before_cap"] == approx(9)
     assert march["total_score"] == approx(125)
     assert items(warehouse, "P03", 3) == [
-        ("bonus", "lead_landed", 2.0, "P03-L1"), ("bonus", "lead_landed", 2.0, "P03-L2"),
+        ("bonus", "lead_landed", 2.0, "P03-L1"),
+        ("bonus", "lead_landed", 2.0, "P03-L2"),
         ("bonus", "lead_landed", 2.0, "P03-L3"),
-        ("bonus", "lead_signed", 1.0, "P03-L1"), ("bonus", "lead_signed", 1.0, "P03-L2"),
+        ("bonus", "lead_signed", 1.0, "P03-L1"),
+        ("bonus", "lead_signed", 1.0, "P03-L2"),
         ("bonus", "lead_signed", 1.0, "P03-L3"),
     ]
 
 
-# --- deductions ----------------------------------------------------------------------------------------------
+# --- deductions -----------------------------------------------------------------------------------
+
 
 def test_missing_reports_and_cap(warehouse):
     """P05 reported only 2021-W01 (10 Jan) and 2021-W12 (28 Mar).
     January: 2020-W53 (3 Jan), W02, W03, W04 missing -> 4; total 0 - 4 = -4.
     February: + W05..W08 -> 8; total -8.  March: + W09, W10, W11 -> 11 items, capped at 10; total -10."""
-    assert items(warehouse, "P05", 1) == [("deduction", "missing_report", 1.0, w)
-                                          for w in ("2020-W53", "2021-W02", "2021-W03", "2021-W04")]
+    assert items(warehouse, "P05", 1) == [
+        ("deduction", "missing_report", 1.0, w) for w in ("2020-W53", "2021-W02", "2021-W03", "2021-W04")
+    ]
     assert score(warehouse, "P05", 1)["total_score"] == approx(-4)
     assert score(warehouse, "P05", 2)["total_score"] == approx(-8)
     march = score(warehouse, "P05", 3)
@@ -423,21 +556,26 @@ def test_late_feedback_and_cap(warehouse):
     assert score(warehouse, "D06", 2)["total_score"] == approx(-4.5)
     assert [ref for *_, ref in items(warehouse, "D06", 2)][-1] == "B03-L13"
     march = score(warehouse, "D06", 3)
-    assert [ref for *_, ref in items(warehouse, "D06", 3)] == \
-        [f"B03-L{i:02d}" for i in (1, 2, 3, 4, 5, 6, 7, 10, 13, 14, 15)]
+    assert [ref for *_, ref in items(warehouse, "D06", 3)] == [
+        f"B03-L{i:02d}" for i in (1, 2, 3, 4, 5, 6, 7, 10, 13, 14, 15)
+    ]
     assert march["deductions"] == approx(5)
     assert march["total_score"] == approx(-5)
     # sharing leads that are not signed earns B03 nothing
     assert score(warehouse, "B03", 3)["bonus"] == approx(0)
 
 
-# --- periods, versions, duplicates, ranks -------------------------------------------------------------------
+# --- periods, versions, duplicates, ranks ---------------------------------------------------------
+
 
 def test_unit_active_from_mid_year(warehouse):
-    """P07 is active from 1 Mar 2021: no January/February rows; in March the expected weeks are W09..W12 and it
-    missed W11 only (-1). Targets C 20, F 5, R 0.3 (weights 40 + 30 + 10 = 80, scale 100/80):
-    C = 10 -> 0.5 -> 20; F = 2 -> 0.4 -> 12; R = 1/1 -> 3.33 capped 1.2 -> 12; base = 44 x 1.25 = 55; total 54."""
-    rows = query(warehouse, "select month from marts.unit_month_scores where unit_code = 'P07' and year = 2021")
+    """P07 is active from 1 Mar 2021: no January/February rows; in March the expected weeks are W09..W12,
+    it missed W11 only (-1). Targets C 20, F 5, R 0.3 (weights 40 + 30 + 10 = 80, scale 100/80):
+    C = 10 -> 0.5 -> 20; F = 2 -> 0.4 -> 12; R = 1/1 -> 3.33 capped 1.2 -> 12;
+    base = 44 x 1.25 = 55; total 54."""
+    rows = query(
+        warehouse, "select month from marts.unit_month_scores where unit_code = 'P07' and year = 2021"
+    )
     assert [r["month"] for r in rows] == [3]
     row = score(warehouse, "P07", 3)
     assert row["base_score"] == approx(55)
@@ -447,15 +585,20 @@ def test_unit_active_from_mid_year(warehouse):
 
 def test_earlier_year_never_feeds_the_year(warehouse):
     """P06 reported 2020-W52 (a project signed Dec 2020 with 8 亿 funds), then 2021 from W05 (7 Feb).
-    January 2021 has no snapshot: C = F = 0 (2020's funds do not count), base 0; missing 2020-W53 (it belongs to
-    January 2021) and W01..W04 -> 5; total -5. Targets C 10, F 10 (scale 100/70).
+    January 2021 has no snapshot: C = F = 0 (2020's funds do not count), base 0; missing 2020-W53
+    (it belongs to January 2021) and W01..W04 -> 5; total -5. Targets C 10, F 10 (scale 100/70).
     February: B signed 3 Feb (10 亿, funds 1): C 1.0 -> 40; F = 0 + 1 -> 0.1 -> 3; base 43 x 100/70 = 61.429;
     total 61.429 - 5 = 56.429. 2020 itself is scored for P06 (months 1..12), with no targets (base NULL)."""
     jan = score(warehouse, "P06", 1)
     assert (jan["value_c"], jan["value_f"], jan["base_score"]) == (0, 0, approx(0))
     assert jan["snapshot_week_label"] is None
-    assert [ref for *_, ref in items(warehouse, "P06", 1)] == \
-        ["2020-W53", "2021-W01", "2021-W02", "2021-W03", "2021-W04"]
+    assert [ref for *_, ref in items(warehouse, "P06", 1)] == [
+        "2020-W53",
+        "2021-W01",
+        "2021-W02",
+        "2021-W03",
+        "2021-W04",
+    ]
     assert jan["total_score"] == approx(-5)
     feb = score(warehouse, "P06", 2)
     assert feb["base_score"] == approx(61.429)
@@ -473,48 +616,81 @@ def test_resent_week_version_two_wins(warehouse):
     row = score(warehouse, "D01", 3)
     assert row["value_c"] == 20
     assert row["base_score"] == approx(100)
-    files = query(warehouse, "select version, versions_received from staging.stg_report_files "
-                             "where unit_code = 'D01' and week_label = '2021-W12'")
+    files = query(
+        warehouse,
+        "select version, versions_received from staging.stg_report_files "
+        "where unit_code = 'D01' and week_label = '2021-W12'",
+    )
     assert files == [{"version": 2, "versions_received": 2}]
     # February (W08, version 1 only) still says 50: capped at 120
     assert score(warehouse, "D01", 2)["base_score"] == approx(120)
 
 
 def test_project_reported_by_two_units_counts_for_neither(warehouse):
-    """共享产业项目 / 同一投资集团 is on D02's ledger from W10 and on D05's in W12: in the March snapshots (W12)
-    both rows are excluded. D02 (target C 30): C = 15 (its lead project) -> 0.5 -> 50 (not 45 -> 120).
+    """共享产业项目 / 同一投资集团 is on D02's ledger from W10 and on D05's in W12: in the March
+    snapshots (W12) both rows are excluded. D02 (target C 30): C = 15 (its lead project) -> 0.5 -> 50
+    (not 45 -> 120).
     D05 (target C 10): C = 0 -> base 0."""
     assert score(warehouse, "D02", 3)["value_c"] == 15
     assert score(warehouse, "D02", 3)["base_score"] == approx(50)
     assert score(warehouse, "D05", 3)["value_c"] == 0
     assert score(warehouse, "D05", 3)["base_score"] == approx(0)
-    dups = query(warehouse, "select unit_code, week_label from intermediate.int_duplicate_projects order by unit_code")
-    assert dups == [{"unit_code": "D02", "week_label": "2021-W12"}, {"unit_code": "D05", "week_label": "2021-W12"}]
-    flagged = query(warehouse, "select unit_code, counted_c from marts.fct_unit_month_projects "
-                               "where year = 2021 and month = 3 and is_cross_unit_duplicate order by unit_code")
+    dups = query(
+        warehouse, "select unit_code, week_label from intermediate.int_duplicate_projects order by unit_code"
+    )
+    assert dups == [
+        {"unit_code": "D02", "week_label": "2021-W12"},
+        {"unit_code": "D05", "week_label": "2021-W12"},
+    ]
+    flagged = query(
+        warehouse,
+        "select unit_code, counted_c from marts.fct_unit_month_projects "
+        "where year = 2021 and month = 3 and is_cross_unit_duplicate order by unit_code",
+    )
     assert flagged == [{"unit_code": "D02", "counted_c": False}, {"unit_code": "D05", "counted_c": False}]
 
 
 def test_ranks_within_type_with_ties(warehouse):
     """March totals. Platforms: P03 125, P01 100.574, P04 63.333, P06 56.429, P07 54, P02 50, P05 -10.
     Departments: D01 100, D02 50, D05 0, D06 -5; D03 and D04 have no total and no rank.
-    Bureau sections: B01 C 20/10 capped -> 120; B02 5 亿 and B03 0.1 + 0.2 + 4.7 亿 -> 50 each: tie, both 2."""
-    rows = query(warehouse, "select unit_code, rank_in_type from marts.unit_month_scores "
-                            "where year = 2021 and month = 3 order by unit_code")
+    Bureau sections: B01 C 20/10 capped -> 120; B02 5 亿 and B03 0.1 + 0.2 + 4.7 亿 -> 50 each:
+    a tie, both rank 2."""
+    rows = query(
+        warehouse,
+        "select unit_code, rank_in_type from marts.unit_month_scores "
+        "where year = 2021 and month = 3 order by unit_code",
+    )
     ranks = {r["unit_code"]: r["rank_in_type"] for r in rows}
     assert ranks == {
-        "P03": 1, "P01": 2, "P04": 3, "P06": 4, "P07": 5, "P02": 6, "P05": 7,
-        "D01": 1, "D02": 2, "D05": 3, "D06": 4, "D03": None, "D04": None,
-        "B01": 1, "B02": 2, "B03": 2,
+        "P03": 1,
+        "P01": 2,
+        "P04": 3,
+        "P06": 4,
+        "P07": 5,
+        "P02": 6,
+        "P05": 7,
+        "D01": 1,
+        "D02": 2,
+        "D05": 3,
+        "D06": 4,
+        "D03": None,
+        "D04": None,
+        "B01": 1,
+        "B02": 2,
+        "B03": 2,
     }
     assert score(warehouse, "B03", 3)["total_score"] == approx(50)
     # January: B01's lead project is not signed yet (0); B02 and B03 tie first
-    jan = query(warehouse, "select unit_code, rank_in_type from marts.unit_month_scores "
-                           "where year = 2021 and month = 1 and unit_type = 'bureau_section' order by unit_code")
+    jan = query(
+        warehouse,
+        "select unit_code, rank_in_type from marts.unit_month_scores "
+        "where year = 2021 and month = 1 and unit_type = 'bureau_section' order by unit_code",
+    )
     assert [r["rank_in_type"] for r in jan] == [3, 1, 1]
 
 
-# --- district ------------------------------------------------------------------------------------------------
+# --- district -------------------------------------------------------------------------------------
+
 
 def test_district_indicators_march(warehouse):
     """District, March 2021 (same definitions over all units, duplicates excluded):
@@ -523,8 +699,11 @@ def test_district_indicators_march(warehouse):
     consumer goods = P03 130 + D02 15 = 145 (target 100 -> 1.45); quality = P01 a, c + P02 Y + P04 T1 = 4;
     major (industrial >= 50) = P01 a 80, b 50 + P02 60 + P03 130 = 4;
     landing rate = 6 landed (P01 a, P02 L, P07 S, D01, D02 L, B01) / 18 signed = 0.3333."""
-    rows = query(warehouse, "select indicator, value, target, completion from marts.district_month_indicators "
-                            "where year = 2021 and month = 3")
+    rows = query(
+        warehouse,
+        "select indicator, value, target, completion from marts.district_month_indicators "
+        "where year = 2021 and month = 3",
+    )
     got = {r["indicator"]: r for r in rows}
     assert got["contract_amount_industrial"]["value"] == approx(475)
     assert got["contract_amount_industrial"]["completion"] == approx(0.475)

@@ -1,7 +1,7 @@
 """Hand-made projects that evolve week by week, written as the ledger a unit would report in a given week.
 
-A `Project` knows when it appears on the unit's ledger, when it signs, lands, terminates and leaves; `ledger_at`
-gives the rows of the report whose ISO week ends on a given Sunday (dates after that Sunday are not known yet).
+A `Project` knows when it appears on the unit's ledger, when it signs, lands, terminates and leaves;
+`ledger_at` gives the rows of the report whose ISO week ends on a given Sunday (later dates are unknown).
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ class Project:
     terminated_on: date | None = None
     lead_id: str | None = None
     feedback_on: date | None = None
-    appears_on: date = date(2020, 12, 28)  # first day it is on the ledger (a report ending on/after it lists it)
+    appears_on: date = date(
+        2020, 12, 28
+    )  # first day it is on the ledger (a report ending on/after it lists it)
     leaves_on: date | None = None  # reports ending on/after this day no longer list it
     name: str | None = None
     investor: str | None = None
