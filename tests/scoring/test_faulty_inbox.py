@@ -1,0 +1,107 @@
+"""A `dbt build` on reports with row-level faults still succeeds (the faults are the quality gate's to
+report): tests that see data problems are `warn`, only model-integrity tests are `error`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.helpers.workbooks import ledger_row, week_path, write_report
+from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
+from zhaoshang.home import Home
+
+d = date
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("faulty")
+    home = Home(root / "home").ensure()
+    inbox = root / "inbox"
+    signed = {"stage": "签约", "signed_on": d(2021, 1, 5), "contract_amount": 10, "funds_ytd": 2}
+    write_report(
+        week_path(inbox, "2021-W01", "P01"),
+        [
+            ledger_row(project_code="P01-1", **signed),
+            ledger_row(project_code="P01-1", project_name="同编号另一项目", **signed),  # code twice in a file
+            ledger_row(project_code="P01-2", stage="未知阶段"),  # unknown stage
+            ledger_row(
+                project_code="P01-3", stage="签约", contract_amount=-5, signed_on=d(2021, 1, 6)
+            ),  # negative
+            ledger_row(project_code="P01-4", stage="落地", contract_amount=3),  # 落地 without dates
+            ledger_row(project_code=None, project_name="无编号项目"),  # missing code
+            ledger_row(
+                project_code="P01-5", lead_id="NOBODY-L1", feedback_on=d(2021, 1, 7)
+            ),  # lead never shared
+            ledger_row(project_code="P01-6", project_name="两单位同报", investor="同一集团", **signed),
+        ],
+        [
+            {
+                "lead_id": "P01-L1",
+                "project_name": "线索",
+                "investor": "某公司",
+                "to_unit": "X99",
+                "shared_on": d(2021, 1, 5),
+            },  # unknown receiver
+            {
+                "lead_id": "P01-L2",
+                "project_name": "线索",
+                "investor": "某公司",
+                "to_unit": "P01",
+                "shared_on": d(2021, 1, 5),
+            },  # shared to itself
+            {
+                "lead_id": None,
+                "project_name": "线索",
+                "investor": "某公司",
+                "to_unit": "P02",
+                "shared_on": None,
+            },  # no id, no date
+        ],
+    )
+    write_report(
+        week_path(inbox, "2021-W01", "P02"),
+        [
+            ledger_row(project_code="P02-1", project_name="两单位同报", investor="同一集团", **signed),
+        ],
+    )
+    # the next week: stage going backwards, funds decreasing, amount jumping
+    write_report(
+        week_path(inbox, "2021-W02", "P01"),
+        [
+            ledger_row(project_code="P01-1", stage="在谈", contract_amount=100, funds_ytd=1),
+        ],
+    )
+    ingest(home, inbox)
+    project = copy_dbt_project(root, ["2021,P01,10,10,1,1,0.3", "2021,P02,10,10,1,1,0.3"])
+    dbt_build(project, home.warehouse)
+    return home.warehouse, project
+
+
+def test_build_succeeds_and_faults_are_warnings(built):
+    warehouse, project = built
+    results = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    statuses = {r["status"] for r in results}
+    assert statuses <= {"success", "pass", "warn"}, statuses
+    warned = {r["unique_id"].split(".")[2] for r in results if r["status"] == "warn"}
+    assert any(name.startswith("not_null_stg_ledger_rows_project_code") for name in warned), warned
+    assert any(name.startswith("accepted_range_stg_ledger_rows_contract_amount") for name in warned), warned
+    assert query(warehouse, "select count(*) as n from staging.stg_row_issues")[0]["n"] > 0
+    assert len(query(warehouse, "select * from marts.unit_month_scores")) == 2
+
+
+def test_gate_inputs_are_flagged(built):
+    warehouse, _ = built
+    history = query(
+        warehouse,
+        "select is_stage_regression, is_funds_decrease, is_amount_change_warning "
+        "from intermediate.int_project_stage_history "
+        "where unit_code = 'P01' and project_code = 'P01-1' and week_label = '2021-W02'",
+    )
+    assert history and all(
+        r["is_stage_regression"] and r["is_funds_decrease"] and r["is_amount_change_warning"] for r in history
+    )
+    dups = query(warehouse, "select unit_code from intermediate.int_duplicate_projects order by unit_code")
+    assert [r["unit_code"] for r in dups] == ["P01", "P02"]
