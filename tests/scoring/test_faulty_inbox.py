@@ -105,3 +105,20 @@ def test_gate_inputs_are_flagged(built):
     )
     dups = query(warehouse, "select unit_code from intermediate.int_duplicate_projects order by unit_code")
     assert [r["unit_code"] for r in dups] == ["P01", "P02"]
+
+
+def test_weeks_after_the_latest_received_are_not_missing_yet(built):
+    """The latest week received is 2021-W02 (ends 17 Jan), so January is scored but its weeks ending 24 and
+    31 Jan are not due yet. P01 (reported W01, W02) misses 2020-W53 only; P02 (W01 only) misses 2020-W53 and
+    2021-W02."""
+    warehouse, _ = built
+    rows = query(
+        warehouse,
+        "select unit_code, ref from marts.score_items "
+        "where reason = 'missing_report' order by unit_code, ref",
+    )
+    assert [(r["unit_code"], r["ref"]) for r in rows] == [
+        ("P01", "2020-W53"),
+        ("P02", "2020-W53"),
+        ("P02", "2021-W02"),
+    ]

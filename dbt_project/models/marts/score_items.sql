@@ -56,6 +56,7 @@ missing_report as (
         and expected.week_end <= periods.period_end
     cross join parameters
     where expected.is_expected
+      and expected.is_due
       and not expected.is_received
 
 ),
