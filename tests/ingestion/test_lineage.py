@@ -146,3 +146,16 @@ def test_merged_cells_count_for_every_row_they_cover(home: Home) -> None:
     assert rows(home, "select investor, industry from raw.ledger_rows order by row_number") == [
         {"investor": "合并投资公司", "industry": "materials"}] * 3
     assert rows(home, "select count(*) as n from raw.row_issues") == [{"n": 0}]
+
+
+def test_a_header_only_ledger_is_an_accepted_empty_report(home: Home) -> None:
+    # a unit hosting no project this week still reports: the header alone is a valid (empty) snapshot
+    write_report(week_path(home.inbox, "2021-W05", "P01"), [])
+    from tests.helpers.workbooks import write_csv_report
+    write_csv_report(week_path(home.inbox, "2021-W05", "P02", "csv"), [ledger_row(project_code="A1")])
+    csv_path = home.inbox / "2021-W05" / "P02.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    report = ingest_inbox(home)
+    assert report.rejected == []
+    assert sorted((o.unit_code, o.ledger_rows) for o in report.accepted) == [("P01", 0), ("P02", 0)]
+    assert rows(home, "select count(*) as n from raw.report_files where ledger_rows = 0") == [{"n": 2}]
