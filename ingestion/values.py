@@ -144,6 +144,8 @@ def _simplified(text: str) -> str:
 def key_parts(texts: list[str | None]) -> list[str]:
     """Each text folded for matching (NFKC, Simplified, no whitespace/punctuation, lower case), in bulk:
     one pass over the texts joined by newlines instead of one call per cell."""
+    if not texts:
+        return []
     joined = "\n".join(t.replace("\n", " ") if t else "" for t in texts)
     folded = _simplified(unicodedata.normalize("NFKC", joined))
     return _KEY_DROP.sub("", folded).lower().split("\n")
