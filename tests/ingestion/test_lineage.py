@@ -150,7 +150,7 @@ def test_merged_cells_count_for_every_row_they_cover(home: Home) -> None:
 
 def test_a_header_only_ledger_is_an_accepted_empty_report(home: Home) -> None:
     # a unit hosting no project this week still reports: the header alone is a valid (empty) snapshot
-    write_report(week_path(home.inbox, "2021-W05", "P01"), [])
+    write_report(week_path(home.inbox, "2021-W05", "P01"), [], leads=[])  # header-only leads sheet too
     from tests.helpers.workbooks import write_csv_report
     write_csv_report(week_path(home.inbox, "2021-W05", "P02", "csv"), [ledger_row(project_code="A1")])
     csv_path = home.inbox / "2021-W05" / "P02.csv"
