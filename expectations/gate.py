@@ -10,7 +10,6 @@ from pathlib import Path
 from expectations.registry import CHECKS, CHECKS_BY_NAME, Check
 from expectations.results import CheckResult, Failure, GateResult
 from expectations.scope import GateScope, month_weeks
-from zhaoshang.registers import units
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,9 @@ def run_gate(
     `waivers` {unit_code: reason} waive only the missing-report check for those units. With `report_dir`,
     failures.csv, checks.json and the GX Data Docs (`report_dir/data_docs/`) are written there.
     """
-    waivers = check_waivers(waivers)
     docs_dir = Path(report_dir) / "data_docs" if report_dir is not None else None
     with GateScope(Path(warehouse), year, month, docs_dir) as scope:
+        waivers = check_waivers(waivers, scope.unit_codes())
         found = {check.name: _run(check, scope) for check in CHECKS}
         data_docs = scope.build_docs()
     found = _drop_flagged_twice(found)
@@ -63,16 +62,16 @@ def run_check(name: str, warehouse: Path, year: int, month: int,
     """Run a single check by name (e.g. for one Dagster asset check)."""
     check = CHECKS_BY_NAME[name]
     with GateScope(Path(warehouse), year, month) as scope:
+        checked = check_waivers(waivers, scope.unit_codes())
         failures, error = _run(check, scope)
-    return _result(check, failures, error, check_waivers(waivers))
+    return _result(check, failures, error, checked)
 
 
-def check_waivers(waivers: dict[str, str] | None) -> dict[str, str]:
-    """Waivers must name registered units and carry a written reason."""
+def check_waivers(waivers: dict[str, str] | None, known_units: set[str]) -> dict[str, str]:
+    """Waivers must name registered units (seeds.units) and carry a written reason."""
     out: dict[str, str] = {}
-    register = units()
     for unit, reason in (waivers or {}).items():
-        if unit not in register:
+        if unit not in known_units:
             raise WaiverError(f"waiver for unknown unit {unit!r} / 豁免的单位编号不存在")
         if not (reason or "").strip():
             raise WaiverError(f"waiver for {unit} needs a written reason / 豁免须填写理由")

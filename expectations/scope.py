@@ -118,6 +118,15 @@ class GateScope:
             raise GateSetupError(f"seeds.scoring_parameters lacks {', '.join(missing)}")
         return params
 
+    def unit_codes(self) -> set[str]:
+        """The unit register the warehouse was built with (seeds.units)."""
+        try:
+            return set(self.query("select unit_code from seeds.units")["unit_code"].astype(str))
+        except GateSetupError:
+            from zhaoshang.registers import units
+
+            return set(units())
+
     def gx_parameters(self) -> dict[str, Any]:
         """Expectation parameters ($PARAMETER) of the suites: enumerations and thresholds from the seeds."""
         def codes(sql: str) -> list[str]:
