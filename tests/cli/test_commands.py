@@ -101,7 +101,7 @@ def test_ingesting_again_changes_nothing(demo_home):
     home, _ = demo_home
     proc = zhaoshang("ingest", home=home)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "accepted 0, superseded 0" in proc.stdout
+    assert "accepted 0 (of which superseded an earlier version: 0)" in proc.stdout
 
 
 def test_ingest_of_a_bad_file_exits_3_with_the_reason(tmp_path):

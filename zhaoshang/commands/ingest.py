@@ -48,7 +48,8 @@ def ingest(home: Home, inbox: Path | None = None) -> tuple[dict, int]:
 def run(home: Home, inbox: Path | None) -> int:
     counts, code = ingest(home, inbox)
     print(
-        f"accepted {counts.get('accepted', 0)}, superseded {counts.get('superseded', 0)}, "
+        f"accepted {counts.get('accepted', 0)} "
+        f"(of which superseded an earlier version: {counts.get('superseded', 0)}), "
         f"unchanged {counts.get('skipped', 0)}, rejected {counts.get('rejected', 0)} "
         f"({counts.get('ledger_rows', 0)} ledger rows, {counts.get('lead_rows', 0)} lead rows loaded)"
     )
