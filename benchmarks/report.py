@@ -14,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_DIR = HERE / "data" / "results"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
-ORDER = ("tiny", "S", "M", "L")
+ORDER = ("tiny", "S", "M", "L")  # then the same sizes run with --pycache
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -90,7 +90,10 @@ def machine(payloads: list[dict[str, Any]]) -> str:
 
 def load_payloads() -> list[dict[str, Any]]:
     found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in RESULTS_DIR.glob("*.json")}
-    return [found[k] for k in ORDER if k in found]
+    # partial runs (--stages subsets) are kept as <size>-partial.json and not reported
+    keys = [k for k in found if not k.endswith("-partial")]
+    return [found[k] for k in sorted(keys, key=lambda k: (k.endswith("-pycache"), ORDER.index(k.split("-")[0])
+                                                          if k.split("-")[0] in ORDER else 9))]
 
 
 def write_results(path: Path = RESULTS_MD) -> Path:

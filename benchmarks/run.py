@@ -53,7 +53,7 @@ SIZES = {
                  synthetic_weekly_files=64),
     "S": Size("S", "sample", parse_sample_seeds=(7, 8, 9), big_rows=20_000, synthetic_weekly_files=400),
     "M": Size("M", "synth", units=60, years=5),
-    "L": Size("L", "synth", units=400, years=5),
+    "L": Size("L", "synth", units=400, years=5, lifetime=102),  # >= 10 M ledger rows before the new week
 }
 
 
@@ -69,8 +69,10 @@ def _sunday(week_label: str) -> date:
 class Bench:
     """One benchmark run of one size: a work folder, its home, its dbt project copy, the measurements."""
 
-    def __init__(self, size: Size, work: Path, stages: set[str], profile: bool) -> None:
+    def __init__(self, size: Size, work: Path, stages: set[str], profile: bool,
+                 pycache: Path | None = None) -> None:
         self.size = size
+        self.pycache = pycache
         self.work = work
         self.stages = stages
         self.profile = profile
@@ -99,8 +101,19 @@ class Bench:
         return self._py("benchmarks.stage", *cmd, stage, *args)
 
     def _env(self) -> dict[str, str]:
-        return {**os.environ, "ZHAOSHANG_WAREHOUSE": str(self.warehouse), "ZHAOSHANG_HOME": str(self.home),
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO)}
+        env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(self.warehouse), "ZHAOSHANG_HOME": str(self.home),
+               "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO)}
+        if self.pycache:
+            # byte-code cache outside the venv: what `uv pip install --compile-bytecode` would give
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(self.pycache)
+        return env
+
+    def warm_pycache(self) -> None:
+        """Import what the stages import once, so the measured processes find compiled byte-code."""
+        modules = ("dbt.cli.main, dbt.adapters.duckdb, great_expectations, ingestion.pipeline, "
+                   "expectations.gate, zhaoshang.submission, benchmarks.stage, benchmarks.prepare")
+        subprocess.run([sys.executable, "-c", f"import {modules}"], env=self._env(), cwd=REPO, check=True)
 
     def measure(self, stage: str, cmd: list[str], **info: Any) -> Measurement:
         """Run and measure one stage; a failing stage is recorded and raises StageFailed."""
@@ -325,7 +338,14 @@ class Bench:
         warehouse_stages = self.stages - {"parse"}
         print(f"benchmark size {self.size.name} in {self.work}", flush=True)
         started = time.time()
-        ok = self.step(self.prepare)
+        if self.pycache:
+            self.warm_pycache()
+        if warehouse_stages:
+            ok = self.step(self.prepare)
+        else:
+            ok = False
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.logs.mkdir(parents=True)
         # tiny (the smoke test) builds once: its only dbt build is the one after the new week arrives
         quick = self.size.name == "tiny" and "incremental" in self.stages
         if ok and warehouse_stages - {"load"} and not quick:
@@ -384,21 +404,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="work folder (default benchmarks/data/<size>)")
     parser.add_argument("--profile", action="store_true", help="cProfile the Python stages (logs/*.prof)")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--pycache", type=Path,
+                        help="let the stages cache byte-code in this folder (by default the venv has none, "
+                             "and PYTHONDONTWRITEBYTECODE may be set: every process compiles its imports)")
     args = parser.parse_args(argv)
     size = SIZES[args.size]
+    default = [s for s in ALL_STAGES if not (size.name == "tiny" and s == "dbt_scoring")]
     if args.stages is None:
-        args.stages = [s for s in ALL_STAGES if not (size.name == "tiny" and s == "dbt_scoring")]
+        args.stages = default
     stages = set(args.stages)
     if size.kind == "synth" and not (size.parse_sample_seeds or size.synthetic_weekly_files):
         stages.discard("parse")
-    bench = Bench(size, (args.work or DATA / size.name).resolve(), stages, args.profile)
+    name = size.name + ("-pycache" if args.pycache else "")
+    pycache = args.pycache.resolve() if args.pycache else None
+    bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache)
     bench.run()
-    out = DATA / "results" / f"{size.name}.json"
+    partial = set(args.stages) != set(ALL_STAGES) and not (size.name == "tiny" and args.stages == default)
+    out = DATA / "results" / (f"{name}-partial.json" if partial else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     command = f".venv/bin/python -m benchmarks.run --size {size.name}"
     if set(args.stages) != set(ALL_STAGES):
         command += f" --stages {' '.join(args.stages)}"
-    payload = {"size": size.name, "spec": asdict(size), "stages": sorted(stages),
+    if pycache:
+        command += f" --pycache {args.pycache}"
+    payload = {"size": name, "spec": asdict(size), "stages": sorted(stages),
                "finished": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
                "command": command,
                "results": [{**asdict(m), "rows_per_s": m.rows_per_s, "files_per_s": m.files_per_s}
