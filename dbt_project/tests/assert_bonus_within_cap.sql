@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'unit_month_scores'}}}) }}
 -- The capped bonus never exceeds bonus_cap and equals min(sum of bonus items, bonus_cap).
 with items as (
     select year, month, unit_code, sum(points) as bonus_items

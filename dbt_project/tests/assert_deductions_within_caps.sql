@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'unit_month_scores'}}}) }}
 -- Each kind of deduction is within its cap, and deductions = min(missing, cap) + min(late, cap) of the items.
 with items as (
     select

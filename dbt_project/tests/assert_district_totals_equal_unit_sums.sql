@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'district_month_indicators'}}}) }}
 -- District totals equal the sums over the units' scores (SPEC 5): C, F, Q, M.
 with unit_sums as (
     select year, month,

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'unit_month_scores'}}}) }}
 -- Model integrity of the indicator scores: a score exists exactly when the indicator applies, it never exceeds
 -- effective weight x ratio_cap, the effective weights of a unit-month sum to total_weight when any indicator
 -- applies, and the base score never exceeds total_weight x ratio_cap. (No lower bound here: a negative amount is

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'score_items'}}}) }}
 -- Every score item belongs to a scored unit-month, and a missing-report item names an expected week in the period.
 select items.year, items.month, items.unit_code, items.reason, items.ref
 from {{ ref('score_items') }} as items

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'unit_month_scores'}}}) }}
 -- Every unit value is the sum of its traceable project rows (fct_unit_month_projects counted_* flags).
 with from_rows as (
     select year, month, unit_code,
