@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from zhaoshang.weeks import label_of
+from zhaoshang.weeks import month_end, week_end, weeks_ending_in
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,14 +35,7 @@ class GateSetupError(RuntimeError):
 
 def month_weeks(year: int, month: int) -> list[tuple[str, date]]:
     """ISO weeks whose Sunday falls in the month: [(label, sunday)], in order."""
-    first = date(year, month, 1)
-    sunday = first + timedelta(days=(6 - first.weekday()))
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    out = []
-    while sunday <= last:
-        out.append((label_of(sunday), sunday))
-        sunday += timedelta(days=7)
-    return out
+    return [(label, week_end(label)) for label in weeks_ending_in(year, month)]
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -65,7 +57,7 @@ class GateScope:
         self.warehouse = Path(warehouse)
         self.year, self.month = year, month
         self.month_start = date(year, month, 1)
-        self.month_end = date(year, month, calendar.monthrange(year, month)[1])
+        self.month_end = month_end(year, month)
         self.weeks = month_weeks(year, month)
         self.docs_dir = docs_dir
         self.con = connect(self.warehouse)
