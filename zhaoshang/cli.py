@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from zhaoshang.errors import UserError
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if args.verbose:
         os.environ["ZHAOSHANG_VERBOSE"] = "1"
+    else:  # library warnings (beta/deprecation notices) are for developers, not the data officer
+        warnings.simplefilter("ignore")
     try:
         home = Home.resolve(args.home)
         if args.home and not Path(args.home).expanduser().parent.exists():

@@ -22,7 +22,8 @@ concurrency:
     default_limit: 1   # one writer of the DuckDB file at a time
 """
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# the commands print their own plain summary; the full run log stays in the instance (the UI shows it)
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def activate(home: Home) -> None:

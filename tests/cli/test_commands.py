@@ -146,3 +146,14 @@ def test_help_explains_each_command_in_plain_words():
     for command in ("demo", "ingest", "build", "scores", "check", "submit", "status"):
         assert command in proc.stdout
     assert "exit codes" in proc.stdout
+
+
+def test_check_of_a_month_with_a_missing_report_exits_4_with_one_readable_list(demo_home):
+    home, _ = demo_home
+    proc = zhaoshang("check", "--month", "2021-02", home=home)  # the sample leaves out D01's 2021-W07
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "D01" in proc.stdout and "2021-W07" in proc.stdout and "missing_report" in proc.stdout
+    assert "Traceback" not in proc.stderr and "DagsterAssetCheckFailedError" not in proc.stderr
+    submit = zhaoshang("submit", "--month", "2021-02", home=home)
+    assert submit.returncode == 4 and "NOT submitted" in submit.stdout
+    assert not (home / "submissions" / "2021-02").exists()
