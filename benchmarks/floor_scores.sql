@@ -4,7 +4,7 @@
 -- __SEEDS__ is replaced by the seeds folder. Scoring parameters are literals (SPEC 3 defaults); the weights,
 -- industrial industries and quality investor types come from the seeds.
 --   ratio cap 1.2, weights rescaled to 100; major project >= 50 (亿元); lead bonus +1 signed, +2 landed, cap 5;
---   missing report 1 per week, cap 10; late feedback 0.5 per lead, > 7 days, cap 5.
+--   missing report 1 per due week, cap 10; late feedback 0.5 per lead, > 7 days, cap 5.
 
 create schema if not exists floor;
 
@@ -172,7 +172,9 @@ where (lp.feedback_on is not null and lp.feedback_on > ld.shared_on + 7)
    or (lp.feedback_on is null and p.p_end > ld.shared_on + 7)
 group by p.y, p.m, p.unit_code;
 
--- missing reports: Sundays of the year up to the period end, within the unit's active dates, with no report
+-- missing reports: Sundays of the year up to the period end, within the unit's active dates, with no report;
+-- a week is due only once some unit has sent it or a later week (ARCHITECTURE: no deduction for weeks that have
+-- not happened yet in a month still in progress)
 create or replace temp table f_missing as
 with sundays as (
     select ys.y, g.d::date as week_end
@@ -184,6 +186,7 @@ select p.y, p.m, p.unit_code, least(10, 1.0 * count(*))::double as missing_repor
 from f_periods as p
 join sundays as s
     on s.y = p.y and s.week_end <= p.p_end
+    and s.week_end <= (select max(week_end) from f_reports)
     and s.week_end >= p.active_from and (p.active_to is null or s.week_end <= p.active_to)
 anti join f_reports as r on r.unit_code = p.unit_code and r.week_end = s.week_end
 group by p.y, p.m, p.unit_code;
