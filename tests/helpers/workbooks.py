@@ -12,33 +12,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
-LEDGER_HEADERS: dict[str, str] = {
-    "project_code": "项目编号",
-    "project_name": "项目名称",
-    "investor": "投资主体",
-    "investor_type": "企业类型",
-    "industry": "产业类别",
-    "origin": "来源地",
-    "is_sci_tech": "科创类",
-    "stage": "项目阶段",
-    "contract_amount": "协议引资额(亿元)",
-    "funds_ytd": "本年实际到位资金(亿元)",
-    "land_mu": "用地(亩)",
-    "signed_on": "签约日期",
-    "landed_on": "落地日期",
-    "started_on": "开工日期",
-    "producing_on": "达产日期",
-    "lead_id": "线索编号",
-    "feedback_on": "反馈日期",
-    "note": "备注",
-}
-LEAD_HEADERS: dict[str, str] = {
-    "lead_id": "线索编号",
-    "project_name": "项目名称",
-    "investor": "投资主体",
-    "to_unit": "接收单位",
-    "shared_on": "共享日期",
-}
+from ingestion.columns import LEAD_COLUMNS, LEDGER_COLUMNS
+
+LEDGER_HEADERS: dict[str, str] = {c.field: c.display for c in LEDGER_COLUMNS}  # 协议引资额(亿元), ...
+LEAD_HEADERS: dict[str, str] = {c.field: c.display for c in LEAD_COLUMNS}
 # Defaults that make a valid row; tests override what they need (labels in Simplified Chinese).
 LEDGER_DEFAULTS: dict[str, Any] = {
     "investor": "测试投资有限公司",
