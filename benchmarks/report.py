@@ -39,8 +39,8 @@ def _floor_wall(results: list[dict[str, Any]], stage: str) -> float | None:
 
 
 def table(payloads: list[dict[str, Any]]) -> str:
-    lines = ["| stage | size | wall s | peak RSS MiB | rows | rate | ratio to floor | note |",
-             "|---|---|---:|---:|---:|---|---:|---|"]
+    lines = ["| stage | size | wall s | peak RSS MiB | rows | rate | ratio to floor | load | note |",
+             "|---|---|---:|---:|---:|---|---:|---|---|"]
     for p in payloads:
         for r in p["results"]:
             ratio = ""
@@ -49,9 +49,58 @@ def table(payloads: list[dict[str, Any]]) -> str:
                 if floor:
                     ratio = f"{r['wall_s'] / floor:.1f}x"
             rows = f"{r['rows']:,}" if r.get("rows") else ""
+            load = r.get("extra", {}).get("load_avg_1min")
             cells = [r["stage"], p["size"], _fmt(r["wall_s"], 2), _fmt(r["peak_rss_mib"], 0), rows, _rate(r),
-                     ratio, r.get("note", "")]
+                     ratio, f"{load[0]:.1f}→{load[1]:.1f}" if load else "", r.get("note", "")]
             lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _find(payloads: list[dict[str, Any]], size: str, stage: str) -> dict[str, Any] | None:
+    for p in payloads:
+        if p["size"] == size:
+            for r in p["results"]:
+                if r["stage"] == stage:
+                    return r
+    return None
+
+
+def _verdict(ok: bool, text: str) -> str:
+    return f"- {'met' if ok else '**missed**'}: {text}"
+
+
+def targets(payloads: list[dict[str, Any]]) -> str:
+    """The issue's targets, met or missed and by how much (from the plain runs, not --pycache ones)."""
+    lines = []
+    inc = _find(payloads, "M", "incremental week total (ingest+build+gate)")
+    if inc:
+        lines.append(_verdict(inc["wall_s"] < 30, f"M incremental week (ingest + dbt build + gate) "
+                              f"{inc['wall_s']:.1f} s wall (target < 30 s, {inc['wall_s'] / 30:.0%} of it)"))
+    full = _find(payloads, "L", "dbt build (full)")
+    if full:
+        lines.append(_verdict(full["wall_s"] < 600, f"L full dbt build {full['wall_s']:.0f} s wall "
+                              f"(target < 600 s, {full['wall_s'] / 600:.0%} of it)"))
+        lines.append(_verdict(full["peak_rss_mib"] < 8192, f"L full dbt build peak RSS "
+                              f"{full['peak_rss_mib'] / 1024:.2f} GiB (target < 8 GiB)"))
+    floor = _find(payloads, "L", "floor: hand-written SQL")
+    scoring = _find(payloads, "L", "dbt run +unit_month_scores")
+    if floor and scoring:
+        ratio = scoring["wall_s"] / floor["wall_s"]
+        lines.append(_verdict(ratio <= 3, f"L dbt scoring (`dbt run --select +unit_month_scores`) "
+                              f"{scoring['wall_s']:.1f} s = {ratio:.1f}x the floor's {floor['wall_s']:.1f} s "
+                              f"(target <= 3x){'' if ratio <= 3 else f', {ratio / 3:.1f}x over'}"))
+    for fmt in ("xlsx", "csv"):
+        big = _find(payloads, "S", f"parse: one 20,000-row ledger [{fmt}]")
+        if big and big.get("rows_per_s"):
+            lines.append(_verdict(big["rows_per_s"] >= 50_000, f"parse + normalise a 20,000-row {fmt} "
+                                  f"ledger: {big['rows_per_s']:,.0f} rows/s (target >= 50,000)"))
+    for label in ("sample weekly workbooks", "synthetic weekly reports (~100 rows)"):
+        for fmt in ("xlsx", "csv"):
+            weekly = _find(payloads, "S", f"parse: {label} [{fmt}]")
+            if weekly and weekly.get("files_per_s"):
+                lines.append(_verdict(weekly["files_per_s"] >= 500, f"parse + normalise {label}, {fmt}: "
+                                      f"{weekly['files_per_s']:,.0f} files/s over {weekly['files']:,} files "
+                                      f"(target >= 500)"))
     return "\n".join(lines)
 
 
@@ -100,6 +149,7 @@ def write_results(path: Path = RESULTS_MD) -> Path:
     payloads = load_payloads()
     body = "\n\n".join([
         "### Runs\n\n" + machine(payloads),
+        "### Targets (2 cores)\n\n" + (targets(payloads) or "- (no run of the sizes they refer to)"),
         "### Stages\n\n" + table(payloads),
         "### Floor vs pipeline (`marts.unit_month_scores` vs `floor.unit_month_scores`, abs tol 1e-6)\n\n"
         + (agreement(payloads) or "- (no comparison in these runs)"),

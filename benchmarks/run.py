@@ -453,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     out = DATA / "results" / (f"{name}-partial.json" if partial else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     command = f".venv/bin/python -m benchmarks.run --size {size.name}"
-    if set(args.stages) != set(ALL_STAGES):
+    if set(args.stages) != set(default):
         command += f" --stages {' '.join(args.stages)}"
     if pycache:
         command += f" --pycache {args.pycache}"
