@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhaoshang.labels import SCORE_COLUMNS, UNIT_TYPE_ZH
 from zhaoshang.submission.figures import (
-    SCORE_COLUMNS,
-    UNIT_TYPES_ZH,
     XLSX_FORMATS,
     IndicatorRow,
     as_text,
@@ -172,7 +171,7 @@ def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}，得分保留两位小数）", fmt.title)
     _header(ws, 2, SCORE_HEADERS, fmt)
     for i, r in enumerate(c.unit_scores, start=3):
-        _text(ws, i, 0, UNIT_TYPES_ZH.get(r["unit_type"], r["unit_type"]), fmt.text)
+        _text(ws, i, 0, UNIT_TYPE_ZH.get(r["unit_type"], r["unit_type"]), fmt.text)
         if r["rank_in_type"] is None:
             ws.write_blank(i, 1, None, fmt.text)
         else:

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import duckdb
 
+from zhaoshang.labels import SCORE_COLUMNS
+
 LABELS_CSV = Path(__file__).resolve().parent / "indicator_labels.csv"
 
 Kind = Literal["amount", "count", "ratio"]
@@ -93,31 +95,6 @@ def district_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list
     ).fetchall()
     out = [IndicatorRow(ind, label_of(ind), _num(v), _num(t), _num(c)) for ind, v, t, c in rows]
     return sorted(out, key=lambda r: (r.label.sort_order, r.indicator))
-
-
-UNIT_TYPES_ZH = {"platform": "平台", "department": "部门", "bureau_section": "局内科室"}
-SCORE_COLUMNS: list[tuple[str, str, str]] = [
-    # (column of marts.unit_month_scores, Chinese header, format kind)
-    ("value_c", "协议引资额(亿元)", "amount"),
-    ("target_c", "协议引资额目标", "amount"),
-    ("score_c", "C得分", "score"),
-    ("value_f", "实际到位资金(亿元)", "amount"),
-    ("target_f", "到位资金目标", "amount"),
-    ("score_f", "F得分", "score"),
-    ("value_q", "优质项目(个)", "count"),
-    ("target_q", "优质项目目标", "count"),
-    ("score_q", "Q得分", "score"),
-    ("value_m", "重大项目(个)", "count"),
-    ("target_m", "重大项目目标", "count"),
-    ("score_m", "M得分", "score"),
-    ("value_r", "落地转化率", "ratio"),
-    ("target_r", "转化率目标", "ratio"),
-    ("score_r", "R得分", "score"),
-    ("base_score", "基础分", "score"),
-    ("bonus", "信息共享加分", "score"),
-    ("deductions", "减分", "score"),
-    ("total_score", "总分", "score"),
-]
 
 
 def unit_score_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[dict[str, Any]]:
