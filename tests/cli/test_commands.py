@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -157,3 +158,34 @@ def test_check_of_a_month_with_a_missing_report_exits_4_with_one_readable_list(d
     submit = zhaoshang("submit", "--month", "2021-02", home=home)
     assert submit.returncode == 4 and "NOT submitted" in submit.stdout
     assert not (home / "submissions" / "2021-02").exists()
+
+
+def test_dbt_docs_generate_builds_the_committees_data_dictionary(demo_home, tmp_path):
+    home, _ = demo_home
+    env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(home / "warehouse.duckdb")}
+    proc = subprocess.run(
+        [
+            str(VENV_BIN / "dbt"),
+            "docs",
+            "generate",
+            "--project-dir",
+            "dbt_project",
+            "--profiles-dir",
+            "dbt_project",
+            "--target-path",
+            str(tmp_path / "docs"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    catalog = json.loads((tmp_path / "docs" / "catalog.json").read_text("utf-8"))["nodes"]
+    manifest = json.loads((tmp_path / "docs" / "manifest.json").read_text("utf-8"))["nodes"]
+    marts = [key for key, node in catalog.items() if node["metadata"]["schema"] == "marts"]
+    assert "model.zhaoshang.unit_month_scores" in marts and "model.zhaoshang.score_items" in marts
+    for key in marts:  # every column of every mart table, as the database has it, is described
+        described = {c.lower() for c, col in manifest[key]["columns"].items() if col["description"].strip()}
+        assert {c.lower() for c in catalog[key]["columns"]} <= described, key

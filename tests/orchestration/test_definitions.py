@@ -63,3 +63,32 @@ def test_weekly_reports_feed_the_dbt_sources_and_the_gate_guards_the_submission(
     assert dg.AssetKey("weekly_reports") in stg.parent_keys
     submission = graph.get(dg.AssetKey("monthly_submission"))
     assert dg.AssetKey("monthly_gate") in submission.parent_keys
+
+
+def test_every_mart_column_has_a_description_in_the_data_dictionary():
+    import json
+
+    from orchestration.assets.warehouse_models import ensure_manifest
+
+    manifest = json.loads(ensure_manifest().read_text("utf-8"))
+    marts = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["config"].get("schema") == "marts"
+    ]
+    assert {n["name"] for n in marts} >= {
+        "unit_month_scores",
+        "score_items",
+        "district_month_indicators",
+        "dim_unit",
+        "dim_project",
+        "fct_unit_month_projects",
+    }
+    undocumented = [
+        f"{n['name']}.{c}"
+        for n in marts
+        for c, col in n["columns"].items()
+        if not col.get("description", "").strip()
+    ]
+    assert not undocumented
+    assert all(n["description"].strip() for n in marts)
