@@ -9,6 +9,7 @@ from expectations.results import Failure, GateResult
 from tests.gate.dataset import LEAD_ID, MONTH, YEAR
 from tests.gate.warehouse import execute
 from zhaoshang.home import Home
+from zhaoshang.submission import GateFailed, submit_month
 
 LEDGER = "staging.stg_ledger_rows"
 
@@ -26,10 +27,14 @@ def where(unit: str, week: str, project: str | None = None) -> str:
     return sql + (f" and project_code = '{project}'" if project else "")
 
 
-def assert_fault(result: GateResult, check: str, unit: str | None, week: str | None, project: str | None,
-                 rule: str) -> Failure:
-    """The gate fails on exactly `check`, with a failure naming unit, week, project and rule."""
+def assert_fault(home: Home, result: GateResult, check: str, unit: str | None, week: str | None,
+                 project: str | None, rule: str) -> Failure:
+    """The gate fails on exactly `check`, naming unit, week, project and rule; nothing can be submitted."""
     assert not result.passed
+    with pytest.raises(GateFailed) as refused:
+        submit_month(home, YEAR, MONTH, result)
+    assert refused.value.exit_code == 4  # what `zhaoshang submit` exits with
+    assert not (home.submissions / f"{YEAR}-{MONTH:02d}").exists()
     assert failed_blocking(result) == {check}, result.failure_table()
     matches = [f for f in result.failures_of(check)
                if (f.unit_code, f.week_label, f.project_code) == (unit, week, project) and f.rule == rule]
@@ -83,7 +88,7 @@ def test_clean_month_passes(home: Home, tmp_path) -> None:
 ], ids=["required", "enum", "date_required_for_stage", "amount_required_when_signed", "negative", "unique"])
 def test_ledger_row_rule(home: Home, sql: str, unit: str, week: str, project: str, rule: str) -> None:
     execute(home, sql)
-    failure = assert_fault(gate(home), "ledger_row_rules", unit, week, project, rule)
+    failure = assert_fault(home, gate(home), "ledger_row_rules", unit, week, project, rule)
     assert failure.file == f"{week}/{unit}.xlsx" and failure.sheet and failure.row
 
 
@@ -94,7 +99,7 @@ def test_ledger_row_rule(home: Home, sql: str, unit: str, week: str, project: st
 ], ids=["shared_with_itself", "unknown_receiver", "shared_after_week"])
 def test_lead_row_rule(home: Home, lead: tuple, rule: str) -> None:
     execute(home, add_lead(*lead))
-    failure = assert_fault(gate(home), "lead_row_rules", "P03", "2021-W06", None, rule)
+    failure = assert_fault(home, gate(home), "lead_row_rules", "P03", "2021-W06", None, rule)
     assert "P03-L9" in failure.message_zh
 
 
@@ -104,25 +109,28 @@ def test_ingestion_row_issue(home: Home) -> None:
                   "'签约日期' as column_name, '2021-13-45' as value, 'date' as rule, "
                   "'日期' as expected_zh, 'a date' as expected_en "
                   f"from {LEDGER} where {where('P02', '2021-W07', 'P02-01')}")
-    failure = assert_fault(gate(home), "ingestion_row_issues", "P02", "2021-W07", "P02-01", "date:signed_on")
+    failure = assert_fault(
+        home, gate(home), "ingestion_row_issues", "P02", "2021-W07", "P02-01", "date:signed_on")
     assert "2021-13-45" in failure.message_zh and failure.value == "2021-13-45"
 
 
 def test_lead_receiver_changed(home: Home) -> None:
     execute(home, f"update staging.stg_lead_rows set to_unit = 'P03' where {where('P01', '2021-W07')}")
-    assert_fault(gate(home), "lead_conflicts", "P01", "2021-W07", None, "lead_to_unit_changed:to_unit")
+    assert_fault(home, gate(home), "lead_conflicts", "P01", "2021-W07", None, "lead_to_unit_changed:to_unit")
 
 
 def test_date_order(home: Home) -> None:
     execute(home, f"update {LEDGER} set landed_on = date '2021-01-05' "
                   f"where {where('P04', '2021-W05', 'P04-01')}")
-    failure = assert_fault(gate(home), "date_order", "P04", "2021-W05", "P04-01", "date_order:landed_on")
+    failure = assert_fault(
+        home, gate(home), "date_order", "P04", "2021-W05", "P04-01", "date_order:landed_on")
     assert "2021-01-05" in failure.value and "2021-01-10" in failure.value
 
 
 def test_stage_regression(home: Home) -> None:
     execute(home, f"update {LEDGER} set stage = 'negotiating' where {where('P05', '2021-W07', 'P05-01')}")
-    failure = assert_fault(gate(home), "stage_regression", "P05", "2021-W07", "P05-01", "stage_regression")
+    failure = assert_fault(
+        home, gate(home), "stage_regression", "P05", "2021-W07", "P05-01", "stage_regression")
     assert failure.value == "landed -> negotiating"
 
 
@@ -133,7 +141,7 @@ def test_stage_may_go_to_terminated(home: Home) -> None:
 
 def test_funds_ytd_decrease(home: Home) -> None:
     execute(home, f"update {LEDGER} set funds_ytd = 0.5 where {where('P06', '2021-W06', 'P06-01')}")
-    failure = assert_fault(gate(home), "funds_ytd_decrease", "P06", "2021-W06", "P06-01",
+    failure = assert_fault(home, gate(home), "funds_ytd_decrease", "P06", "2021-W06", "P06-01",
                            "funds_ytd_decrease")
     assert failure.value == "2.0 -> 0.5"
 
@@ -143,7 +151,7 @@ def test_funds_ytd_decrease(home: Home) -> None:
 ])
 def test_ledger_lead_unknown(home: Home, lead_id: str, rule: str) -> None:
     execute(home, f"update {LEDGER} set lead_id = '{lead_id}' where {where('P03', '2021-W06', 'P03-01')}")
-    failure = assert_fault(gate(home), "ledger_lead_unknown", "P03", "2021-W06", "P03-01", rule)
+    failure = assert_fault(home, gate(home), "ledger_lead_unknown", "P03", "2021-W06", "P03-01", rule)
     assert failure.value == lead_id
 
 
@@ -153,8 +161,8 @@ def test_duplicate_project(home: Home) -> None:
                   "and s.week_label = '2021-W07' and s.project_code = 'P04-02' and t.unit_code = 'P05' "
                   "and t.week_label = '2021-W07' and t.project_code = 'P05-02'")
     result = gate(home)
-    assert_fault(result, "duplicate_projects", "P05", "2021-W07", "P05-02", "duplicate_project")
-    assert_fault(result, "duplicate_projects", "P04", "2021-W07", "P04-02", "duplicate_project")
+    assert_fault(home, result, "duplicate_projects", "P05", "2021-W07", "P05-02", "duplicate_project")
+    assert_fault(home, result, "duplicate_projects", "P04", "2021-W07", "P04-02", "duplicate_project")
 
 
 @pytest.mark.parametrize(("sql", "rule", "value"), [
@@ -165,7 +173,7 @@ def test_duplicate_project(home: Home) -> None:
 ], ids=["indicator_missing", "share_over_one"])
 def test_district_indicators(home: Home, sql: str, rule: str, value: str) -> None:
     execute(home, sql)
-    failure = assert_fault(gate(home), "district_indicators", None, None, None, rule)
+    failure = assert_fault(home, gate(home), "district_indicators", None, None, None, rule)
     assert value in failure.value
 
 
@@ -173,7 +181,7 @@ def test_district_totals(home: Home) -> None:
     execute(home, "update marts.district_month_indicators set value = value + 1, "
                   "completion = (value + 1) / target where year = 2021 and month = 2 "
                   "and indicator = 'contract_amount_industrial'")
-    failure = assert_fault(gate(home), "district_totals", None, None, None, "district_sum")
+    failure = assert_fault(home, gate(home), "district_totals", None, None, None, "district_sum")
     assert "contract_amount_industrial" in failure.message_zh
 
 
@@ -184,7 +192,7 @@ def remove_report(home: Home, unit: str, week: str) -> None:
 
 def test_missing_report(home: Home) -> None:
     remove_report(home, "P06", "2021-W07")
-    failure = assert_fault(gate(home), "missing_reports", "P06", "2021-W07", None, "missing_report")
+    failure = assert_fault(home, gate(home), "missing_reports", "P06", "2021-W07", None, "missing_report")
     assert not failure.waived and "P06" in failure.message_zh
 
 
