@@ -189,3 +189,17 @@ def test_dbt_docs_generate_builds_the_committees_data_dictionary(demo_home, tmp_
     for key in marts:  # every column of every mart table, as the database has it, is described
         described = {c.lower() for c, col in manifest[key]["columns"].items() if col["description"].strip()}
         assert {c.lower() for c in catalog[key]["columns"]} <= described, key
+
+
+def test_resubmission_makes_v2_and_leaves_v1_byte_identical(demo_home):
+    home, _ = demo_home
+    v1 = home / "submissions" / "2021-12" / "v1"
+    before = {p.name: p.read_bytes() for p in v1.iterdir()}
+    no_reason = zhaoshang("submit", "--month", "2021-12", "--resubmit", home=home)
+    assert_user_error(no_reason, 2, "--reason")
+    proc = zhaoshang("submit", "--month", "2021-12", "--resubmit", "--reason", "P03 更正签约金额", home=home)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "v2" in proc.stdout
+    assert {p.name: p.read_bytes() for p in v1.iterdir()} == before
+    manifest = json.loads((home / "submissions" / "2021-12" / "v2" / "manifest.json").read_text("utf-8"))
+    assert manifest["resubmit_reason"] == "P03 更正签约金额"
