@@ -70,8 +70,9 @@ class Bench:
     """One benchmark run of one size: a work folder, its home, its dbt project copy, the measurements."""
 
     def __init__(self, size: Size, work: Path, stages: set[str], profile: bool,
-                 pycache: Path | None = None) -> None:
+                 pycache: Path | None = None, repeat: int = 1) -> None:
         self.size = size
+        self.repeat = repeat
         self.pycache = pycache
         self.work = work
         self.stages = stages
@@ -373,12 +374,14 @@ class Bench:
             self.logs.mkdir(parents=True)
         # tiny (the smoke test) builds once: its only dbt build is the one after the new week arrives
         quick = self.size.name == "tiny" and "incremental" in self.stages
-        if ok and warehouse_stages - {"load"} and not quick:
+        for i in range(self.repeat if ok and warehouse_stages - {"load"} and not quick else 0):
+            # idempotent stages may run several times (the machine is shared): the best run is reported
             if self.step(self.dbt, "dbt build (full)", "build") and {"floor", "dbt_scoring"} & self.stages:
-                if self.step(self.floor, "floor: hand-written SQL"):
+                if self.step(self.floor, "floor: hand-written SQL") and i == 0:
                     self.compare("after full build")
             if "dbt_scoring" in self.stages:
                 self.step(self.dbt, "dbt run +unit_month_scores", "run", "--select", "+unit_month_scores")
+        self.results = collapse_repeats(self.results)
         cli = ok and "cli" in self.stages and self.size.kind == "sample"
         if cli:
             self.snapshot_for_cli()
@@ -393,6 +396,28 @@ class Bench:
         if "parse" in self.stages:
             self.step(self.parse)
         self.info["total_wall_s"] = time.time() - started
+
+
+def collapse_repeats(results: list[Measurement]) -> list[Measurement]:
+    """Merge repeated runs of a stage into its fastest run (peak RSS: the largest), noting every wall time."""
+    out: list[Measurement] = []
+    by_stage: dict[str, list[Measurement]] = {}
+    for m in results:
+        if m.stage not in by_stage:
+            out.append(m)
+        by_stage.setdefault(m.stage, []).append(m)
+    merged = []
+    for m in out:
+        runs = by_stage[m.stage]
+        if len(runs) == 1:
+            merged.append(m)
+            continue
+        best = min(runs, key=lambda r: r.wall_s)
+        best.peak_rss_mib = max(r.peak_rss_mib for r in runs)
+        walls = ", ".join(f"{r.wall_s:.1f}" for r in runs)
+        best.note = (best.note + "; " if best.note else "") + f"best of {len(runs)} runs ({walls} s)"
+        merged.append(best)
+    return merged
 
 
 def _node_timings(path: Path) -> dict[str, Any]:
@@ -434,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="work folder (default benchmarks/data/<size>)")
     parser.add_argument("--profile", action="store_true", help="cProfile the Python stages (logs/*.prof)")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the full build, the floor and the scoring run N times, report the best")
     parser.add_argument("--pycache", type=Path,
                         help="let the stages cache byte-code in this folder (by default the venv has none, "
                              "and PYTHONDONTWRITEBYTECODE may be set: every process compiles its imports)")
@@ -447,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         stages.discard("parse")
     name = size.name + ("-pycache" if args.pycache else "")
     pycache = args.pycache.resolve() if args.pycache else None
-    bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache)
+    bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache, args.repeat)
     bench.run()
     partial = set(args.stages) != set(ALL_STAGES) and not (size.name == "tiny" and args.stages == default)
     out = DATA / "results" / (f"{name}-partial.json" if partial else f"{name}.json")
@@ -457,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
         command += f" --stages {' '.join(args.stages)}"
     if pycache:
         command += f" --pycache {args.pycache}"
+    if args.repeat > 1:
+        command += f" --repeat {args.repeat}"
     payload = {"size": name, "spec": asdict(size), "stages": sorted(stages),
                "finished": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
                "command": command,
