@@ -1,0 +1,310 @@
+{#-
+  Scoped incremental models: on a weekly run, the heavy models recompute only the part of their rows that the
+  reports received since their last build can change (their *scope*), instead of the whole history.
+
+  A scoped model is configured as
+
+      {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+                meta={'incremental_scope': '<kind>'},
+                pre_hook="{{ delete_incremental_scope() }}", post_hook="{{ record_incremental_state() }}") }}
+      {%- set scope = incremental_scope() %}   -- then: where {{ scope.predicate }} on the inputs
+
+  and on an incremental run
+    1. `incremental_scope()` compares staging.stg_report_files with the report versions the model was built from
+       (intermediate.incremental_state_reports) and turns the changed (unit, week) reports into the model's scope,
+       a SQL predicate over the model's own columns (`year in (2025)`, `week_label in ('2025-W52')`, ...);
+    2. the pre-hook deletes every row of the scope (so a key whose rows all disappeared, e.g. a week resent with
+       an empty ledger, is not left behind, which plain delete+insert would do);
+    3. the model's SQL recomputes the scope and dbt appends it;
+    4. the post-hook records, in the same transaction, the report versions the model now reflects, its
+       fingerprint and the scope (the model's data tests read it, see get_where_subquery below).
+  A failed model rolls back with its state: nothing is marked fresh that was not built.
+
+  Scope kinds (what a changed report of unit u, week w, year y can change):
+    unit_week       the rows of (u, w) itself                          (stg_ledger_rows)
+    week            every unit's rows of week w (cross-unit checks)     (int_duplicate_projects)
+    unit_week_next  (u, w) and u's next report, compared week over week (int_project_stage_history)
+    year            every row of year y                                 (int_unit_month_snapshots)
+    lead_year       year y, and the years of the leads the report lists (int_leads: by year of shared_on)
+  A run where the fingerprint (the checksums of the model's own file and of every model and seed upstream of it)
+  differs from the recorded one is a full refresh: edited seeds (targets, weights) or models recompute everything.
+  Macros are not in the fingerprint: after changing one, run `dbt build --full-refresh`.
+  SQL stays portable (DuckDB and Postgres): plain `in` lists, `||`, information_schema.
+-#}
+
+{#- The state tables live beside the intermediate models. -#}
+{% macro incremental_state_relation(suffix='') -%}
+    {{- return(api.Relation.create(database=this.database, schema=generate_schema_name('intermediate', none) | trim,
+                                   identifier='incremental_state' ~ suffix, type='table')) -}}
+{%- endmacro %}
+
+{% macro incremental_state_exists() -%}
+    {%- set rows = run_query(
+        "select count(*) from information_schema.tables where table_schema = '"
+        ~ (generate_schema_name('intermediate', none) | trim)
+        ~ "' and table_name in ('incremental_state', 'incremental_state_reports')") -%}
+    {{- return(rows[0][0] | int == 2) -}}
+{%- endmacro %}
+
+{#- The checksums of the model's file and of every model and seed upstream of it, hashed. -#}
+{% macro incremental_fingerprint() -%}
+    {%- set seen = [model.unique_id] -%}
+    {%- set frontier = [model.unique_id] -%}
+    {%- for _ in range(100) -%}
+        {%- set next_frontier = [] -%}
+        {%- for uid in frontier -%}
+            {%- set node = graph.nodes.get(uid) or (model if uid == model.unique_id else none) -%}
+            {%- if node is not none -%}
+                {%- for parent in node.depends_on.nodes -%}
+                    {%- if parent not in seen and parent in graph.nodes -%}
+                        {%- do seen.append(parent) -%}
+                        {%- do next_frontier.append(parent) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set frontier = next_frontier -%}
+    {%- endfor -%}
+    {%- set parts = [] -%}
+    {%- for uid in seen | sort -%}
+        {%- set node = graph.nodes.get(uid) or model -%}
+        {%- do parts.append(uid ~ '=' ~ node.checksum.name ~ ':' ~ node.checksum.checksum) -%}
+    {%- endfor -%}
+    {{- return(local_md5(parts | join(','))) -}}
+{%- endmacro %}
+
+{#- True when the model was last built (incrementally or not) from the same code and seeds as now. -#}
+{% macro incremental_fingerprint_matches() -%}
+    {%- if not incremental_state_exists() -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set rows = run_query("select fingerprint from " ~ incremental_state_relation()
+                             ~ " where model_name = '" ~ this.identifier ~ "'") -%}
+    {{- return(rows | length == 1 and rows[0][0] == incremental_fingerprint()) -}}
+{%- endmacro %}
+
+{#- dbt's own macro (configs.sql), plus: a scoped incremental model whose fingerprint changed is rebuilt whole. -#}
+{% macro should_full_refresh() %}
+    {% set config_full_refresh = config.get('full_refresh') %}
+    {% if config_full_refresh is none %}
+        {% set config_full_refresh = flags.FULL_REFRESH %}
+    {% endif %}
+    {% if not config_full_refresh and execute and model is defined and model is mapping
+          and model.get('resource_type') == 'model'
+          and (config.get('meta') or {}).get('incremental_scope') %}
+        {% set config_full_refresh = not incremental_fingerprint_matches() %}
+    {% endif %}
+    {% do return(config_full_refresh) %}
+{% endmacro %}
+
+{#- SQL helpers -#}
+{% macro _sql_list(values, quoted=true) -%}
+    {%- set out = [] -%}
+    {%- for v in values -%}
+        {%- if quoted -%}{%- do out.append("'" ~ (v | string | replace("'", "''")) ~ "'") -%}
+        {%- else -%}{%- do out.append(v | string) -%}{%- endif -%}
+    {%- endfor -%}
+    {{- return(out | join(', ')) -}}
+{%- endmacro %}
+
+{#- A predicate for a set of (unit_code, week_label) pairs: the week list prunes, the pair list is exact. -#}
+{% macro _unit_week_predicate(pairs) -%}
+    {%- if pairs | length == 0 -%}{{- return('1 = 0') -}}{%- endif -%}
+    {%- set weeks = [] -%}
+    {%- set keys = [] -%}
+    {%- for unit_code, week_label in pairs -%}
+        {%- if week_label not in weeks -%}{%- do weeks.append(week_label) -%}{%- endif -%}
+        {%- do keys.append(unit_code ~ '|' ~ week_label) -%}
+    {%- endfor -%}
+    {{- return("week_label in (" ~ _sql_list(weeks | sort) ~ ") and unit_code || '|' || week_label in ("
+               ~ _sql_list(keys | sort) ~ ")") -}}
+{%- endmacro %}
+
+{#-
+  The scope of the current (scoped incremental) model: a dict with `predicate`, the SQL condition over the
+  model's own columns that selects the rows to recompute ('1 = 1' when the model is built whole), and the pieces
+  it was made of (`changed`: (unit_code, week_label, year) of the changed reports, `years`, `weeks`).
+-#}
+{% macro incremental_scope(kind=none) -%}
+    {%- set kind = kind or (config.get('meta') or {}).get('incremental_scope') -%}
+    {%- set scope = {'kind': kind, 'full': true, 'predicate': '1 = 1', 'changed': [], 'years': [], 'weeks': []} -%}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(scope) -}}
+    {%- endif -%}
+    {%- set reports = ref('stg_report_files') -%}
+    {%- set changed_sql -%}
+        select reports.unit_code, reports.week_label, reports.year
+        from {{ reports }} as reports
+        left join {{ incremental_state_relation('_reports') }} as built
+            on built.model_name = '{{ this.identifier }}'
+            and built.unit_code = reports.unit_code
+            and built.week_label = reports.week_label
+        where built.version is null or built.version <> reports.version
+    {%- endset -%}
+    {%- set changed = [] -%}
+    {%- set years = [] -%}
+    {%- set weeks = [] -%}
+    {%- for row in run_query(changed_sql) -%}
+        {%- do changed.append((row[0], row[1], row[2] | int)) -%}
+        {%- if (row[2] | int) not in years -%}{%- do years.append(row[2] | int) -%}{%- endif -%}
+        {%- if row[1] not in weeks -%}{%- do weeks.append(row[1]) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- do scope.update({'full': false, 'changed': changed, 'years': years | sort, 'weeks': weeks | sort}) -%}
+
+    {%- if kind == 'unit_week' -%}
+        {%- set pairs = [] -%}
+        {%- for c in changed -%}{%- do pairs.append((c[0], c[1])) -%}{%- endfor -%}
+        {%- do scope.update({'predicate': _unit_week_predicate(pairs)}) -%}
+
+    {%- elif kind == 'week' -%}
+        {%- do scope.update({'predicate': ('week_label in (' ~ _sql_list(weeks | sort) ~ ')') if weeks else '1 = 0'}) -%}
+
+    {%- elif kind == 'unit_week_next' -%}
+        {#- a report is compared with the unit's previous report: a changed report also changes its successor -#}
+        {%- set pairs = [] -%}
+        {%- set keys = [] -%}
+        {%- for c in changed -%}
+            {%- do pairs.append((c[0], c[1])) -%}
+            {%- do keys.append(c[0] ~ '|' ~ c[1]) -%}
+        {%- endfor -%}
+        {%- if keys -%}
+            {%- set next_sql -%}
+                select unit_code, week_label
+                from (
+                    select unit_code, week_label,
+                           lag(week_label) over (partition by unit_code order by week_end) as previous_week_label
+                    from {{ reports }}
+                ) as sequenced
+                where unit_code || '|' || previous_week_label in ({{ _sql_list(keys) }})
+            {%- endset -%}
+            {%- for row in run_query(next_sql) -%}
+                {%- if (row[0], row[1]) not in pairs -%}{%- do pairs.append((row[0], row[1])) -%}{%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- do scope.update({'predicate': _unit_week_predicate(pairs)}) -%}
+
+    {%- elif kind in ('year', 'lead_year') -%}
+        {%- if kind == 'lead_year' and changed -%}
+            {#- a lead belongs to the year of its shared_on, taken from its first listing: every year any listing of
+                a lead the changed reports list (or listed, in a superseded version) gives may change -#}
+            {%- set keys = [] -%}
+            {%- for c in changed -%}{%- do keys.append((c[0], c[1])) -%}{%- endfor -%}
+            {%- set lead_years_sql -%}
+                select distinct cast(extract(year from cast(listed.shared_on as date)) as integer)
+                from {{ source('raw', 'lead_rows') }} as listed
+                where listed.shared_on is not null
+                  and nullif(trim(listed.lead_id), '') in (
+                      select nullif(trim(lead_id), '')
+                      from {{ source('raw', 'lead_rows') }}
+                      where {{ _unit_week_predicate(keys) }}
+                  )
+            {%- endset -%}
+            {%- for row in run_query(lead_years_sql) -%}
+                {%- if (row[0] | int) not in years -%}{%- do years.append(row[0] | int) -%}{%- endif -%}
+            {%- endfor -%}
+            {%- do scope.update({'years': years | sort}) -%}
+        {%- endif -%}
+        {%- do scope.update({'predicate': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0'}) -%}
+
+    {%- else -%}
+        {%- do exceptions.raise_compiler_error("incremental_scope: unknown kind " ~ kind ~ " for " ~ this) -%}
+    {%- endif -%}
+    {{- return(scope) -}}
+{%- endmacro %}
+
+{#- Pre-hook of a scoped model: delete the rows of its scope (they are recomputed and appended). -#}
+{% macro delete_incremental_scope() -%}
+    {%- if execute and is_incremental() -%}
+        delete from {{ this }} where {{ incremental_scope().predicate }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  What the data tests of the current model depend on besides its rows: every seed of the project and every test
+  attached to the model (or pointing at its scope with the marker `incremental scope of <model>`).
+-#}
+{% macro incremental_tests_fingerprint() -%}
+    {%- set parts = [] -%}
+    {%- for uid, node in graph.nodes.items() | sort -%}
+        {%- if node.resource_type == 'seed' -%}
+            {%- do parts.append(uid ~ '=' ~ node.checksum.checksum) -%}
+        {%- elif node.resource_type == 'test' and (model.unique_id in node.depends_on.nodes
+                or ('incremental scope of ' ~ this.identifier) in (node.config.where or '')) -%}
+            {%- do parts.append(uid ~ '=' ~ node.checksum.checksum ~ ':' ~ tojson(node.test_metadata or {}, sort_keys=true)
+                                ~ ':' ~ tojson(node.config.where) ~ ':' ~ node.config.severity) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(local_md5(parts | join(','))) -}}
+{%- endmacro %}
+
+{#-
+  Post-hook of a scoped model (same transaction as its rows): the report versions it now reflects, its
+  fingerprint and the scope its data tests are to check: the scope just built, or every row ('1 = 1') after a full
+  build and on the first build after a seed or one of its tests changed (a new or edited test checks all rows
+  once). Rendered whole before it runs, so everything is worked out from the state as it was before this build.
+-#}
+{% macro record_incremental_state() -%}
+    {%- if execute -%}
+        {%- set state = incremental_state_relation() -%}
+        {%- set reports = incremental_state_relation('_reports') -%}
+        {%- set scope = incremental_scope() -%}
+        {%- set tests_fingerprint = incremental_tests_fingerprint() -%}
+        {%- set test_scope = '1 = 1' -%}
+        {%- if not scope.full and incremental_state_exists() -%}
+            {%- set before = run_query("select tests_fingerprint from " ~ state
+                                       ~ " where model_name = '" ~ this.identifier ~ "'") -%}
+            {%- if before | length == 1 and before[0][0] == tests_fingerprint -%}
+                {%- set test_scope = scope.predicate -%}
+            {%- endif -%}
+        {%- endif -%}
+        create table if not exists {{ state }} (
+            model_name varchar, fingerprint varchar, tests_fingerprint varchar, test_scope varchar,
+            built_at timestamp
+        );
+        create table if not exists {{ reports }} (
+            model_name varchar, unit_code varchar, week_label varchar, week_end date, version integer
+        );
+        delete from {{ reports }} where model_name = '{{ this.identifier }}';
+        insert into {{ reports }} (model_name, unit_code, week_label, week_end, version)
+        select '{{ this.identifier }}', unit_code, week_label, week_end, version from {{ ref('stg_report_files') }};
+        delete from {{ state }} where model_name = '{{ this.identifier }}';
+        insert into {{ state }} (model_name, fingerprint, tests_fingerprint, test_scope, built_at)
+        values ('{{ this.identifier }}', '{{ incremental_fingerprint() }}', '{{ tests_fingerprint }}',
+                '{{ test_scope | replace("'", "''") }}', current_timestamp)
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  Data tests of a scoped model check the rows its latest build wrote: a test whose `where` config contains the
+  marker `/* incremental scope */` (or `/* incremental scope of <model> */` for a view over a scoped model) gets
+  the scope recorded by that build instead ('1 = 1' after a full build, or when nothing is recorded).
+  Written in yml as   config: {where: "1 = 1 /* incremental scope */"}   so that without this macro it is a no-op.
+-#}
+{% macro incremental_test_scope(where, relation) -%}
+    {%- set name = relation.identifier -%}
+    {%- if 'incremental scope of ' in where -%}
+        {%- set name = where.split('incremental scope of ')[1].split('*/')[0] | trim -%}
+    {%- endif -%}
+    {%- if not execute or not incremental_state_exists() -%}
+        {{- return('1 = 1') -}}
+    {%- endif -%}
+    {%- set rows = run_query("select test_scope from " ~ incremental_state_relation()
+                             ~ " where model_name = '" ~ name ~ "'") -%}
+    {{- return(rows[0][0] if rows | length == 1 else '1 = 1') -}}
+{%- endmacro %}
+
+{#- dbt's own macro (where_subquery.sql), plus the incremental scope marker above. -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where and '/* incremental scope' in where -%}
+        {%- set where = incremental_test_scope(where, relation) -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
