@@ -203,3 +203,11 @@ def test_resubmission_makes_v2_and_leaves_v1_byte_identical(demo_home):
     assert {p.name: p.read_bytes() for p in v1.iterdir()} == before
     manifest = json.loads((home / "submissions" / "2021-12" / "v2" / "manifest.json").read_text("utf-8"))
     assert manifest["resubmit_reason"] == "P03 更正签约金额"
+
+
+def test_sample_writes_a_year_of_reports_in_the_inbox_layout(tmp_path):
+    proc = zhaoshang("sample", "--out", str(tmp_path / "inbox"), "--year", "2021", "--seed", "3")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "inbox" / "2020-W53" / "P01.xlsx").exists()
+    assert (tmp_path / "inbox" / "2021-W10" / "D04.csv").exists()  # the unit that sends GB18030 CSV
+    assert not (tmp_path / "inbox" / "2021-W52").exists()  # ends on 2 January 2022: belongs to 2022
