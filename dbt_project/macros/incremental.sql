@@ -26,6 +26,7 @@
     unit_week_next  (u, w) and u's next report, compared week over week (int_project_stage_history)
     year            every row of year y                                 (int_unit_month_snapshots)
     lead_year       year y, and the years of the leads the report lists (int_leads: by year of shared_on)
+    project         the projects w lists, and those of u's latest report (dim_project: is_current)
   A run where the fingerprint (the checksums of the model's own file and of every model and seed upstream of it)
   differs from the recorded one is a full refresh: edited seeds (targets, weights) or models recompute everything.
   Macros are not in the fingerprint: after changing one, run `dbt build --full-refresh`.
@@ -206,6 +207,41 @@
         {%- endif -%}
         {%- do scope.update({'predicate': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0'}) -%}
 
+    {%- elif kind == 'project' -%}
+        {#- one row per project: the projects the changed reports list (or listed, in a superseded version), and
+            the projects of the unit's latest report as of the last build (they stop being current when a later
+            report arrives) -#}
+        {%- if changed -%}
+            {%- set keys = [] -%}
+            {%- set units = [] -%}
+            {%- for c in changed -%}
+                {%- do keys.append((c[0], c[1])) -%}
+                {%- if c[0] not in units -%}{%- do units.append(c[0]) -%}{%- endif -%}
+            {%- endfor -%}
+            {%- set projects_sql -%}
+                select unit_code, nullif(trim(project_code), '') as project_code
+                from {{ source('raw', 'ledger_rows') }}
+                where {{ _unit_week_predicate(keys) }}
+                union
+                select ledger.unit_code, ledger.project_code
+                from {{ ref('stg_ledger_rows') }} as ledger
+                inner join (
+                    select unit_code, max(week_end) as week_end
+                    from {{ incremental_state_relation('_reports') }}
+                    where model_name = '{{ this.identifier }}'
+                      and unit_code in ({{ _sql_list(units | sort) }})
+                    group by unit_code
+                ) as latest_built
+                    on latest_built.unit_code = ledger.unit_code
+                    and latest_built.week_end = ledger.week_end
+            {%- endset -%}
+            {%- do scope.update({'predicate': "unit_code || '|' || project_code in (select unit_code || '|' || project_code from ("
+                                              ~ projects_sql ~ ") as scope_projects where project_code is not null)",
+                                 'test_predicate': '1 = 1'}) -%}
+        {%- else -%}
+            {%- do scope.update({'predicate': '1 = 0', 'test_predicate': '1 = 1'}) -%}
+        {%- endif -%}
+
     {%- else -%}
         {%- do exceptions.raise_compiler_error("incremental_scope: unknown kind " ~ kind ~ " for " ~ this) -%}
     {%- endif -%}
@@ -254,7 +290,7 @@
             {%- set before = run_query("select tests_fingerprint from " ~ state
                                        ~ " where model_name = '" ~ this.identifier ~ "'") -%}
             {%- if before | length == 1 and before[0][0] == tests_fingerprint -%}
-                {%- set test_scope = scope.predicate -%}
+                {%- set test_scope = scope.get('test_predicate') or scope.predicate -%}
             {%- endif -%}
         {%- endif -%}
         create table if not exists {{ state }} (

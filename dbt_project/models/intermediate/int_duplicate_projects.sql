@@ -1,11 +1,23 @@
 -- Ledger rows whose project (normalised name + investor, `name_key`) is reported by two or more different units
 -- in the same week. Such rows are counted for none of the units and fail the gate (SPEC 3, 5).
+-- Incremental (scope `week`, macros/incremental.sql): a run recomputes the weeks in which a report changed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'incremental_scope': 'week'},
+    pre_hook="{{ delete_incremental_scope() }}",
+    post_hook="{{ record_incremental_state() }}",
+) }}
+-- depends_on: {{ ref('stg_report_files') }}
+{%- set scope = incremental_scope() %}
 with ledger as (
 
     select unit_code, week_label, week_end, file_sha256, sheet, row_number, project_code, project_name, investor,
            name_key
     from {{ ref('stg_ledger_rows') }}
     where name_key is not null
+      and {{ scope.predicate }}
 
 ),
 

@@ -6,6 +6,18 @@
 --     landed in the period (+lead_landed_points); a project reported by two units counts for neither;
 --   * late feedback: shared in the period and feedback_on > shared_on + feedback_days, or feedback still empty at
 --     the period end when the period end is past shared_on + feedback_days.
+-- Incremental (scope `lead_year`, macros/incremental.sql): a run recomputes the years in which a report changed and
+-- the years of the leads that changed reports list or listed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'incremental_scope': 'lead_year'},
+    pre_hook="{{ delete_incremental_scope() }}",
+    post_hook="{{ record_incremental_state() }}",
+) }}
+-- depends_on: {{ ref('stg_report_files') }}, {{ source('raw', 'lead_rows') }}
+{%- set scope = incremental_scope() %}
 with listings as (
 
     select
@@ -19,7 +31,7 @@ with listings as (
 
 ),
 
-leads as (
+first_listings as (
 
     select
         lead_id,
@@ -39,10 +51,18 @@ leads as (
 
 ),
 
+leads as (
+
+    select * from first_listings
+    where {{ scope.predicate }}
+
+),
+
 scored_months as (
 
     select distinct year, month, period_start, period_end
     from {{ ref('int_unit_month_periods') }}
+    where {{ scope.predicate }}
 
 ),
 
@@ -71,6 +91,7 @@ receiver_projects as (
         ) as lead_row_rank
     from {{ ref('int_unit_month_snapshots') }}
     where lead_id is not null
+      and {{ scope.predicate }}
 
 ),
 

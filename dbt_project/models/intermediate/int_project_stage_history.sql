@@ -4,6 +4,17 @@
 -- year, contract_amount changing by more than the warning share.
 -- Built as a join to the previous report rather than a window over every ledger row (the ledger is the big table).
 -- A project code listed twice in one file (itself a row issue) gives one row per pair of rows.
+-- Incremental (scope `unit_week_next`, macros/incremental.sql): a run recomputes the reports that changed and the
+-- report after each of them (its previous report changed).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'incremental_scope': 'unit_week_next'},
+    pre_hook="{{ delete_incremental_scope() }}",
+    post_hook="{{ record_incremental_state() }}",
+) }}
+{%- set scope = incremental_scope() %}
 with reports as (
 
     select
@@ -21,6 +32,32 @@ ledger as (
     where project_code is not null
 
 ),
+
+current_rows as (
+
+    select * from ledger
+    where {{ scope.predicate }}
+
+),
+
+{% if scope.full -%}
+previous_rows as (
+
+    select * from ledger
+
+),
+{%- else -%}
+-- only the weeks that are the previous report of a report in the scope
+previous_rows as (
+
+    select * from ledger
+    where week_label in (
+        select previous_week_label from reports
+        where {{ scope.predicate }}
+    )
+
+),
+{%- endif %}
 
 parameters as (
 
@@ -47,11 +84,11 @@ paired as (
         previous.stage as previous_stage,
         previous.contract_amount as previous_contract_amount,
         previous.funds_ytd as previous_funds_ytd
-    from ledger
+    from current_rows as ledger
     inner join reports
         on reports.unit_code = ledger.unit_code
         and reports.week_label = ledger.week_label
-    left join ledger as previous
+    left join previous_rows as previous
         on previous.unit_code = ledger.unit_code
         and previous.week_label = reports.previous_week_label
         and previous.project_code = ledger.project_code

@@ -1,10 +1,23 @@
 -- One row per project (unit_code, project_code) ever reported, as of the latest report that lists it.
 -- is_current: the project is in the unit's latest report (a project that left the ledger is no longer counted).
 -- Built with aggregates and joins rather than a window over every ledger row (the ledger is the big table).
+-- Incremental (scope `project`, macros/incremental.sql): a run recomputes, from their whole history, the projects
+-- the changed reports list or listed and those of each such unit's previous latest report (is_current changes).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'incremental_scope': 'project'},
+    pre_hook="{{ delete_incremental_scope() }}",
+    post_hook="{{ record_incremental_state() }}",
+) }}
+-- depends_on: {{ source('raw', 'ledger_rows') }}
+{%- set scope = incremental_scope() %}
 with ledger as (
 
     select * from {{ ref('stg_ledger_rows') }}
     where project_code is not null
+      and {{ scope.predicate }}
 
 ),
 
