@@ -14,6 +14,9 @@ HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_DIR = HERE / "data" / "results"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+FULL_BUILD = "dbt build --full-refresh"
+SCORING = ("dbt scoring: run +unit_month_scores --full-refresh",
+           "dbt scoring: run +unit_month_scores (incremental state)")
 ORDER = ("tiny", "S", "M", "L")  # then the same sizes run with --pycache
 
 
@@ -76,19 +79,20 @@ def targets(payloads: list[dict[str, Any]]) -> str:
     if inc:
         lines.append(_verdict(inc["wall_s"] < 30, f"M incremental week (ingest + dbt build + gate) "
                               f"{inc['wall_s']:.1f} s wall (target < 30 s, {inc['wall_s'] / 30:.0%} of it)"))
-    full = _find(payloads, "L", "dbt build (full)")
+    full = _find(payloads, "L", FULL_BUILD)
     if full:
         lines.append(_verdict(full["wall_s"] < 600, f"L full dbt build {full['wall_s']:.0f} s wall "
                               f"(target < 600 s, {full['wall_s'] / 600:.0%} of it)"))
         lines.append(_verdict(full["peak_rss_mib"] < 8192, f"L full dbt build peak RSS "
                               f"{full['peak_rss_mib'] / 1024:.2f} GiB (target < 8 GiB)"))
     floor = _find(payloads, "L", "floor: hand-written SQL")
-    scoring = _find(payloads, "L", "dbt run +unit_month_scores")
-    if floor and scoring:
-        ratio = scoring["wall_s"] / floor["wall_s"]
-        lines.append(_verdict(ratio <= 3, f"L dbt scoring (`dbt run --select +unit_month_scores`) "
-                              f"{scoring['wall_s']:.1f} s = {ratio:.1f}x the floor's {floor['wall_s']:.1f} s "
-                              f"(target <= 3x){'' if ratio <= 3 else f', {ratio / 3:.1f}x over'}"))
+    for stage in SCORING:
+        scoring = _find(payloads, "L", stage)
+        if floor and scoring:
+            ratio = scoring["wall_s"] / floor["wall_s"]
+            over = "" if ratio <= 3 else f", {ratio / 3:.1f}x over"
+            lines.append(_verdict(ratio <= 3, f"L {stage}: {scoring['wall_s']:.1f} s = {ratio:.1f}x the "
+                                  f"floor's {floor['wall_s']:.1f} s (target <= 3x){over}"))
     for fmt in ("xlsx", "csv"):
         big = _find(payloads, "S", f"parse: one 20,000-row ledger [{fmt}]")
         if big and big.get("rows_per_s"):
@@ -119,11 +123,11 @@ def top_models(payloads: list[dict[str, Any]]) -> str:
     for p in payloads:
         for r in p["results"]:
             nodes = r.get("extra", {}).get("nodes")
-            if not nodes or r["stage"] != "dbt build (full)":
+            if not nodes or r["stage"] != FULL_BUILD:
                 continue
             kinds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(nodes["by_kind"].items()))
             top = "; ".join(f"{n} {s} s" for n, s, _ in nodes["top"][:8])
-            lines.append(f"- {p['size']} `dbt build` ({nodes['count']} nodes; {kinds}): {top}")
+            lines.append(f"- {p['size']} `dbt build --full-refresh` ({nodes['count']} nodes; {kinds}): {top}")
     return "\n".join(lines)
 
 
@@ -165,3 +169,7 @@ def write_results(path: Path = RESULTS_MD) -> Path:
         text += "\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+if __name__ == "__main__":
+    print(write_results())

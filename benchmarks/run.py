@@ -32,6 +32,9 @@ from benchmarks.register import copy_dbt_project
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "benchmarks" / "data"
+FULL_BUILD = "dbt build --full-refresh"
+SCORING_SCRATCH = "dbt scoring: run +unit_month_scores --full-refresh"
+SCORING_WARM = "dbt scoring: run +unit_month_scores (incremental state)"
 ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "incremental", "export", "cli")
 
 
@@ -376,11 +379,16 @@ class Bench:
         quick = self.size.name == "tiny" and "incremental" in self.stages
         for i in range(self.repeat if ok and warehouse_stages - {"load"} and not quick else 0):
             # idempotent stages may run several times (the machine is shared): the best run is reported
-            if self.step(self.dbt, "dbt build (full)", "build") and {"floor", "dbt_scoring"} & self.stages:
+            # --full-refresh rebuilds incremental models (stg_ledger_rows) too: each repeat is a full build
+            full = self.step(self.dbt, FULL_BUILD, "build", "--full-refresh")
+            if full and {"floor", "dbt_scoring"} & self.stages:
                 if self.step(self.floor, "floor: hand-written SQL") and i == 0:
                     self.compare("after full build")
             if "dbt_scoring" in self.stages:
-                self.step(self.dbt, "dbt run +unit_month_scores", "run", "--select", "+unit_month_scores")
+                # from scratch, like the floor; then as a weekly run finds it (incremental staging up to date)
+                select = ("run", "--select", "+unit_month_scores")
+                self.step(self.dbt, SCORING_SCRATCH, *select, "--full-refresh")
+                self.step(self.dbt, SCORING_WARM, *select)
         self.results = collapse_repeats(self.results)
         cli = ok and "cli" in self.stages and self.size.kind == "sample"
         if cli:
