@@ -49,22 +49,17 @@
 
 {#- The checksums of the model's file and of every model and seed upstream of it, hashed. -#}
 {% macro incremental_fingerprint() -%}
+    {#- breadth-first over `seen` (a Jinja loop cannot carry a reassigned variable, a list can grow) -#}
     {%- set seen = [model.unique_id] -%}
-    {%- set frontier = [model.unique_id] -%}
-    {%- for _ in range(100) -%}
-        {%- set next_frontier = [] -%}
-        {%- for uid in frontier -%}
-            {%- set node = graph.nodes.get(uid) or (model if uid == model.unique_id else none) -%}
-            {%- if node is not none -%}
-                {%- for parent in node.depends_on.nodes -%}
-                    {%- if parent not in seen and parent in graph.nodes -%}
-                        {%- do seen.append(parent) -%}
-                        {%- do next_frontier.append(parent) -%}
-                    {%- endif -%}
-                {%- endfor -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- set frontier = next_frontier -%}
+    {%- for i in range(1000) if i < seen | length -%}
+        {%- set node = graph.nodes.get(seen[i]) or (model if seen[i] == model.unique_id else none) -%}
+        {%- if node is not none -%}
+            {%- for parent in node.depends_on.nodes -%}
+                {%- if parent not in seen and parent in graph.nodes -%}
+                    {%- do seen.append(parent) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set parts = [] -%}
     {%- for uid in seen | sort -%}
@@ -294,7 +289,7 @@
             {%- endif -%}
         {%- endif -%}
         create table if not exists {{ state }} (
-            model_name varchar, fingerprint varchar, tests_fingerprint varchar, test_scope varchar,
+            model_name varchar, fingerprint varchar, tests_fingerprint varchar, scope varchar, test_scope varchar,
             built_at timestamp
         );
         create table if not exists {{ reports }} (
@@ -304,9 +299,10 @@
         insert into {{ reports }} (model_name, unit_code, week_label, week_end, version)
         select '{{ this.identifier }}', unit_code, week_label, week_end, version from {{ ref('stg_report_files') }};
         delete from {{ state }} where model_name = '{{ this.identifier }}';
-        insert into {{ state }} (model_name, fingerprint, tests_fingerprint, test_scope, built_at)
+        insert into {{ state }} (model_name, fingerprint, tests_fingerprint, scope, test_scope, built_at)
         values ('{{ this.identifier }}', '{{ incremental_fingerprint() }}', '{{ tests_fingerprint }}',
-                '{{ test_scope | replace("'", "''") }}', current_timestamp)
+                '{{ scope.predicate | replace("'", "''") }}', '{{ test_scope | replace("'", "''") }}',
+                current_timestamp)
     {%- endif -%}
 {%- endmacro %}
 
