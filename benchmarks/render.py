@@ -115,3 +115,38 @@ def render_week(con: duckdb.DuckDBPyConnection, week_label: str, inbox: Path) ->
         target = inbox / week_label / f"{unit}.{fmt}"
         (write_csv if fmt == "csv" else write_xlsx)(target, cells, leads.get(unit, []))
     return len(reports), rows
+
+
+def render_resend(con: duckdb.DuckDBPyConnection, week_label: str, units: list[str], inbox: Path) -> int:
+    """Write a corrected version of `units`' reports of an earlier week into `inbox` (overwriting the file).
+
+    The correction raises the contract amount of signed projects by 20 % and drops the last ledger row (a
+    project leaving the ledger), so scores that read this week as a snapshot change. Returns files written.
+    """
+    written = 0
+    for unit in units:
+        found = con.execute("""
+            select version, file_format from raw.report_files where week_label = ? and unit_code = ?
+            order by version desc limit 1
+        """, [week_label, unit]).fetchall()
+        if not found:
+            continue
+        version, fmt = found[0]
+        rows = con.execute(f"""select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows
+                               where week_label = ? and unit_code = ? and version = ? order by row_number""",
+                           [week_label, unit, version]).fetchall()
+        leads = con.execute(f"""select {', '.join(LEAD_FIELDS)} from raw.lead_rows
+                                where week_label = ? and unit_code = ? and version = ? order by row_number""",
+                            [week_label, unit, version]).fetchall()
+        amount = LEDGER_FIELDS.index("contract_amount")
+        signed = LEDGER_FIELDS.index("signed_on")
+        fixed = [list(r) for r in rows[:-1]]
+        for r in fixed:
+            if r[amount] is not None and r[signed] is not None:
+                r[amount] = round(r[amount] * 1.2, 2)
+        target = inbox / week_label / f"{unit}.{fmt}"
+        for stale in target.parent.glob(f"{unit}.*"):
+            stale.unlink()
+        (write_csv if fmt == "csv" else write_xlsx)(target, ledger_cells(fixed), [list(r) for r in leads])
+        written += 1
+    return written

@@ -35,7 +35,7 @@ DATA = REPO / "benchmarks" / "data"
 FULL_BUILD = "dbt build --full-refresh"
 SCORING_SCRATCH = "dbt scoring: run +unit_month_scores --full-refresh"
 SCORING_WARM = "dbt scoring: run +unit_month_scores (incremental state)"
-ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "incremental", "export", "cli")
+ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "incremental", "resend", "export", "cli")
 
 
 @dataclass(frozen=True)
@@ -311,6 +311,60 @@ class Bench:
         m.files = info["files"]
         m.note = f"submission {sunday.year}-{sunday.month:02d} v{info['version']}: {info['files']} files"
 
+    def resend(self) -> None:
+        """Corrected versions of two earlier month-end weeks arrive (~3 and ~13 months back): ingest,
+        incremental dbt build, and the floor must still agree (checks the incremental models' scope)."""
+        from benchmarks.render import render_resend
+
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            # the last week of a month (a snapshot week): ~3 months back and, if there is one, ~13 months back
+            weeks = [r[0] for r in con.execute(
+                "select distinct week_label from raw.report_files "
+                "where week_end + 7 > last_day(week_end) order by 1").fetchall()]
+            chosen = [weeks[-i] for i in (4, 14) if len(weeks) >= i]
+            units = [r[0] for r in con.execute(
+                "select distinct unit_code from raw.report_files where week_label = ? order by 1 limit 3",
+                [chosen[0]]).fetchall()]
+            resend_inbox = self.work / "resend_inbox"
+            files = sum(render_resend(con, week, units, resend_inbox) for week in chosen)
+        finally:
+            con.close()
+        for week in chosen:
+            folder = self.home / "inbox" / week
+            folder.mkdir(parents=True, exist_ok=True)
+            for unit in units:  # the corrected report replaces the unit's file(s) of that week
+                for stale in folder.glob(f"{unit}.*"):
+                    stale.unlink()
+            for path in (resend_inbox / week).iterdir():
+                shutil.copyfile(path, folder / path.name)
+        self._keep_floor("floor.before_resend")
+        out = self.stage_json("ingest_resent")
+        m = self.measure("resend: ingest corrected weeks",
+                         self._stage_cmd("ingest", str(self.home), "--weeks", *chosen, json_out=out))
+        info = self.read_json(out)
+        m.rows, m.files = info["rows"], info["files"]
+        m.note = f"{files} corrected reports of {', '.join(chosen)} (units {', '.join(units)})"
+        self.dbt("resend: dbt build", "build")
+        self.floor("floor: after corrected weeks")
+        self.compare("after corrected weeks")
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            changed = con.execute("""select count(*) from floor.unit_month_scores a
+                join floor.before_resend b using (year, month, unit_code)
+                where a.total_score is distinct from b.total_score""").fetchall()[0][0]
+        finally:
+            con.close()
+        self.info["agreement"]["after corrected weeks"]["scores_changed_by_the_correction"] = changed
+        print(f"  the corrections changed {changed} unit-month totals", flush=True)
+
+    def _keep_floor(self, table: str) -> None:
+        con = duckdb.connect(str(self.warehouse))
+        try:
+            con.execute(f"create or replace table {table} as select * from floor.unit_month_scores")
+        finally:
+            con.close()
+
     # ------------------------------------------------------------------ the officer's commands
     def snapshot_for_cli(self) -> None:
         """Keep a copy of the home before the new week arrives, for the command-line replay."""
@@ -399,6 +453,8 @@ class Bench:
                     self.compare("after new week")
             if "export" in self.stages:
                 self.step(self.export)
+            if "resend" in self.stages:
+                self.step(self.resend)
         if cli and self.new_week and (self.home / "inbox" / self.new_week).exists():
             self.step(self.cli)
         if "parse" in self.stages:
@@ -456,7 +512,11 @@ def machine() -> dict[str, Any]:
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(), "duckdb": duckdb.__version__,
             "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                                     text=True).stdout.strip()}
+                                     text=True).stdout.strip(),
+            # other engineers' uncommitted changes the run may have picked up (benchmarks/ excluded)
+            "uncommitted": [line[3:] for line in subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True,
+                text=True).stdout.splitlines() if not line[3:].startswith("benchmarks/")]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -482,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
         stages.discard("parse")
     name = size.name + ("-pycache" if args.pycache else "")
     pycache = args.pycache.resolve() if args.pycache else None
+    started_on = machine()  # commit and working tree as the run starts (the dbt project is copied then)
     bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache, args.repeat)
     bench.run()
     partial = set(args.stages) != set(ALL_STAGES) and not (size.name == "tiny" and args.stages == default)
@@ -495,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat > 1:
         command += f" --repeat {args.repeat}"
     payload = {"size": name, "spec": asdict(size), "stages": sorted(stages),
-               "finished": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+               "finished": datetime.now().isoformat(timespec="seconds"), "machine": started_on,
                "command": command,
                "results": [{**asdict(m), "rows_per_s": m.rows_per_s, "files_per_s": m.files_per_s}
                            for m in bench.results],
