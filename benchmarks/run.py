@@ -352,7 +352,8 @@ class Bench:
         try:
             changed = con.execute("""select count(*) from floor.unit_month_scores a
                 join floor.before_resend b using (year, month, unit_code)
-                where a.total_score is distinct from b.total_score""").fetchall()[0][0]
+                where (a.total_score is null) <> (b.total_score is null)
+                   or abs(a.total_score - b.total_score) > 1e-6""").fetchall()[0][0]
         finally:
             con.close()
         self.info["agreement"]["after corrected weeks"]["scores_changed_by_the_correction"] = changed
