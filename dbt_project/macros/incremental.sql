@@ -39,12 +39,13 @@
                                    identifier='incremental_state' ~ suffix, type='table')) -}}
 {%- endmacro %}
 
+{#- Looked up in dbt's relation cache (filled when the run starts): no query. In the run that creates the state
+    tables they are not seen yet, which is right: nothing was recorded before that run. -#}
 {% macro incremental_state_exists() -%}
-    {%- set rows = run_query(
-        "select count(*) from information_schema.tables where table_schema = '"
-        ~ (generate_schema_name('intermediate', none) | trim)
-        ~ "' and table_name in ('incremental_state', 'incremental_state_reports')") -%}
-    {{- return(rows[0][0] | int == 2) -}}
+    {%- set state = incremental_state_relation() -%}
+    {%- set reports = incremental_state_relation('_reports') -%}
+    {{- return(adapter.get_relation(state.database, state.schema, state.identifier) is not none
+               and adapter.get_relation(reports.database, reports.schema, reports.identifier) is not none) -}}
 {%- endmacro %}
 
 {#- The checksums of the model's file and of every model and seed upstream of it, hashed. -#}

@@ -11,21 +11,27 @@
 ) }}
 -- depends_on: {{ ref('stg_report_files') }}
 {%- set scope = incremental_scope() %}
-with ledger as (
+-- Each step reads stg_ledger_rows itself (a CTE used twice may be materialised whole: every ledger row in memory).
+with candidate_keys as (
 
-    select unit_code, week_label, week_end, file_sha256, sheet, row_number, project_code, project_name, investor,
-           name_key
+    -- cheap first pass over the projects (not over every week of every project): a key only ever reported by one
+    -- unit cannot be a duplicate in any week
+    select name_key
     from {{ ref('stg_ledger_rows') }}
     where name_key is not null
       and {{ scope.predicate }}
+    group by name_key
+    having min(unit_code) <> max(unit_code)
 
 ),
 
--- cheap first pass (no distinct aggregate over every row): keys reported by more than one unit in a week
+-- keys reported by more than one unit in the same week
 duplicate_keys as (
 
     select week_label, name_key
-    from ledger
+    from {{ ref('stg_ledger_rows') }}
+    where name_key in (select name_key from candidate_keys)
+      and {{ scope.predicate }}
     group by week_label, name_key
     having min(unit_code) <> max(unit_code)
 
@@ -33,8 +39,9 @@ duplicate_keys as (
 
 duplicate_rows as (
 
-    select ledger.*
-    from ledger
+    select ledger.unit_code, ledger.week_label, ledger.week_end, ledger.file_sha256, ledger.sheet, ledger.row_number,
+           ledger.project_code, ledger.project_name, ledger.investor, ledger.name_key
+    from {{ ref('stg_ledger_rows') }} as ledger
     inner join duplicate_keys
         on duplicate_keys.week_label = ledger.week_label
         and duplicate_keys.name_key = ledger.name_key

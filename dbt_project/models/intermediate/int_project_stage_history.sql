@@ -25,39 +25,30 @@ with reports as (
 
 ),
 
-ledger as (
+-- current and previous rows each read stg_ledger_rows (a CTE used twice may be materialised whole)
+current_rows as (
 
     select unit_code, project_code, week_label, week_end, year, row_number, stage, contract_amount, funds_ytd
     from {{ ref('stg_ledger_rows') }}
     where project_code is not null
+      and {{ scope.predicate }}
 
 ),
 
-current_rows as (
-
-    select * from ledger
-    where {{ scope.predicate }}
-
-),
-
-{% if scope.full -%}
 previous_rows as (
 
-    select * from ledger
+    select unit_code, project_code, week_label, year, row_number, stage, contract_amount, funds_ytd
+    from {{ ref('stg_ledger_rows') }}
+    where project_code is not null
+    {%- if not scope.full %}
+      -- only the weeks that are the previous report of a report in the scope
+      and week_label in (
+          select previous_week_label from reports
+          where {{ scope.predicate }}
+      )
+    {%- endif %}
 
 ),
-{%- else -%}
--- only the weeks that are the previous report of a report in the scope
-previous_rows as (
-
-    select * from ledger
-    where week_label in (
-        select previous_week_label from reports
-        where {{ scope.predicate }}
-    )
-
-),
-{%- endif %}
 
 parameters as (
 
