@@ -7,7 +7,10 @@ write their own `units.csv` and `targets.csv` there.
 from __future__ import annotations
 
 import csv
+import io
 import shutil
+import subprocess
+import tarfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -75,10 +78,25 @@ def write_targets(rows: list[tuple], seeds_dir: Path) -> None:
         out.writerows(rows)
 
 
-def copy_dbt_project(dest: Path) -> Path:
-    """Copy dbt_project (without target/, logs/) to `dest` and return it."""
+def copy_dbt_project(dest: Path, rev: str | None = None) -> Path:
+    """Copy dbt_project (without target/, logs/) to `dest` and return it.
+
+    With `rev` (a git revision, e.g. HEAD) the committed files of that revision are used, not the working tree
+    (other engineers' edits in progress stay out of the measurement).
+    """
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(DBT_PROJECT_DIR, dest,
-                    ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"))
+    if rev is None:
+        shutil.copytree(DBT_PROJECT_DIR, dest,
+                        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"))
+        return dest
+    repo = DBT_PROJECT_DIR.parent
+    archive = subprocess.run(["git", "archive", "--format=tar", rev, DBT_PROJECT_DIR.name], cwd=repo,
+                             capture_output=True, check=True).stdout
+    staging = dest.parent / f".{dest.name}.git"
+    shutil.rmtree(staging, ignore_errors=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(staging, filter="data")
+    shutil.move(staging / DBT_PROJECT_DIR.name, dest)
+    shutil.rmtree(staging)
     return dest

@@ -73,8 +73,9 @@ class Bench:
     """One benchmark run of one size: a work folder, its home, its dbt project copy, the measurements."""
 
     def __init__(self, size: Size, work: Path, stages: set[str], profile: bool,
-                 pycache: Path | None = None, repeat: int = 1) -> None:
+                 pycache: Path | None = None, repeat: int = 1, dbt_rev: str | None = "HEAD") -> None:
         self.size = size
+        self.dbt_rev = dbt_rev
         self.repeat = repeat
         self.pycache = pycache
         self.work = work
@@ -157,7 +158,7 @@ class Bench:
         if self.work.exists():
             shutil.rmtree(self.work)
         self.logs.mkdir(parents=True)
-        copy_dbt_project(self.project)
+        copy_dbt_project(self.project, self.dbt_rev)
         if self.size.kind == "synth":
             self._prepare_synth()
         else:
@@ -528,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="work folder (default benchmarks/data/<size>)")
     parser.add_argument("--profile", action="store_true", help="cProfile the Python stages (logs/*.prof)")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    parser.add_argument("--worktree", action="store_true",
+                        help="run dbt on the working tree's dbt_project (default: as committed at HEAD)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run the full build, the floor and the scoring run N times, report the best")
     parser.add_argument("--pycache", type=Path,
@@ -544,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
     name = size.name + ("-pycache" if args.pycache else "")
     pycache = args.pycache.resolve() if args.pycache else None
     started_on = machine()  # commit and working tree as the run starts (the dbt project is copied then)
-    bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache, args.repeat)
+    bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache, args.repeat,
+                  None if args.worktree else "HEAD")
     bench.run()
     partial = set(args.stages) != set(ALL_STAGES) and not (size.name == "tiny" and args.stages == default)
     out = DATA / "results" / (f"{name}-partial.json" if partial else f"{name}.json")
@@ -556,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
         command += f" --pycache {args.pycache}"
     if args.repeat > 1:
         command += f" --repeat {args.repeat}"
+    if args.worktree:
+        command += " --worktree"
+    started_on["dbt_project"] = "working tree" if args.worktree else f"HEAD = {started_on['commit']}"
     payload = {"size": name, "spec": asdict(size), "stages": sorted(stages),
                "finished": datetime.now().isoformat(timespec="seconds"), "machine": started_on,
                "command": command,
