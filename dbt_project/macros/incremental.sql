@@ -24,8 +24,11 @@
     unit_week       the rows of (u, w) itself                          (stg_ledger_rows)
     week            every unit's rows of week w (cross-unit checks)     (int_duplicate_projects)
     unit_week_next  (u, w) and u's next report, compared week over week (int_project_stage_history)
-    year            every row of year y                                 (int_unit_month_snapshots)
-    lead_year       year y, and the years of the leads the report lists (int_leads: by year of shared_on)
+    year            every row of year y
+    year_month      the rows of year y from the report's month on       (int_unit_month_snapshots: a report of
+                    month m is in the snapshots of months m, m + 1, ... of its year only)
+    lead            year_month, and every row of the leads the report lists (int_leads: a lead's sharer,
+                    receiver and year come from its first listing)
     project         the projects w lists, and those of u's latest report (dim_project: is_current)
   A run where the fingerprint (the checksums of the model's own file and of every model and seed upstream of it)
   differs from the recorded one is a full refresh: edited seeds (targets, weights) or models recompute everything.
@@ -104,6 +107,14 @@
     {{- return(out | join(', ')) -}}
 {%- endmacro %}
 
+{#- The disjunction of SQL conditions ('1 = 0' for none). -#}
+{% macro _any_of(conditions) -%}
+    {%- if conditions | length == 0 -%}{{- return('1 = 0') -}}
+    {%- elif conditions | length == 1 -%}{{- return(conditions[0]) -}}
+    {%- else -%}{{- return('(' ~ conditions | join(' or ') ~ ')') -}}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- A predicate for a set of (unit_code, week_label) pairs: the week list prunes, the pair list is exact. -#}
 {% macro _unit_week_predicate(pairs) -%}
     {%- if pairs | length == 0 -%}{{- return('1 = 0') -}}{%- endif -%}
@@ -124,13 +135,14 @@
 -#}
 {% macro incremental_scope(kind=none) -%}
     {%- set kind = kind or (config.get('meta') or {}).get('incremental_scope') -%}
-    {%- set scope = {'kind': kind, 'full': true, 'predicate': '1 = 1', 'changed': [], 'years': [], 'weeks': []} -%}
+    {%- set scope = {'kind': kind, 'full': true, 'predicate': '1 = 1', 'prune': '1 = 1', 'changed': [], 'years': [],
+                     'weeks': [], 'first_months': {}} -%}
     {%- if not execute or not is_incremental() -%}
         {{- return(scope) -}}
     {%- endif -%}
     {%- set reports = ref('stg_report_files') -%}
     {%- set changed_sql -%}
-        select reports.unit_code, reports.week_label, reports.year
+        select reports.unit_code, reports.week_label, reports.year, reports.month
         from {{ reports }} as reports
         left join {{ incremental_state_relation('_reports') }} as built
             on built.model_name = '{{ this.identifier }}'
@@ -141,12 +153,23 @@
     {%- set changed = [] -%}
     {%- set years = [] -%}
     {%- set weeks = [] -%}
+    {%- set first_months = {} -%}
     {%- for row in run_query(changed_sql) -%}
         {%- do changed.append((row[0], row[1], row[2] | int)) -%}
         {%- if (row[2] | int) not in years -%}{%- do years.append(row[2] | int) -%}{%- endif -%}
+        {%- if (row[3] | int) < first_months.get(row[2] | int, 13) -%}
+            {%- do first_months.update({row[2] | int: row[3] | int}) -%}
+        {%- endif -%}
         {%- if row[1] not in weeks -%}{%- do weeks.append(row[1]) -%}{%- endif -%}
     {%- endfor -%}
-    {%- do scope.update({'full': false, 'changed': changed, 'years': years | sort, 'weeks': weeks | sort}) -%}
+    {%- do scope.update({'full': false, 'changed': changed, 'years': years | sort, 'weeks': weeks | sort,
+                         'first_months': first_months}) -%}
+    {#- (year, month) rows from the first month of a changed report on: a report of month m is in the snapshots of
+        months m, m + 1, ... of its year only -#}
+    {%- set from_months = [] -%}
+    {%- for year in years | sort -%}
+        {%- do from_months.append('(year = ' ~ year ~ ' and month >= ' ~ first_months[year] ~ ')') -%}
+    {%- endfor -%}
 
     {%- if kind == 'unit_week' -%}
         {%- set pairs = [] -%}
@@ -180,28 +203,42 @@
         {%- endif -%}
         {%- do scope.update({'predicate': _unit_week_predicate(pairs)}) -%}
 
-    {%- elif kind in ('year', 'lead_year') -%}
-        {%- if kind == 'lead_year' and changed -%}
-            {#- a lead belongs to the year of its shared_on, taken from its first listing: every year any listing of
-                a lead the changed reports list (or listed, in a superseded version) gives may change -#}
+    {%- elif kind == 'year' -%}
+        {%- do scope.update({'predicate': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0'}) -%}
+        {%- do scope.update({'prune': scope.predicate}) -%}
+
+    {%- elif kind == 'year_month' -%}
+        {%- do scope.update({'predicate': _any_of(from_months),
+                             'prune': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0'}) -%}
+
+    {%- elif kind == 'lead' -%}
+        {#- year_month, and every row of the leads the changed reports list (or listed, in a superseded version): a
+            lead's sharer, receiver, shared_on and so its year come from its first listing -#}
+        {%- set lead_ids = [] -%}
+        {%- if changed -%}
             {%- set keys = [] -%}
             {%- for c in changed -%}{%- do keys.append((c[0], c[1])) -%}{%- endfor -%}
-            {%- set lead_years_sql -%}
-                select distinct cast(extract(year from cast(listed.shared_on as date)) as integer)
+            {%- set leads_sql -%}
+                select distinct
+                    nullif(trim(listed.lead_id), '') as lead_id,
+                    cast(extract(year from cast(listed.shared_on as date)) as integer) as year
                 from {{ source('raw', 'lead_rows') }} as listed
-                where listed.shared_on is not null
-                  and nullif(trim(listed.lead_id), '') in (
-                      select nullif(trim(lead_id), '')
-                      from {{ source('raw', 'lead_rows') }}
-                      where {{ _unit_week_predicate(keys) }}
-                  )
+                where nullif(trim(listed.lead_id), '') in (
+                    select nullif(trim(lead_id), '')
+                    from {{ source('raw', 'lead_rows') }}
+                    where {{ _unit_week_predicate(keys) }}
+                )
             {%- endset -%}
-            {%- for row in run_query(lead_years_sql) -%}
-                {%- if (row[0] | int) not in years -%}{%- do years.append(row[0] | int) -%}{%- endif -%}
+            {%- for row in run_query(leads_sql) -%}
+                {%- if row[0] not in lead_ids -%}{%- do lead_ids.append(row[0]) -%}{%- endif -%}
+                {%- if row[1] is not none and (row[1] | int) not in years -%}{%- do years.append(row[1] | int) -%}{%- endif -%}
             {%- endfor -%}
-            {%- do scope.update({'years': years | sort}) -%}
         {%- endif -%}
-        {%- do scope.update({'predicate': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0'}) -%}
+        {%- set parts = from_months[:] -%}
+        {%- if lead_ids -%}{%- do parts.append('lead_id in (' ~ _sql_list(lead_ids | sort) ~ ')') -%}{%- endif -%}
+        {%- do scope.update({'predicate': _any_of(parts),
+                             'prune': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0',
+                             'years': years | sort, 'lead_ids': lead_ids | sort}) -%}
 
     {%- elif kind == 'project' -%}
         {#- one row per project: the projects the changed reports list (or listed, in a superseded version), and

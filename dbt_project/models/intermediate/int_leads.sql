@@ -6,13 +6,14 @@
 --     landed in the period (+lead_landed_points); a project reported by two units counts for neither;
 --   * late feedback: shared in the period and feedback_on > shared_on + feedback_days, or feedback still empty at
 --     the period end when the period end is past shared_on + feedback_days.
--- Incremental (scope `lead_year`, macros/incremental.sql): a run recomputes the years in which a report changed and
--- the years of the leads that changed reports list or listed.
+-- Incremental (scope `lead`, macros/incremental.sql): a run recomputes the months whose receiver snapshots may have
+-- changed (from the first changed report's month on, in its year) and every row of the leads that changed reports
+-- list or listed.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    meta={'incremental_scope': 'lead_year'},
+    meta={'incremental_scope': 'lead'},
     pre_hook="{{ delete_incremental_scope() }}",
     post_hook="{{ record_incremental_state() }}",
 ) }}
@@ -54,7 +55,7 @@ first_listings as (
 leads as (
 
     select * from first_listings
-    where {{ scope.predicate }}
+    where {{ scope.prune }}
 
 ),
 
@@ -62,7 +63,7 @@ scored_months as (
 
     select distinct year, month, period_start, period_end
     from {{ ref('int_unit_month_periods') }}
-    where {{ scope.predicate }}
+    where {{ scope.prune }}
 
 ),
 
@@ -91,7 +92,7 @@ receiver_projects as (
         ) as lead_row_rank
     from {{ ref('int_unit_month_snapshots') }}
     where lead_id is not null
-      and {{ scope.predicate }}
+      and {{ scope.prune }}
 
 ),
 
@@ -99,60 +100,67 @@ parameters as (
 
     select feedback_days from {{ ref('int_scoring_parameters') }}
 
+),
+
+lead_months as (
+
+    select
+        leads.lead_id,
+        scored_months.year,
+        scored_months.month,
+        scored_months.period_start,
+        scored_months.period_end,
+        leads.sharer_unit,
+        leads.receiver_unit,
+        leads.shared_on,
+        leads.shared_week_label,
+        leads.project_name,
+        leads.investor,
+        leads.file_sha256,
+        leads.sheet,
+        leads.row_number,
+        receiver_projects.project_code as receiver_project_code,
+        receiver_projects.stage as receiver_stage,
+        receiver_projects.signed_on,
+        receiver_projects.landed_on,
+        receiver_projects.feedback_on,
+        receiver_projects.week_label as receiver_week_label,
+        receiver_projects.file_sha256 as receiver_file_sha256,
+        receiver_projects.sheet as receiver_sheet,
+        receiver_projects.row_number as receiver_row_number,
+        {{ add_days('leads.shared_on', 'parameters.feedback_days') }} as feedback_due_on,
+        (leads.shared_on >= scored_months.period_start and leads.shared_on <= scored_months.period_end)
+            as is_shared_in_period,
+        coalesce(
+            receiver_projects.signed_in_period
+            and not receiver_projects.is_cross_unit_duplicate
+            and leads.receiver_unit <> leads.sharer_unit,
+            false
+        ) as is_signed_in_period,
+        coalesce(
+            receiver_projects.signed_in_period
+            and receiver_projects.landed_in_period
+            and not receiver_projects.is_cross_unit_duplicate
+            and leads.receiver_unit <> leads.sharer_unit,
+            false
+        ) as is_landed_in_period,
+        case
+            when receiver_projects.feedback_on is not null
+                then receiver_projects.feedback_on > {{ add_days('leads.shared_on', 'parameters.feedback_days') }}
+            else scored_months.period_end > {{ add_days('leads.shared_on', 'parameters.feedback_days') }}
+        end as is_feedback_late
+    from leads
+    cross join parameters
+    inner join scored_months
+        on scored_months.year = leads.year
+    left join receiver_projects
+        on receiver_projects.year = scored_months.year
+        and receiver_projects.month = scored_months.month
+        and receiver_projects.unit_code = leads.receiver_unit
+        and receiver_projects.lead_id = leads.lead_id
+        and receiver_projects.lead_row_rank = 1
+
 )
 
-select
-    leads.lead_id,
-    scored_months.year,
-    scored_months.month,
-    scored_months.period_start,
-    scored_months.period_end,
-    leads.sharer_unit,
-    leads.receiver_unit,
-    leads.shared_on,
-    leads.shared_week_label,
-    leads.project_name,
-    leads.investor,
-    leads.file_sha256,
-    leads.sheet,
-    leads.row_number,
-    receiver_projects.project_code as receiver_project_code,
-    receiver_projects.stage as receiver_stage,
-    receiver_projects.signed_on,
-    receiver_projects.landed_on,
-    receiver_projects.feedback_on,
-    receiver_projects.week_label as receiver_week_label,
-    receiver_projects.file_sha256 as receiver_file_sha256,
-    receiver_projects.sheet as receiver_sheet,
-    receiver_projects.row_number as receiver_row_number,
-    {{ add_days('leads.shared_on', 'parameters.feedback_days') }} as feedback_due_on,
-    (leads.shared_on >= scored_months.period_start and leads.shared_on <= scored_months.period_end)
-        as is_shared_in_period,
-    coalesce(
-        receiver_projects.signed_in_period
-        and not receiver_projects.is_cross_unit_duplicate
-        and leads.receiver_unit <> leads.sharer_unit,
-        false
-    ) as is_signed_in_period,
-    coalesce(
-        receiver_projects.signed_in_period
-        and receiver_projects.landed_in_period
-        and not receiver_projects.is_cross_unit_duplicate
-        and leads.receiver_unit <> leads.sharer_unit,
-        false
-    ) as is_landed_in_period,
-    case
-        when receiver_projects.feedback_on is not null
-            then receiver_projects.feedback_on > {{ add_days('leads.shared_on', 'parameters.feedback_days') }}
-        else scored_months.period_end > {{ add_days('leads.shared_on', 'parameters.feedback_days') }}
-    end as is_feedback_late
-from leads
-cross join parameters
-inner join scored_months
-    on scored_months.year = leads.year
-left join receiver_projects
-    on receiver_projects.year = scored_months.year
-    and receiver_projects.month = scored_months.month
-    and receiver_projects.unit_code = leads.receiver_unit
-    and receiver_projects.lead_id = leads.lead_id
-    and receiver_projects.lead_row_rank = 1
+select * from lead_months
+where {{ scope.predicate }}

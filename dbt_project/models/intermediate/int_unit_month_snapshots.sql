@@ -1,13 +1,14 @@
 -- The project rows of each unit-month snapshot (the unit's latest report in the period), with the flags that say
 -- in which indicator each row counts (SPEC 3). Rows of a project reported by two units in the same week stay here
 -- for traceability but count for nothing (is_cross_unit_duplicate).
--- Incremental (scope `year`, macros/incremental.sql): a year's snapshots read only that year's reports, so a run
--- recomputes the years in which a report changed.
+-- Incremental (scope `year_month`, macros/incremental.sql): the snapshot of (y, m) reads only reports of year y
+-- that end by the end of m, so a run recomputes, in each year in which a report changed, the months from the first
+-- changed report's month on.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    meta={'incremental_scope': 'year'},
+    meta={'incremental_scope': 'year_month'},
     pre_hook="{{ delete_incremental_scope() }}",
     post_hook="{{ record_incremental_state() }}",
 ) }}
@@ -26,7 +27,7 @@ with periods as (
 ledger as (
 
     select * from {{ ref('stg_ledger_rows') }}
-    where {{ scope.predicate }}
+    where {{ scope.prune }}
 
 ),
 
