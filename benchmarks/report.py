@@ -15,7 +15,8 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_DIR = HERE / "data" / "results"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 FULL_BUILD = "dbt build --full-refresh"
-SCORING = ("dbt scoring: run +unit_month_scores --full-refresh",)  # the from-scratch run is the fair one
+SCORING = ("dbt scoring: run +unit_month_scores --full-refresh",  # from scratch, like the floor
+           "resend: dbt run +unit_month_scores (incremental)")  # after two corrected weeks arrived
 ORDER = ("tiny", "S", "M", "L")  # then the same sizes run with --pycache
 
 
@@ -33,7 +34,9 @@ def _rate(r: dict[str, Any]) -> str:
 
 
 def _floor_wall(results: list[dict[str, Any]], stage: str) -> float | None:
-    name = "floor: after new week" if stage.startswith("incremental") else "floor: hand-written SQL"
+    name = ("floor: after new week" if stage.startswith("incremental")
+            else "floor: after corrected weeks" if stage.startswith("resend")
+            else "floor: hand-written SQL")
     for r in results:
         if r["stage"] == name:
             return r["wall_s"]
@@ -46,7 +49,7 @@ def table(payloads: list[dict[str, Any]]) -> str:
     for p in payloads:
         for r in p["results"]:
             ratio = ""
-            if r["stage"].startswith(("dbt", "floor", "incremental: dbt")):
+            if r["stage"].startswith(("dbt", "floor", "incremental: dbt", "resend: dbt")):
                 floor = _floor_wall(p["results"], r["stage"])
                 if floor:
                     ratio = f"{r['wall_s'] / floor:.1f}x"
@@ -87,6 +90,8 @@ def targets(payloads: list[dict[str, Any]]) -> str:
     floor = _find(payloads, "L", "floor: hand-written SQL")
     for stage in SCORING:
         scoring = _find(payloads, "L", stage)
+        if stage.startswith("resend"):
+            floor = _find(payloads, "L", "floor: after corrected weeks")
         if floor and scoring:
             ratio = scoring["wall_s"] / floor["wall_s"]
             over = "" if ratio <= 3 else f", {ratio / 3:.1f}x over"
