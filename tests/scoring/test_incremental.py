@@ -8,7 +8,9 @@ same:
   full      the sample years 2021 and 2022 of six units, minus what arrives later: the first build is full
   new_week  2022-W51 (every unit): the weekly case
   resent    two 2022 weeks sent again: P01's 2022-W20 with an empty ledger (its rows must go), and P02's
-            2022-W30 listing D01's project of that week (a cross-unit duplicate: D01's rows change too)
+            2022-W30 listing D01's project of that week (a cross-unit duplicate: D01's rows change too);
+            the first build after them fails in int_unit_month_snapshots (its table was given an extra
+            column): that model's rows and state must stay as they were, and the next build catch up
   late      D01's 2021-W51 arrives after 2022 is loaded: an earlier year changes, and so does D01's next
             report (2021-W52, which belongs to 2022) in the week-over-week stage history
   seeds     seeds edited (a target, and the major-project threshold of scoring_parameters): the models
@@ -26,6 +28,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.helpers.workbooks import ledger_row, week_path, write_report
@@ -65,7 +68,7 @@ COMPARED = {
 }
 
 
-def run_dbt(project: Path, warehouse: Path, *args: str) -> None:
+def run_dbt(project: Path, warehouse: Path, *args: str, succeed: bool = True) -> None:
     env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     dbt = Path(sys.executable).with_name("dbt")
     done = subprocess.run(
@@ -76,7 +79,7 @@ def run_dbt(project: Path, warehouse: Path, *args: str) -> None:
         text=True,
         check=False,
     )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert (done.returncode == 0) == succeed, done.stdout[-6000:] + done.stderr[-2000:]
 
 
 def table_rows(warehouse: Path, table: str) -> list[dict]:
@@ -145,6 +148,38 @@ class Pipeline:
         }
 
 
+SNAPSHOTS = "intermediate.int_unit_month_snapshots"
+
+
+def sabotaged_build(run: Pipeline) -> dict:
+    """A build failing in int_unit_month_snapshots (after its pre-hook deleted the rows to recompute)."""
+
+    def look() -> dict:
+        return {
+            "state": query(
+                run.warehouse,
+                "select * from intermediate.incremental_state where model_name = 'int_unit_month_snapshots'",
+            ),
+            "rows": query(
+                run.warehouse,
+                f"select year, month, count(*) as n from {SNAPSHOTS} "
+                "group by year, month order by year, month",
+            ),
+        }
+
+    before = look()
+    with duckdb.connect(str(run.warehouse)) as con:
+        con.execute(f"alter table {SNAPSHOTS} add column sabotage integer")
+    run_dbt(run.project, run.warehouse, "build", succeed=False)
+    with duckdb.connect(str(run.warehouse)) as con:
+        con.execute(f"alter table {SNAPSHOTS} drop column sabotage")
+    return {
+        "before": before,
+        "after": look(),
+        "scopes": recorded_scopes(run.warehouse),
+    }
+
+
 def project_of(warehouse: Path, unit: str, week: str) -> dict:
     rows = query(
         warehouse,
@@ -202,6 +237,8 @@ def pipeline(tmp_path_factory) -> Pipeline:
             ledger_row(project_code="P02-OWN", industry="材料", stage="在谈"),
         ],
     )
+    ingest(run.home, run.inbox)
+    run.results["failed"] = sabotaged_build(run)
     run.step("resent")
 
     for path in (later / week).iterdir():
@@ -252,9 +289,19 @@ def test_resent_weeks_replace_their_rows(pipeline):
         "where week_label = '2022-W30' order by unit_code",
     )
     assert [r["unit_code"] for r in duplicates] == ["D01", "P02"]
+    # (the models upstream of the snapshots were built by the failed build, see below)
     scopes = pipeline.results["resent"]["scopes"]
-    assert scopes["int_duplicate_projects"] == "week_label in ('2022-W20', '2022-W30')"
     assert scopes["int_unit_month_snapshots"] == "(year = 2022 and month >= 5)"  # from 2022-W20 (May) on
+
+
+def test_failed_build_leaves_its_model_as_it_was(pipeline):
+    failed = pipeline.results["failed"]
+    # the models before the failing one were built (and recorded) ...
+    assert failed["scopes"]["stg_ledger_rows"].startswith("week_label in ('2022-W20', '2022-W30') and ")
+    assert failed["scopes"]["int_duplicate_projects"] == "week_label in ('2022-W20', '2022-W30')"
+    # ... the failing one kept its rows and its state: the next build recomputes its scope (test above)
+    assert failed["after"] == failed["before"]
+    assert pipeline.results["resent"]["scopes"]["stg_ledger_rows"] == "1 = 0"
 
 
 def test_late_week_of_an_earlier_year(pipeline):
