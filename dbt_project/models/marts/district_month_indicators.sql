@@ -8,9 +8,12 @@ with months as (
 
 ),
 
+-- only the columns used (the CTE is read three times and may be materialised)
 rows_counted as (
 
-    select *
+    select
+        year, month, row_number, industry, stage, contract_amount, funds_ytd, is_out_of_city, is_sci_tech,
+        signed_in_period, counted_c, counted_f, counted_q, counted_m, counted_r_signed, counted_r_landed
     from {{ ref('int_unit_month_snapshots') }}
     where not is_cross_unit_duplicate
 
