@@ -118,7 +118,9 @@ def agreement(payloads: list[dict[str, Any]]) -> str:
         for label, a in p["info"].get("agreement", {}).items():
             verdict = ("agree on every column" if not a["disagreements"]
                        else f"**{a['disagreements']} disagreements** in {', '.join(a['columns'])}")
-            lines.append(f"- {p['size']}, {label}: {a['rows_compared']:,} unit-months, {verdict}")
+            changed = a.get("scores_changed_by_the_correction")
+            extra = f" (the corrections changed {changed} unit-month totals)" if changed is not None else ""
+            lines.append(f"- {p['size']}, {label}: {a['rows_compared']:,} unit-months, {verdict}{extra}")
     return "\n".join(lines)
 
 
