@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import xlsxwriter
 from ingestion.columns import LEAD_COLUMNS, LEADS_SHEET, LEDGER_COLUMNS, LEDGER_SHEET
 from zhaoshang.home import SEEDS_DIR
 from zhaoshang.registers import read_seed
+from zhaoshang.sample_data.writers import write_rows
 
 LEDGER_FIELDS = [c.field for c in LEDGER_COLUMNS]
 LEAD_FIELDS = [c.field for c in LEAD_COLUMNS]
@@ -58,16 +59,7 @@ def write_xlsx(path: Path, ledger: list[list[Any]], leads: list[list[Any]]) -> N
             continue
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, header)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, date):
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_fmt)
-                elif isinstance(value, str):
-                    ws.write_string(r, c, value)
-                else:
-                    ws.write_number(r, c, value)
+        write_rows(ws, rows, date_fmt)
     wb.close()
 
 

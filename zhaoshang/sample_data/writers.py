@@ -23,17 +23,22 @@ def write_xlsx(path: Path, sheets: list[Sheet], created: datetime) -> None:
     for name, header, rows in sheets:
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, header, bold)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, date):
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_fmt)
-                elif isinstance(value, str):
-                    ws.write_string(r, c, value)
-                else:
-                    ws.write_number(r, c, value)
+        write_rows(ws, rows, date_fmt)
     wb.close()
+
+
+def write_rows(ws: Any, rows: list[list[Any]], date_fmt: Any) -> None:
+    """Data rows from row 2 on: `date` values as real Excel dates, text as text (never a formula), numbers."""
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, date):
+                ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_fmt)
+            elif isinstance(value, str):
+                ws.write_string(r, c, value)
+            else:
+                ws.write_number(r, c, value)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: str = "gb18030") -> None:
