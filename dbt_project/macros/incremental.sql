@@ -12,7 +12,7 @@
   and on an incremental run
     1. `incremental_scope()` compares staging.stg_report_files with the report versions the model was built from
        (intermediate.incremental_state_reports) and turns the changed (unit, week) reports into the model's scope,
-       a SQL predicate over the model's own columns (`year in (2025)`, `week_label in ('2025-W52')`, ...);
+       a SQL predicate over the model's own columns (`week_label in ('2025-W52')`, `(year = 2025 and month >= 12)`);
     2. the pre-hook deletes every row of the scope (so a key whose rows all disappeared, e.g. a week resent with
        an empty ledger, is not left behind, which plain delete+insert would do);
     3. the model's SQL recomputes the scope and dbt appends it;
@@ -24,7 +24,6 @@
     unit_week       the rows of (u, w) itself                          (stg_ledger_rows)
     week            every unit's rows of week w (cross-unit checks)     (int_duplicate_projects)
     unit_week_next  (u, w) and u's next report, compared week over week (int_project_stage_history)
-    year            every row of year y
     year_month      the rows of year y from the report's month on       (int_unit_month_snapshots: a report of
                     month m is in the snapshots of months m, m + 1, ... of its year only)
     lead            year_month, and every row of the leads the report lists (int_leads: a lead's sharer,
@@ -33,7 +32,7 @@
   A run where the fingerprint (the checksums of the model's own file and of every model and seed upstream of it)
   differs from the recorded one is a full refresh: edited seeds (targets, weights) or models recompute everything.
   Macros are not in the fingerprint: after changing one, run `dbt build --full-refresh`.
-  SQL stays portable (DuckDB and Postgres): plain `in` lists, `||`, information_schema.
+  SQL stays portable (DuckDB and Postgres): plain `in` lists and `||`, delete and insert, no DuckDB-only syntax.
 -#}
 
 {#- The state tables live beside the intermediate models. -#}
@@ -130,8 +129,9 @@
 
 {#-
   The scope of the current (scoped incremental) model: a dict with `predicate`, the SQL condition over the
-  model's own columns that selects the rows to recompute ('1 = 1' when the model is built whole), and the pieces
-  it was made of (`changed`: (unit_code, week_label, year) of the changed reports, `years`, `weeks`).
+  model's own columns that selects the rows to recompute ('1 = 1' when the model is built whole, '1 = 0' when
+  nothing changed), `prune` (year kinds: `year in (...)`, a cheap filter on the inputs), `full`, and the pieces it
+  was made of (`changed`: (unit_code, week_label, year) of the changed reports, `years`, `weeks`).
 -#}
 {% macro incremental_scope(kind=none) -%}
     {%- set kind = kind or (config.get('meta') or {}).get('incremental_scope') -%}
@@ -202,10 +202,6 @@
             {%- endfor -%}
         {%- endif -%}
         {%- do scope.update({'predicate': _unit_week_predicate(pairs)}) -%}
-
-    {%- elif kind == 'year' -%}
-        {%- do scope.update({'predicate': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0'}) -%}
-        {%- do scope.update({'prune': scope.predicate}) -%}
 
     {%- elif kind == 'year_month' -%}
         {%- do scope.update({'predicate': _any_of(from_months),
