@@ -4,40 +4,42 @@
 
   A scoped model is configured as
 
-      {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-                meta={'incremental_scope': '<kind>'},
-                pre_hook="{{ delete_incremental_scope() }}", post_hook="{{ record_incremental_state() }}") }}
+      {{ config(materialized='incremental', incremental_strategy='scoped', on_schema_change='fail',
+                meta={'incremental_scope': '<kind>'}, post_hook="{{ record_incremental_state() }}") }}
       {%- set scope = incremental_scope() %}   -- then: where {{ scope.predicate }} on the inputs
 
   and on an incremental run
     1. `incremental_scope()` compares staging.stg_report_files with the report versions the model was built from
        (intermediate.incremental_state_reports) and turns the changed (unit, week) reports into the model's scope,
        a SQL predicate over the model's own columns (`week_label in ('2025-W52')`, `(year = 2025 and month >= 12)`);
-    2. the pre-hook deletes every row of the scope (so a key whose rows all disappeared, e.g. a week resent with
-       an empty ledger, is not left behind, which plain delete+insert would do);
-    3. the model's SQL recomputes the scope and dbt appends it;
+    2. the model's SQL recomputes the scope (it may read the model's current rows: {{ this }});
+    3. the strategy `scoped` deletes every row of the scope and inserts the recomputed ones (a key whose rows all
+       disappeared, e.g. a week resent with an empty ledger, is not left behind, which plain delete+insert would);
     4. the post-hook records, in the same transaction, the report versions the model now reflects, its
        fingerprint and the scope (the model's data tests read it, see get_where_subquery below).
   A failed model rolls back with its state: nothing is marked fresh that was not built.
 
   Scope kinds (what a changed report of unit u, week w, year y can change):
-    unit_week       the rows of (u, w) itself                          (stg_ledger_rows)
+    unit_week       the rows of (u, w) itself                          (stg_report_files, a table rebuilt every run:
+                    it only records the changed unit-weeks, which the tests of the stg_ledger_rows view check)
     week            every unit's rows of week w (cross-unit checks)     (int_duplicate_projects)
     unit_week_next  (u, w) and u's next report, compared week over week (int_project_stage_history)
     year_month      the rows of year y from the report's month on       (int_unit_month_snapshots: a report of
                     month m is in the snapshots of months m, m + 1, ... of its year only)
     lead            year_month, and every row of the leads the report lists (int_leads: a lead's sharer,
                     receiver and year come from its first listing)
-    project         the projects w lists, and those of u's latest report (dim_project: is_current)
+    unit            every row of unit u (dim_project: its projects merged with the weeks received for the first
+                    time; the projects of a resent week are recomputed from their history)
   A run where the fingerprint (the checksums of the model's own file and of every model and seed upstream of it)
   differs from the recorded one is a full refresh: edited seeds (targets, weights) or models recompute everything.
   Macros are not in the fingerprint: after changing one, run `dbt build --full-refresh`.
+  `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` (tests_pending) needs Postgres 9.6+.
   SQL stays portable (DuckDB and Postgres): plain `in` lists and `||`, delete and insert, no DuckDB-only syntax.
 -#}
 
 {#- The state tables live beside the intermediate models. -#}
 {% macro incremental_state_relation(suffix='') -%}
-    {{- return(api.Relation.create(database=this.database, schema=generate_schema_name('intermediate', none) | trim,
+    {{- return(api.Relation.create(database=target.database, schema=generate_schema_name('intermediate', none) | trim,
                                    identifier='incremental_state' ~ suffix, type='table')) -}}
 {%- endmacro %}
 
@@ -72,14 +74,20 @@
     {{- return(local_md5(parts | join(','))) -}}
 {%- endmacro %}
 
+{#- The recorded state row of a model as a dict (none when there is none); columns added later read as none. -#}
+{% macro _state_row(name) -%}
+    {%- if not incremental_state_exists() -%}{{- return(none) -}}{%- endif -%}
+    {%- set rows = run_query("select * from " ~ incremental_state_relation() ~ " where model_name = '" ~ name ~ "'") -%}
+    {%- if rows | length != 1 -%}{{- return(none) -}}{%- endif -%}
+    {%- set row = {} -%}
+    {%- for column in rows.column_names -%}{%- do row.update({column: rows[0][column]}) -%}{%- endfor -%}
+    {{- return(row) -}}
+{%- endmacro %}
+
 {#- True when the model was last built (incrementally or not) from the same code and seeds as now. -#}
 {% macro incremental_fingerprint_matches() -%}
-    {%- if not incremental_state_exists() -%}
-        {{- return(false) -}}
-    {%- endif -%}
-    {%- set rows = run_query("select fingerprint from " ~ incremental_state_relation()
-                             ~ " where model_name = '" ~ this.identifier ~ "'") -%}
-    {{- return(rows | length == 1 and rows[0][0] == incremental_fingerprint()) -}}
+    {%- set row = _state_row(this.identifier) -%}
+    {{- return(row is not none and row.get('fingerprint') == incremental_fingerprint()) -}}
 {%- endmacro %}
 
 {#- dbt's own macro (configs.sql), plus: a scoped incremental model whose fingerprint changed is rebuilt whole. -#}
@@ -95,6 +103,11 @@
     {% endif %}
     {% do return(config_full_refresh) %}
 {% endmacro %}
+
+{#- staging.stg_report_files (itself, in its own post-hook) -#}
+{% macro _report_files() -%}
+    {{- return(this if model.name == 'stg_report_files' else ref('stg_report_files')) -}}
+{%- endmacro %}
 
 {#- SQL helpers -#}
 {% macro _sql_list(values, quoted=true) -%}
@@ -137,12 +150,18 @@
     {%- set kind = kind or (config.get('meta') or {}).get('incremental_scope') -%}
     {%- set scope = {'kind': kind, 'full': true, 'predicate': '1 = 1', 'prune': '1 = 1', 'changed': [], 'years': [],
                      'weeks': [], 'first_months': {}} -%}
-    {%- if not execute or not is_incremental() -%}
+    {%- if not execute -%}
+        {{- return(scope) -}}
+    {%- elif config.get('materialized') == 'incremental' and not is_incremental() -%}
+        {{- return(scope) -}}
+    {%- elif config.get('materialized') != 'incremental' and should_full_refresh() -%}
+        {#- a model rebuilt every run that records what changed since its previous run (stg_report_files) -#}
         {{- return(scope) -}}
     {%- endif -%}
-    {%- set reports = ref('stg_report_files') -%}
+    {%- set reports = _report_files() -%}
     {%- set changed_sql -%}
-        select reports.unit_code, reports.week_label, reports.year, reports.month
+        select reports.unit_code, reports.week_label, reports.year, reports.month,
+               case when built.version is null then 1 else 0 end as is_new
         from {{ reports }} as reports
         left join {{ incremental_state_relation('_reports') }} as built
             on built.model_name = '{{ this.identifier }}'
@@ -154,8 +173,11 @@
     {%- set years = [] -%}
     {%- set weeks = [] -%}
     {%- set first_months = {} -%}
+    {%- set new_pairs = [] -%}
+    {%- set resent_pairs = [] -%}
     {%- for row in run_query(changed_sql) -%}
         {%- do changed.append((row[0], row[1], row[2] | int)) -%}
+        {%- do (new_pairs if (row[4] | int) == 1 else resent_pairs).append((row[0], row[1])) -%}
         {%- if (row[2] | int) not in years -%}{%- do years.append(row[2] | int) -%}{%- endif -%}
         {%- if (row[3] | int) < first_months.get(row[2] | int, 13) -%}
             {%- do first_months.update({row[2] | int: row[3] | int}) -%}
@@ -236,40 +258,15 @@
                              'prune': ('year in (' ~ _sql_list(years | sort, quoted=false) ~ ')') if years else '1 = 0',
                              'years': years | sort, 'lead_ids': lead_ids | sort}) -%}
 
-    {%- elif kind == 'project' -%}
-        {#- one row per project: the projects the changed reports list (or listed, in a superseded version), and
-            the projects of the unit's latest report as of the last build (they stop being current when a later
-            report arrives) -#}
-        {%- if changed -%}
-            {%- set keys = [] -%}
-            {%- set units = [] -%}
-            {%- for c in changed -%}
-                {%- do keys.append((c[0], c[1])) -%}
-                {%- if c[0] not in units -%}{%- do units.append(c[0]) -%}{%- endif -%}
-            {%- endfor -%}
-            {%- set projects_sql -%}
-                select unit_code, nullif(trim(project_code), '') as project_code
-                from {{ source('raw', 'ledger_rows') }}
-                where {{ _unit_week_predicate(keys) }}
-                union
-                select ledger.unit_code, ledger.project_code
-                from {{ ref('stg_ledger_rows') }} as ledger
-                inner join (
-                    select unit_code, max(week_end) as week_end
-                    from {{ incremental_state_relation('_reports') }}
-                    where model_name = '{{ this.identifier }}'
-                      and unit_code in ({{ _sql_list(units | sort) }})
-                    group by unit_code
-                ) as latest_built
-                    on latest_built.unit_code = ledger.unit_code
-                    and latest_built.week_end = ledger.week_end
-            {%- endset -%}
-            {%- do scope.update({'predicate': "unit_code || '|' || project_code in (select unit_code || '|' || project_code from ("
-                                              ~ projects_sql ~ ") as scope_projects where project_code is not null)",
-                                 'test_predicate': '1 = 1'}) -%}
-        {%- else -%}
-            {%- do scope.update({'predicate': '1 = 0', 'test_predicate': '1 = 1'}) -%}
-        {%- endif -%}
+    {%- elif kind == 'unit' -%}
+        {#- every row of the units with a changed report (dim_project: one row per project, merged with the unit-weeks
+            received for the first time; `resent` are the unit-weeks received again, whose projects are recomputed
+            from their whole history) -#}
+        {%- set units = [] -%}
+        {%- for c in changed -%}{%- if c[0] not in units -%}{%- do units.append(c[0]) -%}{%- endif -%}{%- endfor -%}
+        {%- do scope.update({'predicate': ('unit_code in (' ~ _sql_list(units | sort) ~ ')') if units else '1 = 0',
+                             'new': _unit_week_predicate(new_pairs), 'resent': _unit_week_predicate(resent_pairs),
+                             'has_resent': resent_pairs | length > 0}) -%}
 
     {%- else -%}
         {%- do exceptions.raise_compiler_error("incremental_scope: unknown kind " ~ kind ~ " for " ~ this) -%}
@@ -277,11 +274,17 @@
     {{- return(scope) -}}
 {%- endmacro %}
 
-{#- Pre-hook of a scoped model: delete the rows of its scope (they are recomputed and appended). -#}
-{% macro delete_incremental_scope() -%}
-    {%- if execute and is_incremental() -%}
-        delete from {{ this }} where {{ incremental_scope().predicate }}
-    {%- endif -%}
+{#-
+  The incremental strategy `scoped`: delete every row of the scope, then insert the recomputed rows, in one
+  statement of the model's transaction (after the model's SQL ran, so it may still read the rows it replaces).
+  Plain delete+insert deletes only the keys present in the new rows: a key whose rows all disappeared (a week
+  resent with an empty ledger) would be left behind.
+-#}
+{% macro get_incremental_scoped_sql(arg_dict) -%}
+    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }} where {{ incremental_scope().predicate }};
+    insert into {{ arg_dict['target_relation'] }} ({{ dest_cols_csv }})
+    select {{ dest_cols_csv }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 {#-
@@ -297,6 +300,10 @@
                 or ('incremental scope of ' ~ this.identifier) in (node.config.where or '')) -%}
             {%- do parts.append(uid ~ '=' ~ node.checksum.checksum ~ ':' ~ tojson(node.test_metadata or {}, sort_keys=true)
                                 ~ ':' ~ tojson(node.config.where) ~ ':' ~ node.config.severity) -%}
+            {#- and the code of what it tests (a view whose tests use another model's scope) -#}
+            {%- for parent in node.depends_on.nodes if parent in graph.nodes -%}
+                {%- do parts.append(parent ~ '=' ~ graph.nodes[parent].checksum.checksum) -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {{- return(local_md5(parts | join(','))) -}}
@@ -315,28 +322,27 @@
         {%- set scope = incremental_scope() -%}
         {%- set tests_fingerprint = incremental_tests_fingerprint() -%}
         {%- set test_scope = '1 = 1' -%}
-        {%- if not scope.full and incremental_state_exists() -%}
-            {%- set before = run_query("select tests_fingerprint from " ~ state
-                                       ~ " where model_name = '" ~ this.identifier ~ "'") -%}
-            {%- if before | length == 1 and before[0][0] == tests_fingerprint -%}
-                {%- set test_scope = scope.get('test_predicate') or scope.predicate -%}
-            {%- endif -%}
+        {%- set before = none if scope.full else _state_row(this.identifier) -%}
+        {%- if before is not none and before.get('tests_fingerprint') == tests_fingerprint
+                and not before.get('tests_pending') -%}
+            {%- set test_scope = scope.get('test_predicate') or scope.predicate -%}
         {%- endif -%}
         create table if not exists {{ state }} (
             model_name varchar, fingerprint varchar, tests_fingerprint varchar, scope varchar, test_scope varchar,
-            built_at timestamp
+            built_at timestamp, tests_pending boolean
         );
+        alter table {{ state }} add column if not exists tests_pending boolean;
         create table if not exists {{ reports }} (
             model_name varchar, unit_code varchar, week_label varchar, week_end date, version integer
         );
         delete from {{ reports }} where model_name = '{{ this.identifier }}';
         insert into {{ reports }} (model_name, unit_code, week_label, week_end, version)
-        select '{{ this.identifier }}', unit_code, week_label, week_end, version from {{ ref('stg_report_files') }};
+        select '{{ this.identifier }}', unit_code, week_label, week_end, version from {{ _report_files() }};
         delete from {{ state }} where model_name = '{{ this.identifier }}';
-        insert into {{ state }} (model_name, fingerprint, tests_fingerprint, scope, test_scope, built_at)
+        insert into {{ state }} (model_name, fingerprint, tests_fingerprint, scope, test_scope, built_at, tests_pending)
         values ('{{ this.identifier }}', '{{ incremental_fingerprint() }}', '{{ tests_fingerprint }}',
                 '{{ scope.predicate | replace("'", "''") }}', '{{ test_scope | replace("'", "''") }}',
-                current_timestamp)
+                current_timestamp, false)
     {%- endif -%}
 {%- endmacro %}
 
@@ -351,12 +357,9 @@
     {%- if 'incremental scope of ' in where -%}
         {%- set name = where.split('incremental scope of ')[1].split('*/')[0] | trim -%}
     {%- endif -%}
-    {%- if not execute or not incremental_state_exists() -%}
-        {{- return('1 = 1') -}}
-    {%- endif -%}
-    {%- set rows = run_query("select test_scope from " ~ incremental_state_relation()
-                             ~ " where model_name = '" ~ name ~ "'") -%}
-    {{- return(rows[0][0] if rows | length == 1 else '1 = 1') -}}
+    {%- set row = _state_row(name) if execute else none -%}
+    {{- return(row.get('test_scope') if row is not none and row.get('test_scope') and not row.get('tests_pending')
+               else '1 = 1') -}}
 {%- endmacro %}
 
 {#- dbt's own macro (where_subquery.sql), plus the incremental scope marker above. -#}
@@ -372,5 +375,48 @@
         {%- do return(filtered) -%}
     {%- else -%}
         {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The model whose recorded scope a data test reads (its `where` marker), or none. -#}
+{% macro _incremental_test_owner(test_node) -%}
+    {%- set where = test_node.config.where or '' -%}
+    {%- if '/* incremental scope' not in where -%}{{- return(none) -}}{%- endif -%}
+    {%- if 'incremental scope of ' in where -%}
+        {{- return(where.split('incremental scope of ')[1].split('*/')[0] | trim) -}}
+    {%- endif -%}
+    {%- set attached = test_node.get('attached_node') or (test_node.depends_on.nodes | first) -%}
+    {{- return(graph.nodes[attached].name if attached in graph.nodes else none) -}}
+{%- endmacro %}
+
+{#-
+  on-run-end: a scoped model whose latest scope was not checked by all its data tests (a test failed or was
+  skipped, or the run did not run tests: `dbt run`) is marked `tests_pending`: its tests check every row until
+  its next build, which then tests all its rows once. Scoped tests never let rows go unchecked.
+-#}
+{% macro record_incremental_test_results(results) -%}
+    {%- if execute and incremental_state_exists() -%}
+        {%- set checked = [] -%}
+        {%- set pending = [] -%}
+        {%- for result in results if result.node.resource_type == 'test' -%}
+            {%- if result.status in ('pass', 'warn') -%}
+                {%- do checked.append(result.node.unique_id) -%}
+            {%- else -%}
+                {%- set owner = _incremental_test_owner(result.node) -%}
+                {%- if owner and owner not in pending -%}{%- do pending.append(owner) -%}{%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for result in results if result.node.resource_type == 'model' and result.status == 'success'
+                and (result.node.config.meta or {}).get('incremental_scope') -%}
+            {%- for uid, node in graph.nodes.items() if node.resource_type == 'test'
+                    and _incremental_test_owner(node) == result.node.name and uid not in checked -%}
+                {%- if result.node.name not in pending -%}{%- do pending.append(result.node.name) -%}{%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- if pending -%}
+            alter table {{ incremental_state_relation() }} add column if not exists tests_pending boolean;
+            update {{ incremental_state_relation() }} set tests_pending = true
+            where model_name in ({{ _sql_list(pending | sort) }})
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -152,7 +152,7 @@ SNAPSHOTS = "intermediate.int_unit_month_snapshots"
 
 
 def sabotaged_build(run: Pipeline) -> dict:
-    """A build failing in int_unit_month_snapshots (after its pre-hook deleted the rows to recompute)."""
+    """A build failing in int_unit_month_snapshots, in its transaction (schema check before the delete)."""
 
     def look() -> dict:
         return {
@@ -272,7 +272,8 @@ def test_new_week_recomputes_only_its_scope(pipeline):
     # the week ends on 25 December: only the December snapshots of 2022 change
     assert scopes["int_unit_month_snapshots"] == "(year = 2022 and month >= 12)"
     assert scopes["int_duplicate_projects"] == f"week_label in ('{NEW_WEEK}')"
-    assert scopes["stg_ledger_rows"].startswith(f"week_label in ('{NEW_WEEK}') and ")
+    # the changed unit-weeks, recorded by stg_report_files (the tests of the stg_ledger_rows view check them)
+    assert scopes["stg_report_files"].startswith(f"week_label in ('{NEW_WEEK}') and ")
     assert scopes["int_leads"].startswith("(year = 2022 and month >= 12)")
 
 
@@ -297,11 +298,11 @@ def test_resent_weeks_replace_their_rows(pipeline):
 def test_failed_build_leaves_its_model_as_it_was(pipeline):
     failed = pipeline.results["failed"]
     # the models before the failing one were built (and recorded) ...
-    assert failed["scopes"]["stg_ledger_rows"].startswith("week_label in ('2022-W20', '2022-W30') and ")
+    assert failed["scopes"]["stg_report_files"].startswith("week_label in ('2022-W20', '2022-W30') and ")
     assert failed["scopes"]["int_duplicate_projects"] == "week_label in ('2022-W20', '2022-W30')"
     # ... the failing one kept its rows and its state: the next build recomputes its scope (test above)
     assert failed["after"] == failed["before"]
-    assert pipeline.results["resent"]["scopes"]["stg_ledger_rows"] == "1 = 0"
+    assert pipeline.results["resent"]["scopes"]["int_duplicate_projects"] == "1 = 0"
 
 
 def test_late_week_of_an_earlier_year(pipeline):
@@ -326,5 +327,5 @@ def test_edited_seed_rebuilds_what_depends_on_it(pipeline):
     assert scopes["int_project_stage_history"] == "1 = 1"
     # the ledger does not depend on the seeds: nothing to rebuild, but its tests (relationships to the seeds)
     # check every row once
-    assert scopes["stg_ledger_rows"] == "1 = 0"
-    assert pipeline.results["seeds"]["test_scopes"]["stg_ledger_rows"] == "1 = 1"
+    assert scopes["stg_report_files"] == "1 = 0"
+    assert pipeline.results["seeds"]["test_scopes"]["stg_report_files"] == "1 = 1"

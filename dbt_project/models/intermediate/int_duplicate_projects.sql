@@ -3,10 +3,9 @@
 -- Incremental (scope `week`, macros/incremental.sql): a run recomputes the weeks in which a report changed.
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='scoped',
     on_schema_change='fail',
     meta={'incremental_scope': 'week'},
-    pre_hook="{{ delete_incremental_scope() }}",
     post_hook="{{ record_incremental_state() }}",
 ) }}
 -- depends_on: {{ ref('stg_report_files') }}

@@ -11,10 +11,9 @@
 -- list or listed.
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='scoped',
     on_schema_change='fail',
     meta={'incremental_scope': 'lead'},
-    pre_hook="{{ delete_incremental_scope() }}",
     post_hook="{{ record_incremental_state() }}",
 ) }}
 -- depends_on: {{ ref('stg_report_files') }}, {{ source('raw', 'lead_rows') }}

@@ -8,10 +8,9 @@
 -- report after each of them (its previous report changed).
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='scoped',
     on_schema_change='fail',
     meta={'incremental_scope': 'unit_week_next'},
-    pre_hook="{{ delete_incremental_scope() }}",
     post_hook="{{ record_incremental_state() }}",
 ) }}
 {%- set scope = incremental_scope() %}

@@ -6,10 +6,9 @@
 -- changed report's month on.
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='scoped',
     on_schema_change='fail',
     meta={'incremental_scope': 'year_month'},
-    pre_hook="{{ delete_incremental_scope() }}",
     post_hook="{{ record_incremental_state() }}",
 ) }}
 -- depends_on: {{ ref('stg_report_files') }}

@@ -1,21 +1,13 @@
--- An incremental table (the ledger is the one big table, 10M+ rows over the years): a run rewrites only the
--- unit-weeks whose latest version changed since the last build (macros/incremental.sql, scope `unit_week`), so its
--- consumers read a plain table instead of joining raw.ledger_rows to the latest versions again and again.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'incremental_scope': 'unit_week'},
-    pre_hook="{{ delete_incremental_scope() }}",
-    post_hook="{{ record_incremental_state() }}",
-) }}
-{%- set scope = incremental_scope() %}
+-- A view: the ledger is the one big table (10M+ rows over years); its consumers read only what they need from
+-- raw.ledger_rows joined to the latest versions (a weekly run: the changed weeks, pushed down to the raw scan),
+-- instead of a full copy being written. Its tests check the unit-weeks that changed since the last build (scope
+-- recorded by stg_report_files, macros/incremental.sql).
+{{ config(materialized='view') }}
 
 -- Ledger rows of the latest version of each unit-week report, typed, with their lineage (file, sheet, row).
 with ledger as (
 
     select * from {{ source('raw', 'ledger_rows') }}
-    where {{ scope.predicate }}
 
 ),
 
@@ -23,7 +15,6 @@ latest_reports as (
 
     select unit_code, week_label, version, week_start, week_end, year, month
     from {{ ref('stg_report_files') }}
-    where {{ scope.predicate }}
 
 )
 
