@@ -17,10 +17,26 @@ FLOOR_SQL = Path(__file__).with_name("floor_scores.sql")
 KEYS = ("year", "month", "unit_code")
 COLUMNS = (
     "unit_type",
-    "value_c", "target_c", "score_c", "value_f", "target_f", "score_f",
-    "value_q", "target_q", "score_q", "value_m", "target_m", "score_m",
-    "value_r", "target_r", "score_r",
-    "base_score", "bonus", "deductions", "total_score", "rank_in_type",
+    "value_c",
+    "target_c",
+    "score_c",
+    "value_f",
+    "target_f",
+    "score_f",
+    "value_q",
+    "target_q",
+    "score_q",
+    "value_m",
+    "target_m",
+    "score_m",
+    "value_r",
+    "target_r",
+    "score_r",
+    "base_score",
+    "bonus",
+    "deductions",
+    "total_score",
+    "rank_in_type",
 )
 
 
@@ -44,8 +60,10 @@ class Disagreement:
     floor: object
 
     def line(self) -> str:
-        return (f"{self.year}-{self.month:02d} {self.unit_code} {self.column}: "
-                f"pipeline={self.pipeline!r} floor={self.floor!r}")
+        return (
+            f"{self.year}-{self.month:02d} {self.unit_code} {self.column}: "
+            f"pipeline={self.pipeline!r} floor={self.floor!r}"
+        )
 
 
 def _differs(a: object, b: object, tol: float) -> bool:
@@ -59,9 +77,12 @@ def _differs(a: object, b: object, tol: float) -> bool:
     return abs(fa - fb) > tol
 
 
-def compare(con: duckdb.DuckDBPyConnection, tol: float = 1e-6,
-            pipeline_table: str = "marts.unit_month_scores",
-            floor_table: str = "floor.unit_month_scores") -> tuple[int, list[Disagreement]]:
+def compare(
+    con: duckdb.DuckDBPyConnection,
+    tol: float = 1e-6,
+    pipeline_table: str = "marts.unit_month_scores",
+    floor_table: str = "floor.unit_month_scores",
+) -> tuple[int, list[Disagreement]]:
     """Every (row, column) where the pipeline and the floor differ (rows missing on one side included)."""
     cols = ", ".join(f"p.{c} as p_{c}, f.{c} as f_{c}" for c in COLUMNS)
     rows = con.execute(f"""
@@ -76,8 +97,16 @@ def compare(con: duckdb.DuckDBPyConnection, tol: float = 1e-6,
     for row in rows:
         year, month, unit, in_p, in_f = row[:5]
         if not (in_p and in_f):
-            out.append(Disagreement(year, month, unit, "(row)", "present" if in_p else "absent",
-                                    "present" if in_f else "absent"))
+            out.append(
+                Disagreement(
+                    year,
+                    month,
+                    unit,
+                    "(row)",
+                    "present" if in_p else "absent",
+                    "present" if in_f else "absent",
+                )
+            )
             continue
         values = row[5:]
         for i, col in enumerate(COLUMNS):

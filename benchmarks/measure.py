@@ -108,8 +108,9 @@ def measured(stage: str, size: str, include_self: bool = True) -> Iterator[Measu
         result.peak_rss_mib = peak / MIB
 
 
-def run_child(cmd: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-              log: Path | None = None) -> tuple[int, float]:
+def run_child(
+    cmd: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None, log: Path | None = None
+) -> tuple[int, float]:
     """Run a command to completion; return (exit code, its own peak RSS MiB from wait4)."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
@@ -122,9 +123,16 @@ def run_child(cmd: Sequence[str], env: dict[str, str] | None = None, cwd: Path |
     return proc.returncode, usage.ru_maxrss / 1024
 
 
-def run_measured(stage: str, size: str, cmd: Sequence[str], env: dict[str, str] | None = None,
-                 cwd: Path | None = None, log: Path | None = None, check: bool = True,
-                 on_done: Callable[[Measurement], None] | None = None) -> Measurement:
+def run_measured(
+    stage: str,
+    size: str,
+    cmd: Sequence[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    check: bool = True,
+    on_done: Callable[[Measurement], None] | None = None,
+) -> Measurement:
     """Run `cmd` as a child process and measure it (wall time, peak RSS of the child tree)."""
     with measured(stage, size, include_self=False) as m:
         code, own_peak = run_child(cmd, env=env, cwd=cwd, log=log)

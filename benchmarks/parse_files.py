@@ -25,8 +25,9 @@ def _synth_db(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def prepare_parse_inputs(folder: Path, size: Size,
-                         sample_inbox: Callable[[int], Path]) -> dict[str, list[Path]]:
+def prepare_parse_inputs(
+    folder: Path, size: Size, sample_inbox: Callable[[int], Path]
+) -> dict[str, list[Path]]:
     """Inbox folders to parse, by benchmark label."""
     folder.mkdir(parents=True, exist_ok=True)
     groups: dict[str, list[Path]] = {}
@@ -36,8 +37,10 @@ def prepare_parse_inputs(folder: Path, size: Size,
     try:
         if size.synthetic_weekly_files:
             inbox = folder / "weekly_100_rows"
-            weeks = [r[0] for r in con.execute(
-                "select distinct week_label from raw.report_files order by 1").fetchall()]
+            weeks = [
+                r[0]
+                for r in con.execute("select distinct week_label from raw.report_files order by 1").fetchall()
+            ]
             files = 0
             for week in weeks:
                 if files >= size.synthetic_weekly_files:
@@ -45,7 +48,7 @@ def prepare_parse_inputs(folder: Path, size: Size,
                 files += render_week(con, week, inbox)[0]
             groups["synthetic weekly reports (~100 rows)"] = [inbox]
         rows = con.execute(f"""
-            select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows
+            select {", ".join(LEDGER_FIELDS)} from raw.ledger_rows
             where version = 1 order by week_label, unit_code, row_number limit {size.big_rows}
         """).fetchall()
     finally:

@@ -30,8 +30,16 @@ def remove_week(con: duckdb.DuckDBPyConnection, week_label: str) -> None:
         con.execute(f"delete from raw.{table} where week_label = ?", [week_label])
 
 
-def prepare(home: Path, project: Path, n_units: int, n_years: int, first_year: int, lifetime: int,
-            real_seeds: bool, seed: int = 11) -> dict:
+def prepare(
+    home: Path,
+    project: Path,
+    n_units: int,
+    n_years: int,
+    first_year: int,
+    lifetime: int,
+    real_seeds: bool,
+    seed: int = 11,
+) -> dict:
     home.mkdir(parents=True, exist_ok=True)
     warehouse = home / "warehouse.duckdb"
     if warehouse.exists():
@@ -56,9 +64,15 @@ def prepare(home: Path, project: Path, n_units: int, n_years: int, first_year: i
         remaining = con.execute("select count(*) from raw.ledger_rows").fetchall()[0][0]
     finally:
         con.close()
-    return {**asdict(summary), **timings, "new_week": new_week, "new_week_files": files,
-            "new_week_rows": rows, "ledger_rows_loaded": remaining,
-            "warehouse_mib": warehouse.stat().st_size / 2**20}
+    return {
+        **asdict(summary),
+        **timings,
+        "new_week": new_week,
+        "new_week_files": files,
+        "new_week_rows": rows,
+        "ledger_rows_loaded": remaining,
+        "warehouse_mib": warehouse.stat().st_size / 2**20,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-seeds", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    result = prepare(args.home, args.project, args.units, args.years, args.first_year, args.lifetime,
-                     args.real_seeds)
+    result = prepare(
+        args.home, args.project, args.units, args.years, args.first_year, args.lifetime, args.real_seeds
+    )
     text = json.dumps(result, default=str)
     if args.json:
         args.json.write_text(text, encoding="utf-8")

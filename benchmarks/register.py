@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from zhaoshang.home import DBT_PROJECT_DIR, SEEDS_DIR
+from basics.home import DBT_PROJECT_DIR, SEEDS_DIR
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,13 @@ def real_units() -> list[BenchUnit]:
     """The 16 units of the real register, as in the seed."""
     with open(SEEDS_DIR / "units.csv", encoding="utf-8", newline="") as fh:
         return [
-            BenchUnit(r["unit_code"], r["name_zh"], r["unit_type"], date.fromisoformat(r["active_from"]),
-                      date.fromisoformat(r["active_to"]) if r["active_to"] else None)
+            BenchUnit(
+                r["unit_code"],
+                r["name_zh"],
+                r["unit_type"],
+                date.fromisoformat(r["active_from"]),
+                date.fromisoformat(r["active_to"]) if r["active_to"] else None,
+            )
             for r in csv.DictReader(fh)
         ]
 
@@ -66,8 +71,15 @@ def write_units(units: list[BenchUnit], seeds_dir: Path) -> None:
         out = csv.writer(fh)
         out.writerow(["unit_code", "name_zh", "unit_type", "active_from", "active_to"])
         for u in units:
-            out.writerow([u.unit_code, u.name_zh, u.unit_type, u.active_from.isoformat(),
-                          u.active_to.isoformat() if u.active_to else ""])
+            out.writerow(
+                [
+                    u.unit_code,
+                    u.name_zh,
+                    u.unit_type,
+                    u.active_from.isoformat(),
+                    u.active_to.isoformat() if u.active_to else "",
+                ]
+            )
 
 
 def write_targets(rows: list[tuple], seeds_dir: Path) -> None:
@@ -87,12 +99,19 @@ def copy_dbt_project(dest: Path, rev: str | None = None) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     if rev is None:
-        shutil.copytree(DBT_PROJECT_DIR, dest,
-                        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"))
+        shutil.copytree(
+            DBT_PROJECT_DIR,
+            dest,
+            ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"),
+        )
         return dest
     repo = DBT_PROJECT_DIR.parent
-    archive = subprocess.run(["git", "archive", "--format=tar", rev, DBT_PROJECT_DIR.name], cwd=repo,
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", rev, DBT_PROJECT_DIR.name],
+        cwd=repo,
+        capture_output=True,
+        check=True,
+    ).stdout
     staging = dest.parent / f".{dest.name}.git"
     shutil.rmtree(staging, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:

@@ -15,15 +15,19 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
+from basics.home import SEEDS_DIR
+from basics.registers import read_seed
 from ingestion.columns import LEAD_COLUMNS, LEADS_SHEET, LEDGER_COLUMNS, LEDGER_SHEET
-from zhaoshang.home import SEEDS_DIR
-from zhaoshang.registers import read_seed
 from zhaoshang.sample_data.writers import write_rows
 
 LEDGER_FIELDS = [c.field for c in LEDGER_COLUMNS]
 LEAD_FIELDS = [c.field for c in LEAD_COLUMNS]
-ENUM_SEEDS = {"investor_type": "investor_types", "industry": "industries", "origin": "origins",
-              "stage": "stages"}
+ENUM_SEEDS = {
+    "investor_type": "investor_types",
+    "industry": "industries",
+    "origin": "origins",
+    "stage": "stages",
+}
 
 
 @cache
@@ -50,11 +54,20 @@ def ledger_cells(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
 
 def write_xlsx(path: Path, ledger: list[list[Any]], leads: list[list[Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    for name, header, rows in ((LEDGER_SHEET, [c.display for c in LEDGER_COLUMNS], ledger),
-                               (LEADS_SHEET, [c.display for c in LEAD_COLUMNS], leads)):
+    for name, header, rows in (
+        (LEDGER_SHEET, [c.display for c in LEDGER_COLUMNS], ledger),
+        (LEADS_SHEET, [c.display for c in LEAD_COLUMNS], leads),
+    ):
         if name == LEADS_SHEET and not rows:
             continue
         ws = wb.add_worksheet(name)
@@ -66,15 +79,21 @@ def write_xlsx(path: Path, ledger: list[list[Any]], leads: list[list[Any]]) -> N
 def write_csv(path: Path, ledger: list[list[Any]], leads: list[list[Any]]) -> None:
     """`<unit>.csv` (UTF-8 with BOM) and, when there are leads, `<unit>.leads.csv` beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for target, header, rows in ((path, [c.display for c in LEDGER_COLUMNS], ledger),
-                                 (path.with_suffix(".leads.csv"), [c.display for c in LEAD_COLUMNS], leads)):
+    for target, header, rows in (
+        (path, [c.display for c in LEDGER_COLUMNS], ledger),
+        (path.with_suffix(".leads.csv"), [c.display for c in LEAD_COLUMNS], leads),
+    ):
         if target != path and not rows:
             continue
         with open(target, "w", encoding="utf-8-sig", newline="") as fh:
             out = csv.writer(fh)
             out.writerow(header)
-            out.writerows([["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row]
-                           for row in rows])
+            out.writerows(
+                [
+                    ["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row]
+                    for row in rows
+                ]
+            )
 
 
 def render_week(con: duckdb.DuckDBPyConnection, week_label: str, inbox: Path) -> tuple[int, int]:
@@ -82,17 +101,20 @@ def render_week(con: duckdb.DuckDBPyConnection, week_label: str, inbox: Path) ->
 
     Returns (files, ledger rows). The file format (xlsx/csv) is the one recorded in raw.report_files.
     """
-    reports = con.execute("""
+    reports = con.execute(
+        """
         select unit_code, version, file_format from raw.report_files
         where week_label = ? qualify row_number() over (partition by unit_code order by version desc) = 1
         order by unit_code
-    """, [week_label]).fetchall()
+    """,
+        [week_label],
+    ).fetchall()
     latest = """(select unit_code, max(version) as version from raw.report_files where week_label = ?
                   group by unit_code)"""
-    ledger_sql = f"""select l.unit_code, {', '.join('l.' + f for f in LEDGER_FIELDS)} from raw.ledger_rows l
+    ledger_sql = f"""select l.unit_code, {", ".join("l." + f for f in LEDGER_FIELDS)} from raw.ledger_rows l
                      semi join {latest} v on v.unit_code = l.unit_code and v.version = l.version
                      where l.week_label = ? order by l.unit_code, l.row_number"""
-    lead_sql = f"""select l.unit_code, {', '.join('l.' + f for f in LEAD_FIELDS)} from raw.lead_rows l
+    lead_sql = f"""select l.unit_code, {", ".join("l." + f for f in LEAD_FIELDS)} from raw.lead_rows l
                    semi join {latest} v on v.unit_code = l.unit_code and v.version = l.version
                    where l.week_label = ? order by l.unit_code, l.row_number"""
     ledger: dict[str, list[list[Any]]] = {}
@@ -117,19 +139,26 @@ def render_resend(con: duckdb.DuckDBPyConnection, week_label: str, units: list[s
     """
     written = 0
     for unit in units:
-        found = con.execute("""
+        found = con.execute(
+            """
             select version, file_format from raw.report_files where week_label = ? and unit_code = ?
             order by version desc limit 1
-        """, [week_label, unit]).fetchall()
+        """,
+            [week_label, unit],
+        ).fetchall()
         if not found:
             continue
         version, fmt = found[0]
-        rows = con.execute(f"""select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows
+        rows = con.execute(
+            f"""select {", ".join(LEDGER_FIELDS)} from raw.ledger_rows
                                where week_label = ? and unit_code = ? and version = ? order by row_number""",
-                           [week_label, unit, version]).fetchall()
-        leads = con.execute(f"""select {', '.join(LEAD_FIELDS)} from raw.lead_rows
+            [week_label, unit, version],
+        ).fetchall()
+        leads = con.execute(
+            f"""select {", ".join(LEAD_FIELDS)} from raw.lead_rows
                                 where week_label = ? and unit_code = ? and version = ? order by row_number""",
-                            [week_label, unit, version]).fetchall()
+            [week_label, unit, version],
+        ).fetchall()
         amount = LEDGER_FIELDS.index("contract_amount")
         signed = LEDGER_FIELDS.index("signed_on")
         fixed = [list(r) for r in rows[:-1]]

@@ -15,8 +15,10 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_DIR = HERE / "data" / "results"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 FULL_BUILD = "dbt build --full-refresh"
-SCORING = ("dbt scoring: run +unit_month_scores --full-refresh",  # from scratch, like the floor
-           "resend: dbt run +unit_month_scores (incremental)")  # after two corrected weeks arrived
+SCORING = (
+    "dbt scoring: run +unit_month_scores --full-refresh",  # from scratch, like the floor
+    "resend: dbt run +unit_month_scores (incremental)",
+)  # after two corrected weeks arrived
 ORDER = ("tiny", "S", "M", "L")  # then the same sizes run with --pycache
 
 
@@ -34,9 +36,13 @@ def _rate(r: dict[str, Any]) -> str:
 
 
 def _floor_wall(results: list[dict[str, Any]], stage: str) -> float | None:
-    name = ("floor: after new week" if stage.startswith("incremental")
-            else "floor: after corrected weeks" if stage.startswith("resend")
-            else "floor: hand-written SQL")
+    name = (
+        "floor: after new week"
+        if stage.startswith("incremental")
+        else "floor: after corrected weeks"
+        if stage.startswith("resend")
+        else "floor: hand-written SQL"
+    )
     for r in results:
         if r["stage"] == name:
             return r["wall_s"]
@@ -44,8 +50,10 @@ def _floor_wall(results: list[dict[str, Any]], stage: str) -> float | None:
 
 
 def table(payloads: list[dict[str, Any]]) -> str:
-    lines = ["| stage | size | wall s | peak RSS MiB | rows | rate | ratio to floor | load | note |",
-             "|---|---|---:|---:|---:|---|---:|---|---|"]
+    lines = [
+        "| stage | size | wall s | peak RSS MiB | rows | rate | ratio to floor | load | note |",
+        "|---|---|---:|---:|---:|---|---:|---|---|",
+    ]
     for p in payloads:
         for r in p["results"]:
             ratio = ""
@@ -55,8 +63,17 @@ def table(payloads: list[dict[str, Any]]) -> str:
                     ratio = f"{r['wall_s'] / floor:.1f}x"
             rows = f"{r['rows']:,}" if r.get("rows") else ""
             load = r.get("extra", {}).get("load_avg_1min")
-            cells = [r["stage"], p["size"], _fmt(r["wall_s"], 2), _fmt(r["peak_rss_mib"], 0), rows, _rate(r),
-                     ratio, f"{load[0]:.1f}→{load[1]:.1f}" if load else "", r.get("note", "")]
+            cells = [
+                r["stage"],
+                p["size"],
+                _fmt(r["wall_s"], 2),
+                _fmt(r["peak_rss_mib"], 0),
+                rows,
+                _rate(r),
+                ratio,
+                f"{load[0]:.1f}→{load[1]:.1f}" if load else "",
+                r.get("note", ""),
+            ]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -79,14 +96,28 @@ def targets(payloads: list[dict[str, Any]]) -> str:
     lines = []
     inc = _find(payloads, "M", "incremental week total (ingest+build+gate)")
     if inc:
-        lines.append(_verdict(inc["wall_s"] < 30, f"M incremental week (ingest + dbt build + gate) "
-                              f"{inc['wall_s']:.1f} s wall (target < 30 s, {inc['wall_s'] / 30:.0%} of it)"))
+        lines.append(
+            _verdict(
+                inc["wall_s"] < 30,
+                f"M incremental week (ingest + dbt build + gate) "
+                f"{inc['wall_s']:.1f} s wall (target < 30 s, {inc['wall_s'] / 30:.0%} of it)",
+            )
+        )
     full = _find(payloads, "L", FULL_BUILD)
     if full:
-        lines.append(_verdict(full["wall_s"] < 600, f"L full dbt build {full['wall_s']:.0f} s wall "
-                              f"(target < 600 s, {full['wall_s'] / 600:.0%} of it)"))
-        lines.append(_verdict(full["peak_rss_mib"] < 8192, f"L full dbt build peak RSS "
-                              f"{full['peak_rss_mib'] / 1024:.2f} GiB (target < 8 GiB)"))
+        lines.append(
+            _verdict(
+                full["wall_s"] < 600,
+                f"L full dbt build {full['wall_s']:.0f} s wall "
+                f"(target < 600 s, {full['wall_s'] / 600:.0%} of it)",
+            )
+        )
+        lines.append(
+            _verdict(
+                full["peak_rss_mib"] < 8192,
+                f"L full dbt build peak RSS {full['peak_rss_mib'] / 1024:.2f} GiB (target < 8 GiB)",
+            )
+        )
     floor = _find(payloads, "L", "floor: hand-written SQL")
     for stage in SCORING:
         scoring = _find(payloads, "L", stage)
@@ -95,20 +126,35 @@ def targets(payloads: list[dict[str, Any]]) -> str:
         if floor and scoring:
             ratio = scoring["wall_s"] / floor["wall_s"]
             over = "" if ratio <= 3 else f", {ratio / 3:.1f}x over"
-            lines.append(_verdict(ratio <= 3, f"L {stage}: {scoring['wall_s']:.1f} s = {ratio:.1f}x the "
-                                  f"floor's {floor['wall_s']:.1f} s (target <= 3x){over}"))
+            lines.append(
+                _verdict(
+                    ratio <= 3,
+                    f"L {stage}: {scoring['wall_s']:.1f} s = {ratio:.1f}x the "
+                    f"floor's {floor['wall_s']:.1f} s (target <= 3x){over}",
+                )
+            )
     for fmt in ("xlsx", "csv"):
         big = _find(payloads, "S", f"parse: one 20,000-row ledger [{fmt}]")
         if big and big.get("rows_per_s"):
-            lines.append(_verdict(big["rows_per_s"] >= 50_000, f"parse + normalise a 20,000-row {fmt} "
-                                  f"ledger: {big['rows_per_s']:,.0f} rows/s (target >= 50,000)"))
+            lines.append(
+                _verdict(
+                    big["rows_per_s"] >= 50_000,
+                    f"parse + normalise a 20,000-row {fmt} "
+                    f"ledger: {big['rows_per_s']:,.0f} rows/s (target >= 50,000)",
+                )
+            )
     for label in ("sample weekly workbooks", "synthetic weekly reports (~100 rows)"):
         for fmt in ("xlsx", "csv"):
             weekly = _find(payloads, "S", f"parse: {label} [{fmt}]")
             if weekly and weekly.get("files_per_s"):
-                lines.append(_verdict(weekly["files_per_s"] >= 500, f"parse + normalise {label}, {fmt}: "
-                                      f"{weekly['files_per_s']:,.0f} files/s over {weekly['files']:,} files "
-                                      f"(target >= 500)"))
+                lines.append(
+                    _verdict(
+                        weekly["files_per_s"] >= 500,
+                        f"parse + normalise {label}, {fmt}: "
+                        f"{weekly['files_per_s']:,.0f} files/s over {weekly['files']:,} files "
+                        f"(target >= 500)",
+                    )
+                )
     return "\n".join(lines)
 
 
@@ -116,8 +162,11 @@ def agreement(payloads: list[dict[str, Any]]) -> str:
     lines = []
     for p in payloads:
         for label, a in p["info"].get("agreement", {}).items():
-            verdict = ("agree on every column" if not a["disagreements"]
-                       else f"**{a['disagreements']} disagreements** in {', '.join(a['columns'])}")
+            verdict = (
+                "agree on every column"
+                if not a["disagreements"]
+                else f"**{a['disagreements']} disagreements** in {', '.join(a['columns'])}"
+            )
             changed = a.get("scores_changed_by_the_correction")
             extra = f" (the corrections changed {changed} unit-month totals)" if changed is not None else ""
             lines.append(f"- {p['size']}, {label}: {a['rows_compared']:,} unit-months, {verdict}{extra}")
@@ -141,9 +190,11 @@ def machine(payloads: list[dict[str, Any]]) -> str:
     seen = []
     for p in payloads:
         m = p["machine"]
-        seen.append(f"- {p['size']}: {m['nproc']} cores (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM, "
-                    f"Python {m['python']}, DuckDB {m['duckdb']}, commit {m['commit']}, finished "
-                    f"{p['finished']}, `{p['command']}`")
+        seen.append(
+            f"- {p['size']}: {m['nproc']} cores (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM, "
+            f"Python {m['python']}, DuckDB {m['duckdb']}, commit {m['commit']}, finished "
+            f"{p['finished']}, `{p['command']}`"
+        )
     return "\n".join(seen)
 
 
@@ -151,20 +202,30 @@ def load_payloads() -> list[dict[str, Any]]:
     found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in RESULTS_DIR.glob("*.json")}
     # partial runs (--stages subsets) are kept as <size>-partial.json and not reported
     keys = [k for k in found if not k.endswith("-partial")]
-    return [found[k] for k in sorted(keys, key=lambda k: (k.endswith("-pycache"), ORDER.index(k.split("-")[0])
-                                                          if k.split("-")[0] in ORDER else 9))]
+    return [
+        found[k]
+        for k in sorted(
+            keys,
+            key=lambda k: (
+                k.endswith("-pycache"),
+                ORDER.index(k.split("-")[0]) if k.split("-")[0] in ORDER else 9,
+            ),
+        )
+    ]
 
 
 def write_results(path: Path = RESULTS_MD) -> Path:
     payloads = load_payloads()
-    body = "\n\n".join([
-        "### Runs\n\n" + machine(payloads),
-        "### Targets (2 cores)\n\n" + (targets(payloads) or "- (no run of the sizes they refer to)"),
-        "### Stages\n\n" + table(payloads),
-        "### Floor vs pipeline (`marts.unit_month_scores` vs `floor.unit_month_scores`, abs tol 1e-6)\n\n"
-        + (agreement(payloads) or "- (no comparison in these runs)"),
-        "### Slowest dbt nodes (full build)\n\n" + (top_models(payloads) or "- (none)"),
-    ])
+    body = "\n\n".join(
+        [
+            "### Runs\n\n" + machine(payloads),
+            "### Targets (2 cores)\n\n" + (targets(payloads) or "- (no run of the sizes they refer to)"),
+            "### Stages\n\n" + table(payloads),
+            "### Floor vs pipeline (`marts.unit_month_scores` vs `floor.unit_month_scores`, abs tol 1e-6)\n\n"
+            + (agreement(payloads) or "- (no comparison in these runs)"),
+            "### Slowest dbt nodes (full build)\n\n" + (top_models(payloads) or "- (none)"),
+        ]
+    )
     block = f"{BEGIN}\n\n{body}\n\n{END}"
     text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmark results\n\n{BEGIN}\n{END}\n"
     if BEGIN in text and END in text:

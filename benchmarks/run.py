@@ -53,8 +53,16 @@ class Size:
 
 
 SIZES = {
-    "tiny": Size("tiny", "synth", units=16, years=1, lifetime=30, real_seeds=True, big_rows=2_000,
-                 synthetic_weekly_files=64),
+    "tiny": Size(
+        "tiny",
+        "synth",
+        units=16,
+        years=1,
+        lifetime=30,
+        real_seeds=True,
+        big_rows=2_000,
+        synthetic_weekly_files=64,
+    ),
     "S": Size("S", "sample", parse_sample_seeds=(7, 8, 9), big_rows=20_000, synthetic_weekly_files=400),
     "M": Size("M", "synth", units=60, years=5),
     "L": Size("L", "synth", units=400, years=5, lifetime=102),  # >= 10 M ledger rows before the new week
@@ -73,8 +81,16 @@ def _sunday(week_label: str) -> date:
 class Bench:
     """One benchmark run of one size: a work folder, its home, its dbt project copy, the measurements."""
 
-    def __init__(self, size: Size, work: Path, stages: set[str], profile: bool,
-                 pycache: Path | None = None, repeat: int = 1, dbt_rev: str | None = "HEAD") -> None:
+    def __init__(
+        self,
+        size: Size,
+        work: Path,
+        stages: set[str],
+        profile: bool,
+        pycache: Path | None = None,
+        repeat: int = 1,
+        dbt_rev: str | None = "HEAD",
+    ) -> None:
         self.size = size
         self.dbt_rev = dbt_rev
         self.repeat = repeat
@@ -107,8 +123,13 @@ class Bench:
         return self._py("benchmarks.stage", *cmd, stage, *args)
 
     def _env(self) -> dict[str, str]:
-        env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(self.warehouse), "ZHAOSHANG_HOME": str(self.home),
-               "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO)}
+        env = {
+            **os.environ,
+            "ZHAOSHANG_WAREHOUSE": str(self.warehouse),
+            "ZHAOSHANG_HOME": str(self.home),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "PYTHONPATH": str(REPO),
+        }
         if self.pycache:
             # byte-code cache outside the venv: what `uv pip install --compile-bytecode` would give
             env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -117,12 +138,15 @@ class Bench:
 
     def warm_pycache(self) -> None:
         """Import what the stages import once, so the measured processes find compiled byte-code."""
-        modules = ("dbt.cli.main, dbt.adapters.duckdb, great_expectations, ingestion.pipeline, "
-                   "expectations.gate, zhaoshang.submission, benchmarks.stage, benchmarks.prepare")
+        modules = (
+            "dbt.cli.main, dbt.adapters.duckdb, great_expectations, ingestion.pipeline, "
+            "expectations.gate, submission, benchmarks.stage, benchmarks.prepare"
+        )
         subprocess.run([sys.executable, "-c", f"import {modules}"], env=self._env(), cwd=REPO, check=True)
 
-    def measure(self, stage: str, cmd: list[str], ok_codes: tuple[int, ...] = (0,),
-                **info: Any) -> Measurement:
+    def measure(
+        self, stage: str, cmd: list[str], ok_codes: tuple[int, ...] = (0,), **info: Any
+    ) -> Measurement:
         """Run and measure one stage; a failing stage is recorded and raises StageFailed."""
         log = self.logs / f"{stage.replace(' ', '_').replace(':', '')}.log"
         load_before = os.getloadavg()[0]
@@ -132,8 +156,11 @@ class Bench:
         self.results.append(m)
         code = m.extra["exit_code"]
         failed = code not in ok_codes
-        print(f"  {stage:<34} {m.wall_s:9.2f} s  {m.peak_rss_mib:8.0f} MiB"
-              + (f"  FAILED (exit {code}, {log})" if failed else ""), flush=True)
+        print(
+            f"  {stage:<34} {m.wall_s:9.2f} s  {m.peak_rss_mib:8.0f} MiB"
+            + (f"  FAILED (exit {code}, {log})" if failed else ""),
+            flush=True,
+        )
         if failed:
             m.note = f"FAILED (exit {code}); log {log.relative_to(self.work)}"
             raise StageFailed(stage)
@@ -168,8 +195,18 @@ class Bench:
     def _prepare_synth(self) -> None:
         s = self.size
         out = self.stage_json("load")
-        args = [str(self.home), str(self.project), "--units", str(s.units), "--years", str(s.years),
-                "--lifetime", str(s.lifetime), "--json", str(out)]
+        args = [
+            str(self.home),
+            str(self.project),
+            "--units",
+            str(s.units),
+            "--years",
+            str(s.years),
+            "--lifetime",
+            str(s.lifetime),
+            "--json",
+            str(out),
+        ]
         if s.real_seeds:
             args.append("--real-seeds")
         m = self.measure("load: generate raw tables (SQL)", self._py("benchmarks.prepare", *args))
@@ -177,8 +214,10 @@ class Bench:
         self.new_week = info["new_week"]
         m.rows = info["ledger_rows_loaded"]
         m.files = info["report_files"] - info["new_week_files"]
-        m.note = (f"synthetic, vectorised SQL straight into raw.*; {info['units']} units x {info['weeks']} "
-                  f"weeks; includes rendering the new week's {info['new_week_files']} files")
+        m.note = (
+            f"synthetic, vectorised SQL straight into raw.*; {info['units']} units x {info['weeks']} "
+            f"weeks; includes rendering the new week's {info['new_week_files']} files"
+        )
         self.info["synth"] = info
 
     def _sample_inbox(self, seed: int) -> Path:
@@ -202,14 +241,22 @@ class Bench:
         m = self.measure("load: ingest inbox", self._stage_cmd("ingest", str(self.home), json_out=out))
         info = self.read_json(out)
         m.rows, m.files = info["rows"], info["files"]
-        m.note = (f"ingest_inbox of {info['files']} sample files ({len(weeks) - 1} weeks), "
-                  f"rejected {info['rejected']}")
+        m.note = (
+            f"ingest_inbox of {info['files']} sample files ({len(weeks) - 1} weeks), "
+            f"rejected {info['rejected']}"
+        )
         self.info["load"] = info
 
     # ------------------------------------------------------------------ dbt, floor, comparison
     def dbt(self, stage: str, *args: str) -> Measurement:
-        cmd = [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(self.project),
-               "--profiles-dir", str(self.project)]
+        cmd = [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--project-dir",
+            str(self.project),
+            "--profiles-dir",
+            str(self.project),
+        ]
         run_results = self.project / "target" / "run_results.json"
         run_results.unlink(missing_ok=True)
         failed = None
@@ -257,7 +304,8 @@ class Bench:
         finally:
             con.close()
         self.info.setdefault("agreement", {})[label] = {
-            "rows_compared": rows, "disagreements": len(diffs),
+            "rows_compared": rows,
+            "disagreements": len(diffs),
             "columns": sorted({d.column for d in diffs}),
             "examples": [d.line() for d in diffs[:40]],
         }
@@ -279,21 +327,37 @@ class Bench:
             ingest.note += f" ({'; '.join(info['rejections'][:2])})"
         build = self.dbt("incremental: dbt build", "build")
         gate = self.gate("incremental: gate")
-        total = Measurement(stage="incremental week total (ingest+build+gate)", size=self.size.name,
-                            wall_s=ingest.wall_s + build.wall_s + gate.wall_s,
-                            peak_rss_mib=max(ingest.peak_rss_mib, build.peak_rss_mib, gate.peak_rss_mib),
-                            rows=ingest.rows, files=ingest.files, note="sum of the three stages above")
+        total = Measurement(
+            stage="incremental week total (ingest+build+gate)",
+            size=self.size.name,
+            wall_s=ingest.wall_s + build.wall_s + gate.wall_s,
+            peak_rss_mib=max(ingest.peak_rss_mib, build.peak_rss_mib, gate.peak_rss_mib),
+            rows=ingest.rows,
+            files=ingest.files,
+            note="sum of the three stages above",
+        )
         self.results.append(total)
 
     def gate(self, stage: str) -> Measurement:
         sunday = _sunday(self.new_week or "")
         out = self.stage_json("gate")
-        m = self.measure(stage, self._stage_cmd("gate", str(self.warehouse), str(sunday.year),
-                                                str(sunday.month), "--pickle", str(self.logs / "gate.pkl"),
-                                                json_out=out))
+        m = self.measure(
+            stage,
+            self._stage_cmd(
+                "gate",
+                str(self.warehouse),
+                str(sunday.year),
+                str(sunday.month),
+                "--pickle",
+                str(self.logs / "gate.pkl"),
+                json_out=out,
+            ),
+        )
         info = self.read_json(out)
-        m.note = (f"{sunday.year}-{sunday.month:02d}: {'passed' if info['passed'] else 'FAILED'}, "
-                  f"{info['checks']} checks, {info['blocking']} blocking failures")
+        m.note = (
+            f"{sunday.year}-{sunday.month:02d}: {'passed' if info['passed'] else 'FAILED'}, "
+            f"{info['checks']} checks, {info['blocking']} blocking failures"
+        )
         m.rows = self._count("staging.stg_ledger_rows")
         self.info["gate"] = info
         return m
@@ -306,9 +370,17 @@ class Bench:
             return
         sunday = _sunday(self.new_week or "")
         out = self.stage_json("export")
-        m = self.measure("export: submit month", self._stage_cmd(
-            "export", str(self.home), str(sunday.year), str(sunday.month), str(self.logs / "gate.pkl"),
-            json_out=out))
+        m = self.measure(
+            "export: submit month",
+            self._stage_cmd(
+                "export",
+                str(self.home),
+                str(sunday.year),
+                str(sunday.month),
+                str(self.logs / "gate.pkl"),
+                json_out=out,
+            ),
+        )
         info = self.read_json(out)
         m.files = info["files"]
         m.note = f"submission {sunday.year}-{sunday.month:02d} v{info['version']}: {info['files']} files"
@@ -321,13 +393,21 @@ class Bench:
         con = duckdb.connect(str(self.warehouse), read_only=True)
         try:
             # the last week of a month (a snapshot week): ~3 months back and, if there is one, ~13 months back
-            weeks = [r[0] for r in con.execute(
-                "select distinct week_label from raw.report_files "
-                "where week_end + 7 > last_day(week_end) order by 1").fetchall()]
+            weeks = [
+                r[0]
+                for r in con.execute(
+                    "select distinct week_label from raw.report_files "
+                    "where week_end + 7 > last_day(week_end) order by 1"
+                ).fetchall()
+            ]
             chosen = [weeks[-i] for i in (4, 14) if len(weeks) >= i]
-            units = [r[0] for r in con.execute(
-                "select distinct unit_code from raw.report_files where week_label = ? order by 1 limit 3",
-                [chosen[0]]).fetchall()]
+            units = [
+                r[0]
+                for r in con.execute(
+                    "select distinct unit_code from raw.report_files where week_label = ? order by 1 limit 3",
+                    [chosen[0]],
+                ).fetchall()
+            ]
             resend_inbox = self.work / "resend_inbox"
             files = sum(render_resend(con, week, units, resend_inbox) for week in chosen)
         finally:
@@ -342,8 +422,10 @@ class Bench:
                 shutil.copyfile(path, folder / path.name)
         self._keep_floor("floor.before_resend")
         out = self.stage_json("ingest_resent")
-        m = self.measure("resend: ingest corrected weeks",
-                         self._stage_cmd("ingest", str(self.home), "--weeks", *chosen, json_out=out))
+        m = self.measure(
+            "resend: ingest corrected weeks",
+            self._stage_cmd("ingest", str(self.home), "--weeks", *chosen, json_out=out),
+        )
         info = self.read_json(out)
         m.rows, m.files = info["rows"], info["files"]
         m.note = f"{files} corrected reports of {', '.join(chosen)} (units {', '.join(units)})"
@@ -383,16 +465,25 @@ class Bench:
         shutil.copytree(week, home / "inbox" / week.name)
         sunday = _sunday(self.new_week or "")
         exe = str(Path(sys.executable).with_name("zhaoshang"))
-        steps = [("cli: zhaoshang ingest", ["ingest"], (0, 3)), ("cli: zhaoshang build", ["build"], (0, 1)),
-                 ("cli: zhaoshang check", ["check", "--month", f"{sunday.year}-{sunday.month:02d}"], (0, 4))]
+        steps = [
+            ("cli: zhaoshang ingest", ["ingest"], (0, 3)),
+            ("cli: zhaoshang build", ["build"], (0, 1)),
+            ("cli: zhaoshang check", ["check", "--month", f"{sunday.year}-{sunday.month:02d}"], (0, 4)),
+        ]
         found = []
         for stage, args, ok in steps:
             m = self.measure(stage, [exe, *args, "--home", str(home)], ok_codes=ok)
             m.note = f"exit {m.extra['exit_code']}; Dagster run in-process, as the data officer runs it"
             found.append(m)
-        self.results.append(Measurement(
-            stage="cli: incremental week total", size=self.size.name, wall_s=sum(m.wall_s for m in found),
-            peak_rss_mib=max(m.peak_rss_mib for m in found), note="sum of the three commands above"))
+        self.results.append(
+            Measurement(
+                stage="cli: incremental week total",
+                size=self.size.name,
+                wall_s=sum(m.wall_s for m in found),
+                peak_rss_mib=max(m.peak_rss_mib for m in found),
+                note="sum of the three commands above",
+            )
+        )
 
     # ------------------------------------------------------------------ parsing
     def parse(self) -> None:
@@ -408,17 +499,26 @@ class Bench:
             info = self.read_json(out)
             if info["errors"]:
                 self.info.setdefault("parse_errors", {})[label] = info["first_errors"]
-                print(f"    {info['errors']} files crashed the parser: {info['first_errors'][:2]}",
-                      flush=True)
+                print(
+                    f"    {info['errors']} files crashed the parser: {info['first_errors'][:2]}", flush=True
+                )
             for fmt, stats in sorted(info["by_format"].items()):
-                sub = Measurement(stage=f"parse: {label} [{fmt}]", size=self.size.name,
-                                  wall_s=stats["seconds"], peak_rss_mib=m.peak_rss_mib,
-                                  rows=int(stats["rows"]), files=int(stats["files"]),
-                                  note="read + normalise + row rules (parse_report), in-process time")
+                sub = Measurement(
+                    stage=f"parse: {label} [{fmt}]",
+                    size=self.size.name,
+                    wall_s=stats["seconds"],
+                    peak_rss_mib=m.peak_rss_mib,
+                    rows=int(stats["rows"]),
+                    files=int(stats["files"]),
+                    note="read + normalise + row rules (parse_report), in-process time",
+                )
                 self.results.append(sub)
-                print(f"    {fmt}: {int(stats['files'])} files, {int(stats['rows'])} rows in "
-                      f"{stats['seconds']:.2f} s = {sub.files_per_s or 0:,.0f} files/s, "
-                      f"{sub.rows_per_s or 0:,.0f} rows/s", flush=True)
+                print(
+                    f"    {fmt}: {int(stats['files'])} files, {int(stats['rows'])} rows in "
+                    f"{stats['seconds']:.2f} s = {sub.files_per_s or 0:,.0f} files/s, "
+                    f"{sub.rows_per_s or 0:,.0f} rows/s",
+                    flush=True,
+                )
             m.rows, m.files = info["rows"], info["files"]
             m.note = "whole child process (interpreter start, imports, discovery included)"
 
@@ -492,16 +592,22 @@ def collapse_repeats(results: list[Measurement]) -> list[Measurement]:
 
 def _node_timings(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    nodes = [(r["unique_id"], r.get("execution_time") or 0.0, r.get("status"))
-             for r in data.get("results", [])]
+    nodes = [
+        (r["unique_id"], r.get("execution_time") or 0.0, r.get("status")) for r in data.get("results", [])
+    ]
     by_kind: dict[str, float] = {}
     for uid, seconds, _ in nodes:
         kind = uid.split(".")[0]
         by_kind[kind] = by_kind.get(kind, 0.0) + seconds
     top = sorted(nodes, key=lambda n: -n[1])[:12]
     failed = [uid for uid, _, status in nodes if status not in ("success", "pass")]
-    return {"elapsed": data.get("elapsed_time"), "by_kind": by_kind, "count": len(nodes),
-            "top": [[uid.split(".", 2)[-1], round(s, 2), st] for uid, s, st in top], "not_ok": failed[:20]}
+    return {
+        "elapsed": data.get("elapsed_time"),
+        "by_kind": by_kind,
+        "count": len(nodes),
+        "top": [[uid.split(".", 2)[-1], round(s, 2), st] for uid, s, st in top],
+        "not_ok": failed[:20],
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -515,31 +621,58 @@ def machine() -> dict[str, Any]:
         pass
     import psutil
 
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                                     text=True).stdout.strip(),
-            # other engineers' uncommitted changes the run may have picked up (benchmarks/ excluded)
-            "uncommitted": [line[3:] for line in subprocess.run(
-                ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True,
-                text=True).stdout.splitlines() if not line[3:].startswith("benchmarks/")]}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip(),
+        # other engineers' uncommitted changes the run may have picked up (benchmarks/ excluded)
+        "uncommitted": [
+            line[3:]
+            for line in subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+            ).stdout.splitlines()
+            if not line[3:].startswith("benchmarks/")
+        ],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=list(SIZES), required=True)
-    parser.add_argument("--stages", nargs="+", choices=ALL_STAGES,
-                        help="default: all (tiny: all but dbt_scoring and resend, and one dbt build only)")
+    parser.add_argument(
+        "--stages",
+        nargs="+",
+        choices=ALL_STAGES,
+        help="default: all (tiny: all but dbt_scoring and resend, and one dbt build only)",
+    )
     parser.add_argument("--work", type=Path, help="work folder (default benchmarks/data/<size>)")
     parser.add_argument("--profile", action="store_true", help="cProfile the Python stages (logs/*.prof)")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
-    parser.add_argument("--worktree", action="store_true",
-                        help="run dbt on the working tree's dbt_project (default: as committed at HEAD)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run the full build, the floor and the scoring run N times, report the best")
-    parser.add_argument("--pycache", type=Path,
-                        help="let the stages cache byte-code in this folder (by default the venv has none, "
-                             "and PYTHONDONTWRITEBYTECODE may be set: every process compiles its imports)")
+    parser.add_argument(
+        "--worktree",
+        action="store_true",
+        help="run dbt on the working tree's dbt_project (default: as committed at HEAD)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the full build, the floor and the scoring run N times, report the best",
+    )
+    parser.add_argument(
+        "--pycache",
+        type=Path,
+        help="let the stages cache byte-code in this folder (by default the venv has none, "
+        "and PYTHONDONTWRITEBYTECODE may be set: every process compiles its imports)",
+    )
     args = parser.parse_args(argv)
     size = SIZES[args.size]
     # the smoke test (tiny) stays under a minute: no scoring runs, no corrected weeks
@@ -552,8 +685,15 @@ def main(argv: list[str] | None = None) -> int:
     name = size.name + ("-pycache" if args.pycache else "")
     pycache = args.pycache.resolve() if args.pycache else None
     started_on = machine()  # commit and working tree as the run starts (the dbt project is copied then)
-    bench = Bench(size, (args.work or DATA / name).resolve(), stages, args.profile, pycache, args.repeat,
-                  None if args.worktree else "HEAD")
+    bench = Bench(
+        size,
+        (args.work or DATA / name).resolve(),
+        stages,
+        args.profile,
+        pycache,
+        args.repeat,
+        None if args.worktree else "HEAD",
+    )
     bench.run()
     partial = set(args.stages) != set(ALL_STAGES) and not (size.name == "tiny" and args.stages == default)
     out = DATA / "results" / (f"{name}-partial.json" if partial else f"{name}.json")
@@ -568,12 +708,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.worktree:
         command += " --worktree"
     started_on["dbt_project"] = "working tree" if args.worktree else f"HEAD = {started_on['commit']}"
-    payload = {"size": name, "spec": asdict(size), "stages": sorted(stages),
-               "finished": datetime.now().isoformat(timespec="seconds"), "machine": started_on,
-               "command": command,
-               "results": [{**asdict(m), "rows_per_s": m.rows_per_s, "files_per_s": m.files_per_s}
-                           for m in bench.results],
-               "info": bench.info}
+    payload = {
+        "size": name,
+        "spec": asdict(size),
+        "stages": sorted(stages),
+        "finished": datetime.now().isoformat(timespec="seconds"),
+        "machine": started_on,
+        "command": command,
+        "results": [
+            {**asdict(m), "rows_per_s": m.rows_per_s, "files_per_s": m.files_per_s} for m in bench.results
+        ],
+        "info": bench.info,
+    }
     out.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"results: {out} ({bench.info['total_wall_s']:.0f} s)")
     if not args.no_report:

@@ -5,7 +5,7 @@
     python -m benchmarks.stage ... export HOME YEAR MONTH GATE_PICKLE
     python -m benchmarks.stage ... parse INBOX [INBOX ...]
 
-`--seeds` points the unit register (zhaoshang.registers) at another seeds folder, for the M/L registers that
+`--seeds` points the unit register (basics.registers) at another seeds folder, for the M/L registers that
 only exist in the benchmark's copy of the dbt project. `--profile` writes a cProfile of the stage's work.
 `--json` receives what the stage did (rows, files, outcome).
 """
@@ -24,8 +24,8 @@ from typing import Any
 
 
 def use_seeds(seeds: Path) -> None:
-    """Make zhaoshang.registers read the benchmark's seeds (call before anything reads the register)."""
-    from zhaoshang import registers
+    """Make basics.registers read the benchmark's seeds (call before anything reads the register)."""
+    from basics import registers
 
     registers.read_seed.__defaults__ = (seeds,)
     for cached in (registers.units, registers.labels, registers.scoring_parameters):
@@ -33,15 +33,19 @@ def use_seeds(seeds: Path) -> None:
 
 
 def ingest(home: Path, weeks: list[str] | None) -> dict[str, Any]:
+    from basics.home import Home
     from ingestion.pipeline import ingest_inbox
-    from zhaoshang.home import Home
 
     report = ingest_inbox(Home.resolve(home), weeks=set(weeks) if weeks else None)
-    return {"files": len(report.accepted), "rejected": len(report.rejected), "skipped": len(report.skipped),
-            "rows": sum(o.ledger_rows for o in report.accepted),
-            "lead_rows": sum(o.lead_rows for o in report.accepted),
-            "row_issues": sum(o.row_issues for o in report.accepted),
-            "rejections": [r.reason_en for r in report.rejected][:10]}
+    return {
+        "files": len(report.accepted),
+        "rejected": len(report.rejected),
+        "skipped": len(report.skipped),
+        "rows": sum(o.ledger_rows for o in report.accepted),
+        "lead_rows": sum(o.lead_rows for o in report.accepted),
+        "row_issues": sum(o.row_issues for o in report.accepted),
+        "rejections": [r.reason_en for r in report.rejected][:10],
+    }
 
 
 def gate(warehouse: Path, year: int, month: int, pickle_to: Path | None) -> dict[str, Any]:
@@ -51,14 +55,18 @@ def gate(warehouse: Path, year: int, month: int, pickle_to: Path | None) -> dict
     if pickle_to:
         pickle_to.write_bytes(pickle.dumps(result))
     blocking = [f for f in result.failures if f.severity != "warning" and not f.waived]
-    return {"passed": result.passed, "checks": len(result.checks), "failures": len(result.failures),
-            "blocking": len(blocking),
-            "first_failures": sorted({f"{f.check}: {f.rule}" for f in blocking})[:10]}
+    return {
+        "passed": result.passed,
+        "checks": len(result.checks),
+        "failures": len(result.failures),
+        "blocking": len(blocking),
+        "first_failures": sorted({f"{f.check}: {f.rule}" for f in blocking})[:10],
+    }
 
 
 def export(home: Path, year: int, month: int, gate_pickle: Path) -> dict[str, Any]:
-    from zhaoshang.home import Home
-    from zhaoshang.submission import submit_month
+    from basics.home import Home
+    from submission import submit_month
 
     result = pickle.loads(gate_pickle.read_bytes())
     done = submit_month(Home.resolve(home), year, month, result, resubmit_reason="benchmark run")
@@ -90,8 +98,14 @@ def parse(inboxes: list[Path]) -> dict[str, Any]:
             stats["files"] += 1
             stats["rows"] += rows
             stats["seconds"] += time.perf_counter() - start
-    return {"by_format": out, "rejected": rejected, "errors": len(errors), "first_errors": errors[:5],
-            "files": sum(s["files"] for s in out.values()), "rows": sum(s["rows"] for s in out.values())}
+    return {
+        "by_format": out,
+        "rejected": rejected,
+        "errors": len(errors),
+        "first_errors": errors[:5],
+        "files": sum(s["files"] for s in out.values()),
+        "rows": sum(s["rows"] for s in out.values()),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,8 +30,10 @@ from benchmarks.register import BenchUnit
 from ingestion.raw_schema import ensure_raw_schema
 
 STAGES = "['lead', 'negotiating', 'signed', 'landed', 'started', 'producing']"
-INDUSTRIAL = "['consumer_goods', 'equipment', 'auto_moto', 'materials', 'smart', 'modern_services', " \
-             "'modern_agriculture']"
+INDUSTRIAL = (
+    "['consumer_goods', 'equipment', 'auto_moto', 'materials', 'smart', 'modern_services', "
+    "'modern_agriculture']"
+)
 
 
 @dataclass
@@ -319,8 +321,9 @@ def _leads_and_files(con: duckdb.DuckDBPyConnection, cfg: SynthConfig) -> None:
     """)
 
 
-def generate_raw(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, units: list[BenchUnit],
-                 weeks_per_chunk: int = 26) -> SynthSummary:
+def generate_raw(
+    con: duckdb.DuckDBPyConnection, cfg: SynthConfig, units: list[BenchUnit], weeks_per_chunk: int = 26
+) -> SynthSummary:
     """Fill empty raw tables of `con` with `cfg.n_years` years of weekly reports of `units`."""
     ensure_raw_schema(con)
     if con.execute("select count(*) from raw.report_files").fetchall()[0][0]:
@@ -340,7 +343,8 @@ def generate_raw(con: duckdb.DuckDBPyConnection, cfg: SynthConfig, units: list[B
     summary.row_issues = q("select count(*) from raw.row_issues").fetchall()[0][0]
     summary.missed_unit_weeks = q(
         "select count(*) from b_active a where not exists "
-        "(select 1 from b_files f where f.uidx = a.uidx and f.w = a.w)").fetchall()[0][0]
+        "(select 1 from b_files f where f.uidx = a.uidx and f.w = a.w)"
+    ).fetchall()[0][0]
     summary.last_week_label = q("select max_by(week_label, w) from b_weeks").fetchall()[0][0]
     return summary
 

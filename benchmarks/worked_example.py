@@ -26,12 +26,27 @@ from benchmarks.floor import run_floor
 from benchmarks.register import BenchUnit, copy_dbt_project, write_targets, write_units
 from ingestion.raw_schema import ensure_raw_schema
 
-EXPECTED = {"value_c": 130.0, "score_c": 53.333, "value_f": 15.0, "score_f": 25.0, "value_q": 2.0,
-            "score_q": 13.333, "value_m": 2.0, "score_m": None, "value_r": 1 / 3, "score_r": 7.407,
-            "base_score": 99.074, "bonus": 3.0, "deductions": 1.5, "total_score": 100.574}
-UNITS = [BenchUnit("P91", "示例平台X", "platform", date(2020, 1, 1), None),
-         BenchUnit("P92", "示例平台Y", "platform", date(2020, 1, 1), None),
-         BenchUnit("D91", "示例部门Z", "department", date(2020, 1, 1), None)]
+EXPECTED = {
+    "value_c": 130.0,
+    "score_c": 53.333,
+    "value_f": 15.0,
+    "score_f": 25.0,
+    "value_q": 2.0,
+    "score_q": 13.333,
+    "value_m": 2.0,
+    "score_m": None,
+    "value_r": 1 / 3,
+    "score_r": 7.407,
+    "base_score": 99.074,
+    "bonus": 3.0,
+    "deductions": 1.5,
+    "total_score": 100.574,
+}
+UNITS = [
+    BenchUnit("P91", "示例平台X", "platform", date(2020, 1, 1), None),
+    BenchUnit("P92", "示例平台Y", "platform", date(2020, 1, 1), None),
+    BenchUnit("D91", "示例部门Z", "department", date(2020, 1, 1), None),
+]
 TARGETS = [(2021, "P91", 100, 20, 1, 0, 0.5), (2021, "P92", 50, 10, 1, 0, 0.3), (2021, "D91", 10, 0, 0, 0, 0)]
 SUNDAYS = [date(2021, 1, 3) + timedelta(days=7 * i) for i in range(13)]  # 3 Jan .. 28 Mar
 MISSED = {("P91", date(2021, 3, 14))}
@@ -43,41 +58,99 @@ def _ledger(unit: str, week_end: date) -> list[dict]:
     rows: list[dict] = []
 
     def add(code: str, industry: str, inv: str, stage: str, **kw: object) -> None:
-        rows.append({"project_code": code, "project_name": f"示例项目{code}", "investor": f"示例企业{code}",
-                     "industry": industry, "investor_type": inv, "origin": "yrd", "is_sci_tech": False,
-                     "stage": stage, **kw})
+        rows.append(
+            {
+                "project_code": code,
+                "project_name": f"示例项目{code}",
+                "investor": f"示例企业{code}",
+                "industry": industry,
+                "investor_type": inv,
+                "origin": "yrd",
+                "is_sci_tech": False,
+                "stage": stage,
+                **kw,
+            }
+        )
 
     if unit == "P91":
         if week_end >= D(2021, 2, 2):
             landed = week_end >= D(2021, 3, 10)
-            add("XA", "equipment", "global500", "landed" if landed else "signed", contract_amount=80.0,
-                funds_ytd=12.0 if landed else None, signed_on=D(2021, 2, 2),
-                landed_on=D(2021, 3, 10) if landed else None)
+            add(
+                "XA",
+                "equipment",
+                "global500",
+                "landed" if landed else "signed",
+                contract_amount=80.0,
+                funds_ytd=12.0 if landed else None,
+                signed_on=D(2021, 2, 2),
+                landed_on=D(2021, 3, 10) if landed else None,
+            )
         if week_end >= D(2021, 3, 5):
-            add("XB", "materials", "other", "signed", contract_amount=50.0, funds_ytd=3.0,
-                signed_on=D(2021, 3, 5))
+            add(
+                "XB",
+                "materials",
+                "other",
+                "signed",
+                contract_amount=50.0,
+                funds_ytd=3.0,
+                signed_on=D(2021, 3, 5),
+            )
         if week_end >= D(2021, 1, 10):
-            add("XC", "other", "listed", "signed", contract_amount=30.0, funds_ytd=5.0,
-                signed_on=D(2021, 1, 10))
+            add(
+                "XC",
+                "other",
+                "listed",
+                "signed",
+                contract_amount=30.0,
+                funds_ytd=5.0,
+                signed_on=D(2021, 1, 10),
+            )
         if week_end >= D(2021, 3, 1):
-            add("XD", "other", "other", "negotiating", lead_id="D91-L1",
-                feedback_on=D(2021, 3, 12) if week_end >= D(2021, 3, 12) else None)
+            add(
+                "XD",
+                "other",
+                "other",
+                "negotiating",
+                lead_id="D91-L1",
+                feedback_on=D(2021, 3, 12) if week_end >= D(2021, 3, 12) else None,
+            )
     elif unit == "P92" and week_end >= D(2021, 1, 5):
         stage = "landed" if week_end >= D(2021, 3, 25) else "signed" if week_end >= D(2021, 2, 20) else "lead"
-        add("YA", "equipment", "other", stage, lead_id="P91-L1", feedback_on=D(2021, 1, 6),
+        add(
+            "YA",
+            "equipment",
+            "other",
+            stage,
+            lead_id="P91-L1",
+            feedback_on=D(2021, 1, 6),
             contract_amount=10.0 if stage != "lead" else None,
             signed_on=D(2021, 2, 20) if stage != "lead" else None,
-            landed_on=D(2021, 3, 25) if stage == "landed" else None)
+            landed_on=D(2021, 3, 25) if stage == "landed" else None,
+        )
     return rows
 
 
 def _leads(unit: str, week_end: date) -> list[dict]:
     if unit == "P91" and week_end == D(2021, 1, 10):
-        return [{"lead_id": "P91-L1", "project_name": "示例项目YA", "investor": "示例企业YA",
-                 "to_unit": "P92", "shared_on": D(2021, 1, 5)}]
+        return [
+            {
+                "lead_id": "P91-L1",
+                "project_name": "示例项目YA",
+                "investor": "示例企业YA",
+                "to_unit": "P92",
+                "shared_on": D(2021, 1, 5),
+            }
+        ]
     if unit == "D91" and week_end == D(2021, 3, 7):
-        return [{"lead_id": "D91-L1", "project_name": "示例项目XD", "investor": "示例企业XD",
-                 "to_unit": "P91", "shared_on": D(2021, 3, 1)}]
+        return [
+            {
+                "lead_id": "D91-L1",
+                "project_name": "示例项目XD",
+                "investor": "示例企业XD",
+                "to_unit": "P91",
+                "shared_on": D(2021, 3, 1),
+            }
+        ]
     return []
 
 
@@ -94,20 +167,52 @@ def build_example(con: duckdb.DuckDBPyConnection) -> None:
             ledger, leads = _ledger(unit.unit_code, sunday), _leads(unit.unit_code, sunday)
             con.execute(
                 "insert into raw.report_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'xlsx', 1, ?, ?, ?, null)",
-                [sha, f"{label}/{unit.unit_code}.xlsx", f"archive/{sha}.xlsx", unit.unit_code, iso.year,
-                 iso.week, label, sunday - timedelta(days=6), sunday,
-                 datetime.combine(sunday, datetime.min.time()) + timedelta(days=1), len(ledger), len(leads)])
+                [
+                    sha,
+                    f"{label}/{unit.unit_code}.xlsx",
+                    f"archive/{sha}.xlsx",
+                    unit.unit_code,
+                    iso.year,
+                    iso.week,
+                    label,
+                    sunday - timedelta(days=6),
+                    sunday,
+                    datetime.combine(sunday, datetime.min.time()) + timedelta(days=1),
+                    len(ledger),
+                    len(leads),
+                ],
+            )
             for i, row in enumerate(ledger, start=2):
-                row = {"file_sha256": sha, "unit_code": unit.unit_code, "week_label": label, "version": 1,
-                       "sheet": "项目台账", "row_number": i,
-                       "name_key": f"{row['project_name']}|{row['investor']}", **row}
+                row = {
+                    "file_sha256": sha,
+                    "unit_code": unit.unit_code,
+                    "week_label": label,
+                    "version": 1,
+                    "sheet": "项目台账",
+                    "row_number": i,
+                    "name_key": f"{row['project_name']}|{row['investor']}",
+                    **row,
+                }
                 cols = ", ".join(row)
-                con.execute(f"insert into raw.ledger_rows ({cols}) values ({', '.join('?' * len(row))})",
-                            list(row.values()))
+                con.execute(
+                    f"insert into raw.ledger_rows ({cols}) values ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                )
             for i, row in enumerate(leads, start=2):
-                con.execute("insert into raw.lead_rows values (?, ?, ?, 1, '线索共享', ?, ?, ?, ?, ?, ?)",
-                            [sha, unit.unit_code, label, i, row["lead_id"], row["project_name"],
-                             row["investor"], row["to_unit"], row["shared_on"]])
+                con.execute(
+                    "insert into raw.lead_rows values (?, ?, ?, 1, '线索共享', ?, ?, ?, ?, ?, ?)",
+                    [
+                        sha,
+                        unit.unit_code,
+                        label,
+                        i,
+                        row["lead_id"],
+                        row["project_name"],
+                        row["investor"],
+                        row["to_unit"],
+                        row["shared_on"],
+                    ],
+                )
 
 
 def write_seeds(seeds_dir: Path) -> None:
@@ -151,8 +256,13 @@ def run(with_dbt: bool, work: Path) -> dict[str, list[str]]:
         env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         dbt = Path(sys.executable).with_name("dbt")
         for command in ("seed", "run"):
-            proc = subprocess.run([str(dbt), command, "--project-dir", str(project), "--profiles-dir",
-                                   str(project)], env=env, cwd=project, capture_output=True, text=True)
+            proc = subprocess.run(
+                [str(dbt), command, "--project-dir", str(project), "--profiles-dir", str(project)],
+                env=env,
+                cwd=project,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode:
                 break
         if proc.returncode:

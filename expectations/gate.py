@@ -46,19 +46,26 @@ def run_gate(
         checks.append(result)
         failures.extend(fails)
     gate = GateResult(
-        year=year, month=month, created_at=datetime.now().astimezone().isoformat(timespec="seconds"),
-        weeks=[label for label, _ in month_weeks(year, month)], checks=checks, failures=failures,
-        waivers=dict(waivers), data_docs=data_docs,
+        year=year,
+        month=month,
+        created_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        weeks=[label for label, _ in month_weeks(year, month)],
+        checks=checks,
+        failures=failures,
+        waivers=dict(waivers),
+        data_docs=data_docs,
     )
     if report_dir is not None:
         gate.write(Path(report_dir))
-    log.info("gate %s: %s, %d failures", gate.month_label, "passed" if gate.passed else "FAILED",
-             len(failures))
+    log.info(
+        "gate %s: %s, %d failures", gate.month_label, "passed" if gate.passed else "FAILED", len(failures)
+    )
     return gate
 
 
-def run_check(name: str, warehouse: Path, year: int, month: int,
-              waivers: dict[str, str] | None = None) -> tuple[CheckResult, list[Failure]]:
+def run_check(
+    name: str, warehouse: Path, year: int, month: int, waivers: dict[str, str] | None = None
+) -> tuple[CheckResult, list[Failure]]:
     """Run a single check by name (e.g. for one Dagster asset check)."""
     check = CHECKS_BY_NAME[name]
     with GateScope(Path(warehouse), year, month) as scope:
@@ -85,32 +92,51 @@ def _run(check: Check, scope: GateScope) -> tuple[list[Failure], str | None]:
     except Exception as exc:  # a check that cannot run fails, and says why; the others still run
         log.exception("check %s could not run", check.name)
         message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        failure = Failure(check=check.name, severity=check.severity, rule="check_error", value=None,
-                          message_zh=f"检查无法执行：{message}", message_en=f"check could not run: {message}")
+        failure = Failure(
+            check=check.name,
+            severity=check.severity,
+            rule="check_error",
+            value=None,
+            message_zh=f"检查无法执行：{message}",
+            message_en=f"check could not run: {message}",
+        )
         return [failure], message
 
 
-def _result(check: Check, failures: list[Failure], error: str | None,
-            waivers: dict[str, str]) -> tuple[CheckResult, list[Failure]]:
+def _result(
+    check: Check, failures: list[Failure], error: str | None, waivers: dict[str, str]
+) -> tuple[CheckResult, list[Failure]]:
     if check.waivable and waivers and error is None:
         failures = [_waive(f, waivers[f.unit_code]) if f.unit_code in waivers else f for f in failures]
     open_failures = [f for f in failures if not f.waived]
     result = CheckResult(
-        name=check.name, label_zh=check.label_zh, label_en=check.label_en, severity=check.severity,
-        engine=check.engine, passed=error is None and not open_failures, failure_count=len(failures),
-        waived=any(f.waived for f in failures), error=error,
+        name=check.name,
+        label_zh=check.label_zh,
+        label_en=check.label_en,
+        severity=check.severity,
+        engine=check.engine,
+        passed=error is None and not open_failures,
+        failure_count=len(failures),
+        waived=any(f.waived for f in failures),
+        error=error,
     )
     return result, failures
 
 
 def _waive(failure: Failure, reason: str) -> Failure:
-    return replace(failure, waived=True, message_zh=f"{failure.message_zh}（已豁免：{reason}）",
-                   message_en=f"{failure.message_en} (waived: {reason})")
+    return replace(
+        failure,
+        waived=True,
+        message_zh=f"{failure.message_zh}（已豁免：{reason}）",
+        message_en=f"{failure.message_en} (waived: {reason})",
+    )
 
 
-def _drop_flagged_twice(found: dict[str, tuple[list[Failure], str | None]]
-                        ) -> dict[str, tuple[list[Failure], str | None]]:
+def _drop_flagged_twice(
+    found: dict[str, tuple[list[Failure], str | None]],
+) -> dict[str, tuple[list[Failure], str | None]]:
     """A GX row failure on a cell that ingestion already flagged is reported once, by ingestion."""
+
     def cell(f: Failure) -> tuple:
         return f.file, f.sheet, f.row, f.rule.split(":", 1)[-1]
 

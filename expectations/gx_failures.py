@@ -21,9 +21,16 @@ def outcome_failures(check: str, severity: Severity, outcome: Outcome, frame: pd
     label_zh = meta.get("label_zh", outcome.type)
     label_en = meta.get("label_en", outcome.type)
     if outcome.error:
-        return [Failure(check=check, severity=severity, rule=rule, value=None,
-                        message_zh=f"检查无法执行：{label_zh}（{outcome.error}）",
-                        message_en=f"expectation could not run: {label_en} ({outcome.error})")]
+        return [
+            Failure(
+                check=check,
+                severity=severity,
+                rule=rule,
+                value=None,
+                message_zh=f"检查无法执行：{label_zh}（{outcome.error}）",
+                message_en=f"expectation could not run: {label_en} ({outcome.error})",
+            )
+        ]
     if outcome.success:
         return []
     index_list = outcome.result.get("unexpected_index_list")
@@ -38,22 +45,29 @@ def outcome_failures(check: str, severity: Severity, outcome: Outcome, frame: pd
         value_zh = "，".join(f"{field_zh(c)}={_fmt(v, '空')}" for c, v in shown)
         value_en = ", ".join(f"{c}={_fmt(v, 'empty')}" for c, v in shown)
         who_zh, who_en = _who(row)
-        out.append(Failure(
-            check=check, severity=severity, rule=rule,
-            unit_code=_text(row.get("unit_code")), week_label=_text(row.get("week_label")),
-            project_code=_text(row.get("project_code")) if "project_code" in row else None,
-            project_name=_text(row.get("project_name")),
-            value=value_en,
-            message_zh=f"{who_zh}{label_zh}（{value_zh}）",
-            message_en=f"{who_en}{label_en} ({value_en})",
-            file=_text(row.get("source_path")), sheet=_text(row.get("sheet")),
-            row=_int(row.get("row_number")),
-        ))
+        out.append(
+            Failure(
+                check=check,
+                severity=severity,
+                rule=rule,
+                unit_code=_text(row.get("unit_code")),
+                week_label=_text(row.get("week_label")),
+                project_code=_text(row.get("project_code")) if "project_code" in row else None,
+                project_name=_text(row.get("project_name")),
+                value=value_en,
+                message_zh=f"{who_zh}{label_zh}（{value_zh}）",
+                message_en=f"{who_en}{label_en} ({value_en})",
+                file=_text(row.get("source_path")),
+                sheet=_text(row.get("sheet")),
+                row=_int(row.get("row_number")),
+            )
+        )
     return out
 
 
-def _aggregate_failure(check: str, severity: Severity, rule: str, label_zh: str, label_en: str,
-                       outcome: Outcome) -> Failure:
+def _aggregate_failure(
+    check: str, severity: Severity, rule: str, label_zh: str, label_en: str, outcome: Outcome
+) -> Failure:
     observed = outcome.result.get("observed_value")
     details = outcome.result.get("details") or {}
     if outcome.type == "expect_column_distinct_values_to_contain_set":
@@ -62,8 +76,14 @@ def _aggregate_failure(check: str, severity: Severity, rule: str, label_zh: str,
         value = ", ".join(missing) or str(observed)
     else:
         value = _fmt(observed if observed is not None else details, "")
-    return Failure(check=check, severity=severity, rule=rule, value=value,
-                   message_zh=f"{label_zh}：{value}", message_en=f"{label_en}: {value}")
+    return Failure(
+        check=check,
+        severity=severity,
+        rule=rule,
+        value=value,
+        message_zh=f"{label_zh}：{value}",
+        message_en=f"{label_en}: {value}",
+    )
 
 
 def _columns(kwargs: dict[str, Any], field: str | None) -> list[str]:

@@ -52,12 +52,17 @@ class GxRunner:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.docs_dir = docs_dir
         if docs_dir is not None:
-            self.context.add_data_docs_site(DOCS_SITE, {
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(Path(docs_dir).resolve())},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            })
+            self.context.add_data_docs_site(
+                DOCS_SITE,
+                {
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(Path(docs_dir).resolve()),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
         self.source = self.context.data_sources.add_pandas("gate")
         self.validated = 0
 
@@ -83,10 +88,16 @@ class GxRunner:
             error = None
             if r.exception_info and r.exception_info.get("raised_exception"):
                 error = str(r.exception_info.get("exception_message"))
-            outcomes.append(Outcome(
-                type=config.type, kwargs=dict(config.kwargs), meta=dict(config.meta or {}),
-                success=bool(r.success), result=dict(r.result or {}), error=error,
-            ))
+            outcomes.append(
+                Outcome(
+                    type=config.type,
+                    kwargs=dict(config.kwargs),
+                    meta=dict(config.meta or {}),
+                    success=bool(r.success),
+                    result=dict(r.result or {}),
+                    error=error,
+                )
+            )
         return outcomes
 
     def build_docs(self) -> str | None:

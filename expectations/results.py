@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from zhaoshang.submission.safe_text import neutralise
+from basics.safe_text import neutralise
 
 Severity = Literal["blocking", "warning"]
 
@@ -138,8 +138,15 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _order(f: Failure) -> tuple:
-    return (f.severity != "blocking", f.waived, f.check, f.unit_code or "", f.week_label or "",
-            f.project_code or "", f.row or 0)
+    return (
+        f.severity != "blocking",
+        f.waived,
+        f.check,
+        f.unit_code or "",
+        f.week_label or "",
+        f.project_code or "",
+        f.row or 0,
+    )
 
 
 def _width(text: str) -> int:
@@ -164,15 +171,38 @@ def format_failure_table(gate: GateResult) -> str:
     if not gate.failures:
         lines.append("无问题 / no failures")
         return "\n".join(lines)
-    headers = ["#", "级别 severity", "检查 check", "单位 unit", "周 week", "项目 project", "规则 rule",
-               "值 value", "位置 where"]
+    headers = [
+        "#",
+        "级别 severity",
+        "检查 check",
+        "单位 unit",
+        "周 week",
+        "项目 project",
+        "规则 rule",
+        "值 value",
+        "位置 where",
+    ]
     labels = {c.name: c.label_zh for c in gate.checks}
     rows = []
     for i, f in enumerate(sorted(gate.failures, key=_order), start=1):
         where = " ".join(p for p in (f.file, f.sheet, f"第{f.row}行 row {f.row}" if f.row else None) if p)
         sev = SEVERITY_ZH[f.severity] + ("(已豁免 waived)" if f.waived else "")
-        rows.append(([str(i), sev, f"{labels.get(f.check, f.check)} {f.check}", f.unit_code or "-",
-                      f.week_label or "-", f.project_code or "-", f.rule, _short(f.value), where or "-"], f))
+        rows.append(
+            (
+                [
+                    str(i),
+                    sev,
+                    f"{labels.get(f.check, f.check)} {f.check}",
+                    f.unit_code or "-",
+                    f.week_label or "-",
+                    f.project_code or "-",
+                    f.rule,
+                    _short(f.value),
+                    where or "-",
+                ],
+                f,
+            )
+        )
     widths = [max(_width(h), *(_width(r[0][k]) for r in rows)) for k, h in enumerate(headers)]
     lines.append("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)))
     lines.append("  ".join("-" * w for w in widths))

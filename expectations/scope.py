@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from zhaoshang.weeks import month_end, week_end, weeks_ending_in
+from basics.weeks import month_end, week_end, weeks_ending_in
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +23,10 @@ SUITES_DIR = HERE / "suites"
 
 # district indicators beyond district_targets.csv (SPEC 6); plus contract_amount_<industry>, projects_<stage>
 EXTRA_DISTRICT_INDICATORS = (
-    "contract_amount_out_of_city", "share_out_of_city", "contract_amount_sci_tech", "share_sci_tech",
+    "contract_amount_out_of_city",
+    "share_out_of_city",
+    "contract_amount_sci_tech",
+    "share_sci_tech",
 )
 
 FRAME_VIEWS = {"ledger": "gate_ledger", "leads": "gate_leads", "district": "gate_district"}
@@ -67,10 +70,14 @@ class GateScope:
         self._setup()
 
     def _setup(self) -> None:
-        self.con.execute("create or replace temp table gate_month (year integer, month integer, "
-                         "month_start date, month_end date)")
-        self.con.execute("insert into gate_month values (?, ?, ?, ?)",
-                         [self.year, self.month, self.month_start, self.month_end])
+        self.con.execute(
+            "create or replace temp table gate_month (year integer, month integer, "
+            "month_start date, month_end date)"
+        )
+        self.con.execute(
+            "insert into gate_month values (?, ?, ?, ?)",
+            [self.year, self.month, self.month_start, self.month_end],
+        )
         self.con.execute("create or replace temp table gate_weeks (week_label varchar, week_end date)")
         if self.weeks:
             self.con.executemany("insert into gate_weeks values (?, ?)", [list(w) for w in self.weeks])
@@ -115,12 +122,13 @@ class GateScope:
         try:
             return set(self.query("select unit_code from seeds.units")["unit_code"].astype(str))
         except GateSetupError:
-            from zhaoshang.registers import units
+            from basics.registers import units
 
             return set(units())
 
     def gx_parameters(self) -> dict[str, Any]:
         """Expectation parameters ($PARAMETER) of the suites: enumerations and thresholds from the seeds."""
+
         def codes(sql: str) -> list[str]:
             return [str(v) for v in self.query(sql).iloc[:, 0].tolist()]
 

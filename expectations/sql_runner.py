@@ -12,8 +12,19 @@ if TYPE_CHECKING:
     from expectations.scope import GateScope
 
 # every SQL check returns these columns (plus optional field_header, the report column of a row issue)
-COLUMNS = ("unit_code", "week_label", "project_code", "project_name", "rule", "value", "message_zh",
-           "message_en", "file", "sheet", "row_number")
+COLUMNS = (
+    "unit_code",
+    "week_label",
+    "project_code",
+    "project_name",
+    "rule",
+    "value",
+    "message_zh",
+    "message_en",
+    "file",
+    "sheet",
+    "row_number",
+)
 
 
 def sql_failures(check: str, severity: Severity, source: str, scope: GateScope) -> list[Failure]:
@@ -29,15 +40,23 @@ def sql_failures(check: str, severity: Severity, source: str, scope: GateScope) 
         field = field_of_header(_text(rec.get("field_header")))
         if "field_header" in rec:
             rule = f"{rule}:{field or _text(rec.get('field_header')) or ''}".rstrip(":")
-        out.append(Failure(
-            check=check, severity=severity, rule=rule,
-            unit_code=_text(rec["unit_code"]), week_label=_text(rec["week_label"]),
-            project_code=_text(rec["project_code"]), project_name=_text(rec["project_name"]),
-            value=_text(rec["value"]), message_zh=_text(rec["message_zh"]) or rule,
-            message_en=_text(rec["message_en"]) or rule, file=_text(rec["file"]),
-            sheet=_text(rec["sheet"]),
-            row=None if is_missing(rec["row_number"]) else int(rec["row_number"]),
-        ))
+        out.append(
+            Failure(
+                check=check,
+                severity=severity,
+                rule=rule,
+                unit_code=_text(rec["unit_code"]),
+                week_label=_text(rec["week_label"]),
+                project_code=_text(rec["project_code"]),
+                project_name=_text(rec["project_name"]),
+                value=_text(rec["value"]),
+                message_zh=_text(rec["message_zh"]) or rule,
+                message_en=_text(rec["message_en"]) or rule,
+                file=_text(rec["file"]),
+                sheet=_text(rec["sheet"]),
+                row=None if is_missing(rec["row_number"]) else int(rec["row_number"]),
+            )
+        )
     return out
 
 

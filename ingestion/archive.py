@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from basics.home import Home
 from ingestion.discover import LEADS_SUFFIX, Candidate, Received
-from zhaoshang.home import Home
 
 
 def _write_once(target: Path, data: bytes) -> None:

@@ -18,14 +18,31 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from basics.home import Home
 from ingestion.discover import discover, receive
 from ingestion.parsed_report import parse_report
 from ingestion.pipeline import ingest_inbox
-from zhaoshang.home import Home
 
-HEADERS = ["项目编号", "项目名称", "投资主体", "企业类型", "产业类别", "来源地", "科创类", "项目阶段",
-           "协议引资额(亿元)", "本年实际到位资金(亿元)", "用地(亩)", "签约日期", "落地日期", "开工日期",
-           "达产日期", "线索编号", "反馈日期", "备注"]
+HEADERS = [
+    "项目编号",
+    "项目名称",
+    "投资主体",
+    "企业类型",
+    "产业类别",
+    "来源地",
+    "科创类",
+    "项目阶段",
+    "协议引资额(亿元)",
+    "本年实际到位资金(亿元)",
+    "用地(亩)",
+    "签约日期",
+    "落地日期",
+    "开工日期",
+    "达产日期",
+    "线索编号",
+    "反馈日期",
+    "备注",
+]
 STAGES = ["线索", "在谈", "签约", "落地", "开工", "达产", "终止"]
 
 
@@ -34,12 +51,23 @@ def _row(rng: random.Random, unit: str, i: int) -> list[object]:
     level = STAGES.index(stage) if stage != "终止" else 1
     day = date(2021, 1, 1) + timedelta(days=rng.randrange(300))
     dates = [day + timedelta(days=30 * k) if level >= 2 + k else None for k in range(4)]
-    return [f"{unit}-{i:05d}", f"项目{i}号智能制造基地", f"重庆某某科技有限公司{rng.randrange(3000)}",
-            rng.choice(["世界500强", "上市公司", "其他", "国企"]),
-            rng.choice(["装备制造", "汽摩", "材料", "其他"]),
-            rng.choice(["市内", "长三角", "粤港澳"]), rng.choice(["是", "否"]), stage,
-            round(rng.uniform(0.5, 80), 2) if level >= 2 else None, round(rng.uniform(0, 20), 2), 120.0,
-            *dates, None, None, "备注" if i % 7 == 0 else None]
+    return [
+        f"{unit}-{i:05d}",
+        f"项目{i}号智能制造基地",
+        f"重庆某某科技有限公司{rng.randrange(3000)}",
+        rng.choice(["世界500强", "上市公司", "其他", "国企"]),
+        rng.choice(["装备制造", "汽摩", "材料", "其他"]),
+        rng.choice(["市内", "长三角", "粤港澳"]),
+        rng.choice(["是", "否"]),
+        stage,
+        round(rng.uniform(0.5, 80), 2) if level >= 2 else None,
+        round(rng.uniform(0, 20), 2),
+        120.0,
+        *dates,
+        None,
+        None,
+        "备注" if i % 7 == 0 else None,
+    ]
 
 
 def write_workbook(path: Path, unit: str, rows: int, seed: int) -> Path:
@@ -65,8 +93,10 @@ class Clock:
         self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
 
     def rate(self, n: int, unit: str) -> str:
-        return (f"wall {self.wall:.3f} s = {n / self.wall:,.0f} {unit}/s, "
-                f"CPU {self.cpu:.3f} s = {n / self.cpu:,.0f} {unit}/s")
+        return (
+            f"wall {self.wall:.3f} s = {n / self.wall:,.0f} {unit}/s, "
+            f"CPU {self.cpu:.3f} s = {n / self.cpu:,.0f} {unit}/s"
+        )
 
 
 def _parse_all(inbox: Path) -> tuple[int, int, Clock]:
@@ -106,8 +136,10 @@ def main() -> None:
         print(f"parse+normalise, {files} weekly workbooks ({rows} rows): {clock.rate(files, 'files')}")
         with Clock() as clock:
             report = ingest_inbox(small)
-        print(f"ingest_inbox, same {len(report.accepted)} workbooks (incl. archive + DuckDB load): "
-              f"{clock.rate(len(report.accepted), 'files')}")
+        print(
+            f"ingest_inbox, same {len(report.accepted)} workbooks (incl. archive + DuckDB load): "
+            f"{clock.rate(len(report.accepted), 'files')}"
+        )
         with Clock() as clock:
             report = ingest_inbox(small)
         unchanged = len(report.skipped)

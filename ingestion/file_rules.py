@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from basics import registers
 from ingestion.columns import LEAD_COLUMNS, LEDGER_COLUMNS, LEDGER_SHEET, UNIT_DIVISORS, Column
 from ingestion.discover import LEADS_SUFFIX, WORKBOOK_SUFFIXES, Candidate, Week, looks_like_week
 from ingestion.layout import Layout, find_layout, has_content
 from ingestion.readers import Sheet, Workbook
 from ingestion.values import raw_text
 from ingestion.vocabulary import sheet_role, unit_code
-from zhaoshang import registers
 
 
 class FileRejected(Exception):
@@ -51,8 +51,10 @@ class FileRejected(Exception):
             en += f", row {self.row}"
         else:
             zh += "："
-        return (f"{zh}{self.problem_zh}（应为：{self.expected_zh}）",
-                f"{en}: {self.problem_en} (expected: {self.expected_en})")
+        return (
+            f"{zh}{self.problem_zh}（应为：{self.expected_zh}）",
+            f"{en}: {self.problem_en} (expected: {self.expected_en})",
+        )
 
 
 def _example_units() -> str:
@@ -67,15 +69,21 @@ def week_of(candidate: Candidate) -> Week:
     expected_en = "the file inside a folder named after its ISO week, e.g. 2021-W05/P01.xlsx"
     if candidate.folder and looks_like_week(candidate.folder):
         raise FileRejected(
-            "bad_week", f"文件夹名“{candidate.folder}”不是有效的 ISO 周",
-            f"folder name {candidate.folder} is not a valid ISO week", expected_zh, expected_en,
+            "bad_week",
+            f"文件夹名“{candidate.folder}”不是有效的 ISO 周",
+            f"folder name {candidate.folder} is not a valid ISO week",
+            expected_zh,
+            expected_en,
             value=candidate.folder,
         )
     where_zh = f"文件夹“{candidate.folder}”" if candidate.folder else "收件箱根目录"
     where_en = f"folder {candidate.folder}" if candidate.folder else "the inbox itself"
     raise FileRejected(
-        "no_week_folder", f"文件不在周文件夹中（位于{where_zh}）",
-        f"the file is not in a week folder (it is in {where_en})", expected_zh, expected_en,
+        "no_week_folder",
+        f"文件不在周文件夹中（位于{where_zh}）",
+        f"the file is not in a week folder (it is in {where_en})",
+        expected_zh,
+        expected_en,
         value=candidate.folder,
     )
 
@@ -85,7 +93,8 @@ def check_format(candidate: Candidate) -> None:
     if candidate.suffix == LEADS_SUFFIX:
         ledger = f"{candidate.unit_text}.csv"
         raise FileRejected(
-            "leads_without_ledger", f"线索文件缺少同一文件夹中的台账文件 {ledger}",
+            "leads_without_ledger",
+            f"线索文件缺少同一文件夹中的台账文件 {ledger}",
             f"a leads file needs its ledger {ledger} in the same folder",
             f"{ledger} 与 {candidate.path.name} 一同报送",
             f"{ledger} sent together with {candidate.path.name}",
@@ -94,7 +103,8 @@ def check_format(candidate: Candidate) -> None:
     if candidate.suffix not in WORKBOOK_SUFFIXES and candidate.suffix != ".csv":
         shown = candidate.suffix or "（无扩展名）"
         raise FileRejected(
-            "unsupported_format", f"文件类型“{shown}”不受支持",
+            "unsupported_format",
+            f"文件类型“{shown}”不受支持",
             f"file type {candidate.suffix or 'none'} is not supported",
             ".xlsx 工作簿或 .csv 文件（.xls 请另存为 .xlsx）",
             "an .xlsx workbook or a .csv file (save .xls as .xlsx)",
@@ -107,7 +117,8 @@ def unit_of(candidate: Candidate) -> str:
     code = unit_code(candidate.unit_text)
     if code is None:
         raise FileRejected(
-            "unknown_unit", f"文件名中的单位编号“{candidate.unit_text}”不在单位名册中",
+            "unknown_unit",
+            f"文件名中的单位编号“{candidate.unit_text}”不在单位名册中",
             f"unit code {candidate.unit_text} in the file name is not in the unit register",
             f"以名册中的单位编号命名文件，如 {_example_units()}",
             f"a file named after a registered unit code, e.g. {', '.join(list(registers.units())[:3])}",
@@ -118,24 +129,36 @@ def unit_of(candidate: Candidate) -> str:
 
 def check_not_empty(data: bytes, name: str) -> None:
     if not data.strip():
-        raise FileRejected("empty", "文件为空", "the file is empty",
-                           "含表头和项目行的周报", "a weekly report with a header and project rows",
-                           value=name)
+        raise FileRejected(
+            "empty",
+            "文件为空",
+            "the file is empty",
+            "含表头和项目行的周报",
+            "a weekly report with a header and project rows",
+            value=name,
+        )
 
 
 def unreadable(detail: str, name: str, *, csv: bool, undecodable: bool = False) -> FileRejected:
     """The rejection for bytes that are no workbook / no decodable CSV."""
     if csv:
         detail_zh = "不是 UTF-8 或 GB18030 编码" if undecodable else detail
-        return FileRejected("unreadable", f"CSV 文件无法解码或解析（{detail_zh}）",
-                            f"the CSV file cannot be decoded or parsed ({detail})",
-                            "UTF-8（可带 BOM）或 GB18030 编码的 CSV",
-                            "a CSV encoded in UTF-8 (BOM optional) or GB18030",
-                            value=name)
-    return FileRejected("unreadable", f"工作簿已损坏或无法读取（{detail}）",
-                        f"the workbook is corrupt or unreadable ({detail})",
-                        "可用 Excel/WPS 打开的 .xlsx 工作簿", "an .xlsx workbook that Excel/WPS can open",
-                        value=name)
+        return FileRejected(
+            "unreadable",
+            f"CSV 文件无法解码或解析（{detail_zh}）",
+            f"the CSV file cannot be decoded or parsed ({detail})",
+            "UTF-8（可带 BOM）或 GB18030 编码的 CSV",
+            "a CSV encoded in UTF-8 (BOM optional) or GB18030",
+            value=name,
+        )
+    return FileRejected(
+        "unreadable",
+        f"工作簿已损坏或无法读取（{detail}）",
+        f"the workbook is corrupt or unreadable ({detail})",
+        "可用 Excel/WPS 打开的 .xlsx 工作簿",
+        "an .xlsx workbook that Excel/WPS can open",
+        value=name,
+    )
 
 
 def sheets_by_role(book: Workbook) -> tuple[str, str | None, str | None, list[tuple[str, str]]]:
@@ -153,14 +176,19 @@ def sheets_by_role(book: Workbook) -> tuple[str, str | None, str | None, list[tu
         if len(others) != 1:
             shown = "、".join(book.sheet_names) or "（无）"
             raise FileRejected(
-                "no_ledger_sheet", f"找不到工作表“{LEDGER_SHEET}”（现有工作表：{shown}）",
+                "no_ledger_sheet",
+                f"找不到工作表“{LEDGER_SHEET}”（现有工作表：{shown}）",
                 f"there is no sheet {LEDGER_SHEET} (sheets: {', '.join(book.sheet_names) or 'none'})",
                 f"名为“{LEDGER_SHEET}”（或繁体“項目台賬”）的工作表",
                 f"a sheet named {LEDGER_SHEET} (or 項目台賬)",
             )
         ledger = others[0]
-        warnings.append((f"工作表名“{ledger}”不是“{LEDGER_SHEET}”，已按项目台账读取",
-                         f"sheet {ledger} is not named {LEDGER_SHEET}; read as the ledger"))
+        warnings.append(
+            (
+                f"工作表名“{ledger}”不是“{LEDGER_SHEET}”，已按项目台账读取",
+                f"sheet {ledger} is not named {LEDGER_SHEET}; read as the ledger",
+            )
+        )
     return ledger, roles.get("leads"), roles.get("cover"), warnings
 
 
@@ -172,11 +200,15 @@ def check_cover(cover: Sheet, unit: str) -> None:
         return
     if unit_code(text) != unit:
         raise FileRejected(
-            "unit_mismatch", f"B1 单元格的单位“{text.strip()}”与文件名中的单位“{unit}”不一致",
+            "unit_mismatch",
+            f"B1 单元格的单位“{text.strip()}”与文件名中的单位“{unit}”不一致",
             f"unit {text.strip()} in cell B1 differs from unit {unit} of the file name",
             f"B1 填写本单位编号 {unit}（一个单位不能代其他单位报送）",
             f"cell B1 holding {unit} (a unit cannot report for another unit)",
-            sheet=cover.name, row=1, column="B1", value=text.strip(),
+            sheet=cover.name,
+            row=1,
+            column="B1",
+            value=text.strip(),
         )
 
 
@@ -186,11 +218,14 @@ def _layout(sheet: Sheet, columns: tuple[Column, ...], what_zh: str, what_en: st
         first = next((r for r in sheet.rows if has_content(r)), None)
         shown = "、".join(t for c in first if (t := raw_text(c))) if first else ""
         raise FileRejected(
-            "no_header", f"找不到{what_zh}的表头行（第1行：{shown or '空'}）",
+            "no_header",
+            f"找不到{what_zh}的表头行（第1行：{shown or '空'}）",
             f"no header row of the {what_en} (row 1: {shown or 'empty'})",
             f"第1行为列名，如 {'、'.join(c.display for c in columns[:4])}…",
             f"column names in row 1, e.g. {', '.join(c.display for c in columns[:4])}, ...",
-            sheet=sheet.name, row=1, value=shown or None,
+            sheet=sheet.name,
+            row=1,
+            value=shown or None,
         )
     for at in layout.duplicates:
         first = layout.fields[at.match.column.field]
@@ -198,17 +233,26 @@ def _layout(sheet: Sheet, columns: tuple[Column, ...], what_zh: str, what_en: st
             "duplicate_column",
             f"列“{at.text}”（{layout.where(at.index)}）与“{first.text}”（{layout.where(first.index)}）重复",
             f"column {at.text} duplicates column {first.text} (both are {at.match.column.label_en})",
-            "每个字段只有一列", "one column per field",
-            sheet=sheet.name, row=layout.header_row, column=at.text, value=at.text,
+            "每个字段只有一列",
+            "one column per field",
+            sheet=sheet.name,
+            row=layout.header_row,
+            column=at.text,
+            value=at.text,
         )
     for at in layout.fields.values():
         if at.match.divisor is None:
             units = "、".join(UNIT_DIVISORS[at.match.column.default_unit or ""])
             raise FileRejected(
-                "bad_amount_unit", f"列“{at.text}”的单位“{at.match.unit}”无法识别",
+                "bad_amount_unit",
+                f"列“{at.text}”的单位“{at.match.unit}”无法识别",
                 f"unit {at.match.unit} of column {at.text} is not recognised",
-                f"单位为 {units}", f"a unit among {units}",
-                sheet=sheet.name, row=layout.header_row, column=at.text, value=at.match.unit,
+                f"单位为 {units}",
+                f"a unit among {units}",
+                sheet=sheet.name,
+                row=layout.header_row,
+                column=at.text,
+                value=at.match.unit,
             )
     return layout
 
@@ -216,9 +260,14 @@ def _layout(sheet: Sheet, columns: tuple[Column, ...], what_zh: str, what_en: st
 def ledger_layout(sheet: Sheet) -> Layout:
     """The ledger's header; every plain-required column must be present."""
     if not any(has_content(r) for r in sheet.rows):
-        raise FileRejected("empty", "项目台账为空", "the ledger is empty",
-                           "第1行为表头，其下每行一个项目", "a header in row 1 and one project per row below",
-                           sheet=sheet.name)
+        raise FileRejected(
+            "empty",
+            "项目台账为空",
+            "the ledger is empty",
+            "第1行为表头，其下每行一个项目",
+            "a header in row 1 and one project per row below",
+            sheet=sheet.name,
+        )
     layout = _layout(sheet, LEDGER_COLUMNS, "项目台账", "ledger")
     missing = [c for c in LEDGER_COLUMNS if c.required and c.field not in layout.fields]
     if missing:
@@ -227,11 +276,14 @@ def ledger_layout(sheet: Sheet) -> Layout:
         plural = "s" if len(missing) > 1 else ""
         required = [c.header for c in LEDGER_COLUMNS if c.required]
         raise FileRejected(
-            "missing_column", f"缺少必填列{names_zh}", f"required column{plural} {names_en} "
-            f"{'are' if plural else 'is'} missing",
+            "missing_column",
+            f"缺少必填列{names_zh}",
+            f"required column{plural} {names_en} {'are' if plural else 'is'} missing",
             "表头包含全部必填列：" + "、".join(required),
             "a header with every required column: " + ", ".join(required),
-            sheet=sheet.name, row=layout.header_row, column="、".join(c.header for c in missing),
+            sheet=sheet.name,
+            row=layout.header_row,
+            column="、".join(c.header for c in missing),
         )
     return layout
 

@@ -76,7 +76,8 @@ def find_layout(sheet: Sheet, columns: tuple[Column, ...]) -> Layout | None:
             else:
                 layout.fields[found.column.field] = at
         layout.unknown = [
-            (index, text) for index, cell in enumerate(row)
+            (index, text)
+            for index, cell in enumerate(row)
             if index not in known and (text := raw_text(cell)) and text.strip()
         ]
         return layout
@@ -111,7 +112,7 @@ def raw_table(layout: Layout) -> RawTable:
     """Non-empty rows below the header (row numbers as in the sheet)."""
     numbers: list[int] = []
     rows: list[list[Any]] = []
-    for number, row in enumerate(layout.sheet.rows[layout.header_row:], start=layout.header_row + 1):
+    for number, row in enumerate(layout.sheet.rows[layout.header_row :], start=layout.header_row + 1):
         if has_content(row):
             numbers.append(number)
             rows.append(row)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
+from basics import registers
 from ingestion.discover import Candidate, Received, Week
 from ingestion.file_rules import (
     FileRejected,
@@ -26,7 +27,6 @@ from ingestion.file_rules import (
 from ingestion.layout import Layout, raw_table
 from ingestion.readers import ReadError, Sheet, read_csv, read_workbook
 from ingestion.row_rules import Issue, Table, normalise_leads, normalise_ledger
-from zhaoshang import registers
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def _unknown_columns(layout: Layout) -> list[FileWarning]:
             "unknown_column",
             f"工作表“{sheet}”第{layout.header_row}行的列“{text}”（{layout.where(index)}）不是周报规定的列，已忽略",
             f"column {text} (position {index + 1}) of sheet {sheet} is not a report column; ignored",
-            sheet, text,
+            sheet,
+            text,
         )
         for index, text in layout.unknown
     ]
@@ -134,11 +135,13 @@ def _parse(candidate: Candidate, received: Received) -> ParsedReport:
     registered = registers.units()[unit]
     if not registered.active_on(week.end):
         active_from, active_to = registered.active_from, registered.active_to
-        warnings.append(FileWarning(
-            "inactive_unit",
-            f"单位 {unit} 在 {week.label} 不在有效期内（{active_from} 至 {active_to or '今'}）",
-            f"unit {unit} is not active in {week.label} (active {active_from} to {active_to or 'now'})",
-        ))
+        warnings.append(
+            FileWarning(
+                "inactive_unit",
+                f"单位 {unit} 在 {week.label} 不在有效期内（{active_from} 至 {active_to or '今'}）",
+                f"unit {unit} is not active in {week.label} (active {active_from} to {active_to or 'now'})",
+            )
+        )
     ledger, issues = normalise_ledger(raw_table(layout))
     leads = None
     if lead_layout is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from basics.home import Home
 from ingestion.archive import archive_report
 from ingestion.discover import Candidate, Received, discover, receive
 from ingestion.file_rules import FileRejected
@@ -19,7 +20,6 @@ from ingestion.parsed_report import parse_report
 from ingestion.quarantine import planned_path, quarantine_report
 from ingestion.row_rules import lead_conflicts
 from ingestion.warehouse_load import Lineage, connect, ingested_keys, load_report, record_rejection
-from zhaoshang.home import Home
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,14 @@ def ingest_inbox(
     return report
 
 
-def _ingest_one(home: Home, con: duckdb.DuckDBPyConnection, candidate: Candidate,
-                stored: set[tuple[str, str]], leads: LeadIndex, report: IngestReport) -> None:
+def _ingest_one(
+    home: Home,
+    con: duckdb.DuckDBPyConnection,
+    candidate: Candidate,
+    stored: set[tuple[str, str]],
+    leads: LeadIndex,
+    report: IngestReport,
+) -> None:
     received = receive(candidate)
     key = (candidate.source_path, received.sha256)
     if key in stored:
@@ -77,22 +83,44 @@ def _ingest_one(home: Home, con: duckdb.DuckDBPyConnection, candidate: Candidate
     version = load_report(con, parsed, lineage)
     stored.add(key)
     leads.replace(parsed.unit_code, parsed.week.label, parsed.leads)
-    report.add_accepted(FileOutcome(
-        file=candidate.source_path, sha256=received.sha256, unit_code=parsed.unit_code,
-        week_label=parsed.week.label, version=version, ledger_rows=len(parsed.ledger),
-        lead_rows=len(parsed.leads) if parsed.leads is not None else 0, row_issues=len(parsed.issues),
-        warnings=tuple(w.message() for w in parsed.warnings),
-    ))
+    report.add_accepted(
+        FileOutcome(
+            file=candidate.source_path,
+            sha256=received.sha256,
+            unit_code=parsed.unit_code,
+            week_label=parsed.week.label,
+            version=version,
+            ledger_rows=len(parsed.ledger),
+            lead_rows=len(parsed.leads) if parsed.leads is not None else 0,
+            row_issues=len(parsed.issues),
+            warnings=tuple(w.message() for w in parsed.warnings),
+        )
+    )
 
 
-def _reject(home: Home, con: duckdb.DuckDBPyConnection, candidate: Candidate, received: Received,
-            rejected: FileRejected, archive_path: str, now: datetime) -> Rejection:
+def _reject(
+    home: Home,
+    con: duckdb.DuckDBPyConnection,
+    candidate: Candidate,
+    received: Received,
+    rejected: FileRejected,
+    archive_path: str,
+    now: datetime,
+) -> Rejection:
     """Record the rejection and move the file(s) to quarantine (the DB row commits once they are moved)."""
     reason_zh, reason_en = rejected.reasons(candidate.display_name)
     rejection = Rejection(
-        file=candidate.source_path, reason_code=rejected.code, reason_zh=reason_zh, reason_en=reason_en,
-        expected_zh=rejected.expected_zh, expected_en=rejected.expected_en, sheet=rejected.sheet,
-        row=rejected.row, column=rejected.column, value=rejected.value, sha256=received.sha256,
+        file=candidate.source_path,
+        reason_code=rejected.code,
+        reason_zh=reason_zh,
+        reason_en=reason_en,
+        expected_zh=rejected.expected_zh,
+        expected_en=rejected.expected_en,
+        sheet=rejected.sheet,
+        row=rejected.row,
+        column=rejected.column,
+        value=rejected.value,
+        sha256=received.sha256,
     )
     folder = home.quarantine / candidate.quarantine_folder
     con.execute("begin transaction")

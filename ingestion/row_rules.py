@@ -13,11 +13,11 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from basics import registers
 from ingestion.columns import LEAD_COLUMNS, LEDGER_COLUMNS, STAGE_DATES, Column
 from ingestion.layout import RawTable
 from ingestion.values import UNPARSEABLE, clean_text, is_blank, name_keys, parse_date, parse_decimal, raw_text
 from ingestion.vocabulary import enum_code, enum_labels, unit_code, yes_no
-from zhaoshang import registers
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,10 @@ class Table:
         return len(self.row_numbers)
 
 
-DATE_EXPECTED = ("日期，如 2021-02-03、2021/2/3 或 2021年2月3日",
-                 "a date such as 2021-02-03, 2021/2/3 or 2021年2月3日")
+DATE_EXPECTED = (
+    "日期，如 2021-02-03、2021/2/3 或 2021年2月3日",
+    "a date such as 2021-02-03, 2021/2/3 or 2021年2月3日",
+)
 NUMBER_EXPECTED = ("数值，如 12.5", "a number such as 12.5")
 NOT_NEGATIVE_EXPECTED = ("不小于 0 的数值", "a number >= 0")
 YES_NO_EXPECTED = ("是 或 否（也接受 Y/N、1/0、true/false）", "是 or 否 (Y/N, 1/0, true/false also accepted)")
@@ -132,8 +134,9 @@ class _Collector:
         self.issues.append(Issue(self.raw.sheet, row, self.codes[i], header, raw_text(cell), rule, zh, en))
 
 
-def _normalise(raw: RawTable, columns: tuple[Column, ...], code_field: str | None
-               ) -> tuple[dict[str, list[Any]], _Collector]:
+def _normalise(
+    raw: RawTable, columns: tuple[Column, ...], code_field: str | None
+) -> tuple[dict[str, list[Any]], _Collector]:
     """Convert every column; flag unreadable, missing-required and negative values."""
     n = len(raw)
     out: dict[str, list[Any]] = {}
@@ -180,9 +183,14 @@ def _unique(raw: RawTable, column: Column, values: list[Any], issues: _Collector
             continue
         if value in first:
             row = raw.row_numbers[first[value]]
-            issues.add(i, column, raw.cells[column.field][i], "unique",
-                       f"{what_zh}在本文件内唯一（与第{row}行重复）",
-                       f"a {column.label_en} unique within the file (same as row {row})")
+            issues.add(
+                i,
+                column,
+                raw.cells[column.field][i],
+                "unique",
+                f"{what_zh}在本文件内唯一（与第{row}行重复）",
+                f"a {column.label_en} unique within the file (same as row {row})",
+            )
         else:
             first[value] = i
 
@@ -216,13 +224,20 @@ def _headers(raw: RawTable, columns: tuple[Column, ...]) -> dict[str, str]:
     return {c.field: raw.layout.header_text(c) for c in columns}
 
 
-def _stage_issue(raw: RawTable, issues: _Collector, i: int, column: Column, rule: StageRule, stage: str
-                 ) -> None:
+def _stage_issue(
+    raw: RawTable, issues: _Collector, i: int, column: Column, rule: StageRule, stage: str
+) -> None:
     cell = raw.cells[column.field][i] if column.field in raw.cells else None
     if not is_blank(cell):
         return  # present but unreadable: already flagged as number/date
-    issues.add(i, column, cell, "required_for_stage", f"项目阶段为“{rule.label}”时必填",
-               f"a value: required when the stage is {rule.label} ({stage})")
+    issues.add(
+        i,
+        column,
+        cell,
+        "required_for_stage",
+        f"项目阶段为“{rule.label}”时必填",
+        f"a value: required when the stage is {rule.label} ({stage})",
+    )
 
 
 def _date_order(raw: RawTable, issues: _Collector, i: int, dates: tuple[date | None, ...]) -> None:
@@ -232,9 +247,14 @@ def _date_order(raw: RawTable, issues: _Collector, i: int, dates: tuple[date | N
             continue
         if previous and day < previous[1]:
             before = raw.layout.header_text(_BY_FIELD[previous[0]])
-            issues.add(i, _BY_FIELD[f], raw.cells[f][i], "date_order",
-                       f"不早于{before}（{previous[1].isoformat()}）",
-                       f"a date not before {before} ({previous[1].isoformat()})")
+            issues.add(
+                i,
+                _BY_FIELD[f],
+                raw.cells[f][i],
+                "date_order",
+                f"不早于{before}（{previous[1].isoformat()}）",
+                f"a date not before {before} ({previous[1].isoformat()})",
+            )
         previous = (f, day)
 
 
@@ -247,15 +267,25 @@ def normalise_leads(raw: RawTable, sharer: str, week_end: date) -> tuple[Table, 
     to_unit = _LEAD_BY_FIELD["to_unit"]
     for i, unit in enumerate(cols["to_unit"]):
         if unit == sharer:
-            issues.add(i, to_unit, raw.cells["to_unit"][i], "self_share",
-                       f"其他单位的编号（不能共享给本单位 {sharer}）",
-                       f"another unit than the sharer {sharer}")
+            issues.add(
+                i,
+                to_unit,
+                raw.cells["to_unit"][i],
+                "self_share",
+                f"其他单位的编号（不能共享给本单位 {sharer}）",
+                f"another unit than the sharer {sharer}",
+            )
     shared_on = _LEAD_BY_FIELD["shared_on"]
     for i, day in enumerate(cols["shared_on"]):
         if day is not None and day > week_end:
-            issues.add(i, shared_on, raw.cells["shared_on"][i], "after_week",
-                       f"不晚于报告周的周日 {week_end.isoformat()}",
-                       f"a date on or before the report week's Sunday {week_end.isoformat()}")
+            issues.add(
+                i,
+                shared_on,
+                raw.cells["shared_on"][i],
+                "after_week",
+                f"不晚于报告周的周日 {week_end.isoformat()}",
+                f"a date on or before the report week's Sunday {week_end.isoformat()}",
+            )
     _unique(raw, _LEAD_BY_FIELD["lead_id"], cols["lead_id"], issues, "线索编号")
     return Table(raw.sheet, raw.row_numbers, cols, _headers(raw, LEAD_COLUMNS)), issues.issues
 

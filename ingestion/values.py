@@ -128,9 +128,9 @@ def _to_simplified() -> dict[int, str]:
     """Character-level Traditional → Simplified table from zhconv's zh-cn dictionary. Phrases and characters
     that are already standard Simplified (in GB2312) are left out: the key only has to spell a name alike
     whichever script it came in, and str.translate is ~5x faster than zhconv.convert."""
-    return str.maketrans({
-        k: v for k, v in getdict("zh-cn").items() if len(k) == 1 == len(v) and not _in_gb2312(k)
-    })
+    return str.maketrans(
+        {k: v for k, v in getdict("zh-cn").items() if len(k) == 1 == len(v) and not _in_gb2312(k)}
+    )
 
 
 def _simplified(text: str) -> str:

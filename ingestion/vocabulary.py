@@ -14,8 +14,8 @@ from typing import Any
 
 import zhconv
 
+from basics import registers
 from ingestion.columns import COVER_SHEET, LEADS_SHEET, LEDGER_SHEET, UNIT_DIVISORS, Column
-from zhaoshang import registers
 
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 _SPACES = re.compile(r"\s+")

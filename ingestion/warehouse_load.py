@@ -19,13 +19,33 @@ from ingestion.row_rules import Issue, Table
 
 # SQL types of the normalised columns (explicit casts: pandas object columns are not trusted to infer).
 _TYPES: dict[str, str] = {
-    "file_sha256": "varchar", "unit_code": "varchar", "week_label": "varchar", "version": "integer",
-    "sheet": "varchar", "row_number": "integer", "is_sci_tech": "boolean", "contract_amount": "double",
-    "funds_ytd": "double", "land_mu": "double", "signed_on": "date", "landed_on": "date",
-    "started_on": "date", "producing_on": "date", "feedback_on": "date", "shared_on": "date",
+    "file_sha256": "varchar",
+    "unit_code": "varchar",
+    "week_label": "varchar",
+    "version": "integer",
+    "sheet": "varchar",
+    "row_number": "integer",
+    "is_sci_tech": "boolean",
+    "contract_amount": "double",
+    "funds_ytd": "double",
+    "land_mu": "double",
+    "signed_on": "date",
+    "landed_on": "date",
+    "started_on": "date",
+    "producing_on": "date",
+    "feedback_on": "date",
+    "shared_on": "date",
 }
-_ISSUE_FIELDS = ("sheet", "row_number", "project_code", "column_name", "value", "rule", "expected_zh",
-                 "expected_en")
+_ISSUE_FIELDS = (
+    "sheet",
+    "row_number",
+    "project_code",
+    "column_name",
+    "value",
+    "rule",
+    "expected_zh",
+    "expected_en",
+)
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -74,11 +94,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[
         con.unregister("_ingest_frame")
 
 
-def _key_columns(n: int, lineage: Lineage, report: ParsedReport, version: int, table: Table
-                 ) -> dict[str, list[Any]]:
+def _key_columns(
+    n: int, lineage: Lineage, report: ParsedReport, version: int, table: Table
+) -> dict[str, list[Any]]:
     return {
-        "file_sha256": [lineage.sha256] * n, "unit_code": [report.unit_code] * n,
-        "week_label": [report.week.label] * n, "version": [version] * n, "sheet": [table.sheet] * n,
+        "file_sha256": [lineage.sha256] * n,
+        "unit_code": [report.unit_code] * n,
+        "week_label": [report.week.label] * n,
+        "version": [version] * n,
+        "sheet": [table.sheet] * n,
         "row_number": table.row_numbers,
     }
 
@@ -119,10 +143,24 @@ def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, linea
         "(select coalesce(max(version), 0) + 1 from raw.report_files "
         "where unit_code = ? and week_label = ?), "
         "?, ?, ?, ? returning version",
-        [lineage.sha256, lineage.source_path, lineage.archive_path, report.unit_code, week.iso_year,
-         week.iso_week, week.label, week.start, week.end, report.file_format, report.unit_code, week.label,
-         lineage.received_at, len(report.ledger), len(report.leads) if report.leads is not None else 0,
-         warnings],
+        [
+            lineage.sha256,
+            lineage.source_path,
+            lineage.archive_path,
+            report.unit_code,
+            week.iso_year,
+            week.iso_week,
+            week.label,
+            week.start,
+            week.end,
+            report.file_format,
+            report.unit_code,
+            week.label,
+            lineage.received_at,
+            len(report.ledger),
+            len(report.leads) if report.leads is not None else 0,
+            warnings,
+        ],
     ).fetchone()
     assert row is not None
     return int(row[0])
@@ -131,8 +169,10 @@ def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, linea
 def _issue_columns(report: ParsedReport, lineage: Lineage, version: int) -> dict[str, list[Any]]:
     n = len(report.issues)
     columns: dict[str, list[Any]] = {
-        "file_sha256": [lineage.sha256] * n, "unit_code": [report.unit_code] * n,
-        "week_label": [report.week.label] * n, "version": [version] * n,
+        "file_sha256": [lineage.sha256] * n,
+        "unit_code": [report.unit_code] * n,
+        "week_label": [report.week.label] * n,
+        "version": [version] * n,
     }
     for name in _ISSUE_FIELDS:
         columns[name] = [getattr(issue, name) for issue in report.issues]
@@ -145,9 +185,19 @@ def record_rejection(con: duckdb.DuckDBPyConnection, rejection: Rejection, rejec
         "insert into raw.rejected_files (file_sha256, source_path, quarantine_path, rejected_at, sheet, "
         "row_number, column_name, value, reason_code, reason_zh, reason_en) "
         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [rejection.sha256, rejection.file, rejection.quarantine_path or "", rejected_at, rejection.sheet,
-         rejection.row, rejection.column, rejection.value, rejection.reason_code, rejection.reason_zh,
-         rejection.reason_en],
+        [
+            rejection.sha256,
+            rejection.file,
+            rejection.quarantine_path or "",
+            rejected_at,
+            rejection.sheet,
+            rejection.row,
+            rejection.column,
+            rejection.value,
+            rejection.reason_code,
+            rejection.reason_zh,
+            rejection.reason_en,
+        ],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from zhaoshang.home import Home
+from basics.home import Home
 
 WAREHOUSE_POOL = "duckdb_warehouse"  # one writer at a time: every step touching the DuckDB file uses it
 

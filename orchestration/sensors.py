@@ -10,11 +10,11 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
 from orchestration.jobs import weekly_job
 from orchestration.partitions import week_partition_key
 from orchestration.resources import HomeResource
-from zhaoshang.weeks import label_of
 
 
 def inbox_signature(inbox: Path) -> dict[str, str]:

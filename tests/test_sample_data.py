@@ -17,20 +17,37 @@ import pytest
 import zhconv
 from python_calamine import CalamineWorkbook
 
-from zhaoshang.registers import units as register_units
+from basics.registers import units as register_units
 from zhaoshang.sample_data import SampleSummary, apply_sample_resend, write_sample_inbox
 
 YEAR, SEED = 2021, 7
 FIELDS = {
-    "项目编号": "project_code", "项目名称": "project_name", "投资主体": "investor",
-    "企业类型": "investor_type", "产业类别": "industry", "来源地": "origin",
-    "科创类": "is_sci_tech", "项目阶段": "stage",
-    "协议引资额(亿元)": "contract_amount", "本年实际到位资金(亿元)": "funds_ytd", "用地(亩)": "land_mu",
-    "签约日期": "signed_on", "落地日期": "landed_on", "开工日期": "started_on", "达产日期": "producing_on",
-    "线索编号": "lead_id", "反馈日期": "feedback_on", "备注": "note",
+    "项目编号": "project_code",
+    "项目名称": "project_name",
+    "投资主体": "investor",
+    "企业类型": "investor_type",
+    "产业类别": "industry",
+    "来源地": "origin",
+    "科创类": "is_sci_tech",
+    "项目阶段": "stage",
+    "协议引资额(亿元)": "contract_amount",
+    "本年实际到位资金(亿元)": "funds_ytd",
+    "用地(亩)": "land_mu",
+    "签约日期": "signed_on",
+    "落地日期": "landed_on",
+    "开工日期": "started_on",
+    "达产日期": "producing_on",
+    "线索编号": "lead_id",
+    "反馈日期": "feedback_on",
+    "备注": "note",
 }
-LEAD_FIELDS = {"线索编号": "lead_id", "项目名称": "project_name", "投资主体": "investor",
-               "接收单位": "to_unit", "共享日期": "shared_on"}
+LEAD_FIELDS = {
+    "线索编号": "lead_id",
+    "项目名称": "project_name",
+    "投资主体": "investor",
+    "接收单位": "to_unit",
+    "共享日期": "shared_on",
+}
 DATES = ("signed_on", "landed_on", "started_on", "producing_on", "feedback_on", "shared_on")
 AMOUNTS = ("contract_amount", "funds_ytd", "land_mu")
 ENUMS = {
@@ -40,8 +57,12 @@ ENUMS = {
     "stage": {"线索", "在谈", "签约", "落地", "开工", "达产", "终止"},
 }
 ORDER = {"线索": 1, "在谈": 2, "签约": 3, "落地": 4, "开工": 5, "达产": 6, "终止": 99}
-REQUIRES = {"signed_on": {"签约", "落地", "开工", "达产"}, "landed_on": {"落地", "开工", "达产"},
-            "started_on": {"开工", "达产"}, "producing_on": {"达产"}}
+REQUIRES = {
+    "signed_on": {"签约", "落地", "开工", "达产"},
+    "landed_on": {"落地", "开工", "达产"},
+    "started_on": {"开工", "达产"},
+    "producing_on": {"达产"},
+}
 QUALITY = {"世界500强", "中国500强", "民营500强", "上市公司"}
 YES, NO = {"是", "Y", "1", "true"}, {"否", "N", "0", "false"}
 
@@ -233,8 +254,12 @@ def test_variants_present_and_decodable(inbox, reports) -> None:
         data.decode("utf-8")
     assert data.decode("gb18030").startswith("项目编号,")
     assert list(out.glob(f"*/{csv_unit}.leads.csv")), "the CSV unit shares leads in a CSV too"
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for r in reports.values() if r.unit == csv_unit
-               for d in r.raw_dates)
+    assert all(
+        re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)
+        for r in reports.values()
+        if r.unit == csv_unit
+        for d in r.raw_dates
+    )
 
 
 def test_formats_vary_across_units(reports) -> None:
@@ -245,8 +270,11 @@ def test_formats_vary_across_units(reports) -> None:
             styles.setdefault(kind, set()).add(rep.unit)
     assert {"excel", "cn", "slash", "iso"} <= set(styles)
     canonical = [h for h in FIELDS]
-    orders = {r.unit for r in reports.values() if r.path.suffix == ".xlsx"
-              and [_header(h)[0] for h in r.headers] != canonical}
+    orders = {
+        r.unit
+        for r in reports.values()
+        if r.path.suffix == ".xlsx" and [_header(h)[0] for h in r.headers] != canonical
+    }
     assert orders, "at least one unit orders its columns differently"
     workbooks = [r for r in reports.values() if r.path.suffix == ".xlsx"]
     with_cover = [r for r in workbooks if r.cover is not None]
@@ -357,12 +385,17 @@ def test_resend_corrects_one_early_week(inbox, reports, tmp_path: Path) -> None:
     assert path == copy / summary.resend_week / f"{summary.resend_unit}.xlsx"
     assert path.read_bytes() != summary.resend_path.read_bytes()
     assert sorted(p.name for p in (copy / summary.resend_week).iterdir()) == sorted(
-        p.name for p in (out / summary.resend_week).iterdir())
+        p.name for p in (out / summary.resend_week).iterdir()
+    )
     before = reports[(summary.resend_unit, summary.resend_week)]
     after = _read(path)
     assert len(after.rows) == len(before.rows) + 1
-    changed = [a for a in after.rows for b in before.rows
-               if a["project_code"] == b["project_code"] and a["contract_amount"] != b["contract_amount"]]
+    changed = [
+        a
+        for a in after.rows
+        for b in before.rows
+        if a["project_code"] == b["project_code"] and a["contract_amount"] != b["contract_amount"]
+    ]
     assert len(changed) == 1
     weeks = summary.weeks
     i = weeks.index(summary.resend_week)

@@ -9,9 +9,9 @@ import sys
 import warnings
 from pathlib import Path
 
-from zhaoshang.errors import UserError
-from zhaoshang.home import PROJECT_ROOT, Home
-from zhaoshang.months import parse_month
+from basics.errors import UserError
+from basics.home import PROJECT_ROOT, Home
+from basics.months import parse_month
 
 DESCRIPTION = """\
 区招商投资促进局 统计与考核数据仓库 / statistics and assessment warehouse of the investment-promotion bureau.

@@ -11,7 +11,7 @@ from contextlib import nullcontext, redirect_stdout
 from pathlib import Path
 from typing import Any
 
-from zhaoshang.home import Home
+from basics.home import Home
 
 DAGSTER_YAML = """\
 # written by zhaoshang: local instance of the bureau's warehouse

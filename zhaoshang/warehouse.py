@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 import duckdb
 
-from zhaoshang.errors import UserError
-from zhaoshang.home import Home
+from basics.errors import UserError
+from basics.home import Home
 
 
 @contextmanager

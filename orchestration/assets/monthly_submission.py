@@ -1,6 +1,5 @@
 """The monthly quality gate (one asset check per SPEC 5 check) and the city-level submission it guards."""
 
-
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,7 +112,7 @@ def waivers_from(config: GateConfig) -> dict[str, str]:
 def monthly_submission(
     context: dg.AssetExecutionContext, config: SubmissionConfig, home: HomeResource, monthly_gate: Any
 ) -> dg.MaterializeResult:
-    from zhaoshang.submission import submit_month
+    from submission import submit_month
 
     year, month = year_month(context.partition_key)
     result = submit_month(

@@ -3,7 +3,6 @@
 The manifest is built by `dbt parse` at set-up (`ensure_manifest`), never at import of this module.
 """
 
-
 import os
 import subprocess
 import sys
@@ -20,9 +19,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from basics.home import DBT_PROJECT_DIR
 from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
-from zhaoshang.home import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

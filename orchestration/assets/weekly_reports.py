@@ -1,6 +1,5 @@
 """The ingestion asset: weekly report files of the inbox -> raw tables of the warehouse."""
 
-
 from pathlib import Path
 
 import dagster as dg

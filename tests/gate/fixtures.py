@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from basics.home import Home
 from tests.gate.dataset import base_reports
 from tests.gate.warehouse import build_home, copy_home
-from zhaoshang.home import Home
 
 _BUILT: dict[str, Home] = {}
 

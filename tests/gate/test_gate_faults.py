@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from basics.home import Home
 from expectations.gate import run_gate
 from expectations.results import Failure, GateResult
+from submission import GateFailed, submit_month
 from tests.gate.dataset import LEAD_ID, MONTH, YEAR
 from tests.gate.warehouse import execute
-from zhaoshang.home import Home
-from zhaoshang.submission import GateFailed, submit_month
 
 LEDGER = "staging.stg_ledger_rows"
 
@@ -27,8 +27,15 @@ def where(unit: str, week: str, project: str | None = None) -> str:
     return sql + (f" and project_code = '{project}'" if project else "")
 
 
-def assert_fault(home: Home, result: GateResult, check: str, unit: str | None, week: str | None,
-                 project: str | None, rule: str) -> Failure:
+def assert_fault(
+    home: Home,
+    result: GateResult,
+    check: str,
+    unit: str | None,
+    week: str | None,
+    project: str | None,
+    rule: str,
+) -> Failure:
     """The gate fails on exactly `check`, naming unit, week, project and rule; nothing can be submitted."""
     assert not result.passed
     with pytest.raises(GateFailed) as refused:
@@ -36,8 +43,11 @@ def assert_fault(home: Home, result: GateResult, check: str, unit: str | None, w
     assert refused.value.exit_code == 4  # what `zhaoshang submit` exits with
     assert not (home.submissions / f"{YEAR}-{MONTH:02d}").exists()
     assert failed_blocking(result) == {check}, result.failure_table()
-    matches = [f for f in result.failures_of(check)
-               if (f.unit_code, f.week_label, f.project_code) == (unit, week, project) and f.rule == rule]
+    matches = [
+        f
+        for f in result.failures_of(check)
+        if (f.unit_code, f.week_label, f.project_code) == (unit, week, project) and f.rule == rule
+    ]
     assert matches, result.failure_table()
     table = result.failure_table()
     for part in (check, rule, unit, week, project):
@@ -50,16 +60,20 @@ def copy_ledger_row(unit: str, week: str, project: str, **changes: str) -> str:
     """INSERT a copy of a staged ledger row (new row number) with some columns changed."""
     cols = {"row_number": "row_number + 100", **changes}
     select = ", ".join(f"{expr} as {col}" for col, expr in cols.items())
-    return (f"insert into {LEDGER} by name select * replace ({select}) from {LEDGER} "
-            f"where {where(unit, week, project)}")
+    return (
+        f"insert into {LEDGER} by name select * replace ({select}) from {LEDGER} "
+        f"where {where(unit, week, project)}"
+    )
 
 
 def add_lead(unit: str, week: str, lead_id: str, to_unit: str, shared_on: str = "2021-02-01") -> str:
     """INSERT a shared-lead row into a staged report (copied from P01's first lead row)."""
-    return ("insert into staging.stg_lead_rows by name select * replace ("
-            f"'{unit}' as unit_code, '{week}' as week_label, '{lead_id}' as lead_id, '{to_unit}' as to_unit, "
-            f"date '{shared_on}' as shared_on, row_number + 100 as row_number) "
-            "from staging.stg_lead_rows where unit_code = 'P01' and week_label = '2021-W04' limit 1")
+    return (
+        "insert into staging.stg_lead_rows by name select * replace ("
+        f"'{unit}' as unit_code, '{week}' as week_label, '{lead_id}' as lead_id, '{to_unit}' as to_unit, "
+        f"date '{shared_on}' as shared_on, row_number + 100 as row_number) "
+        "from staging.stg_lead_rows where unit_code = 'P01' and week_label = '2021-W04' limit 1"
+    )
 
 
 def test_clean_month_passes(home: Home, tmp_path) -> None:
@@ -73,30 +87,63 @@ def test_clean_month_passes(home: Home, tmp_path) -> None:
     assert (tmp_path / "gate" / "data_docs" / "index.html").exists()
 
 
-@pytest.mark.parametrize(("sql", "unit", "week", "project", "rule"), [
-    (f"update {LEDGER} set investor = null where {where('P04', '2021-W06', 'P04-01')}",
-     "P04", "2021-W06", "P04-01", "required:investor"),
-    (f"update {LEDGER} set industry = 'spaceships' where {where('P04', '2021-W06', 'P04-02')}",
-     "P04", "2021-W06", "P04-02", "enum:industry"),
-    (f"update {LEDGER} set signed_on = null where {where('P03', '2021-W07', 'P03-01')}",
-     "P03", "2021-W07", "P03-01", "required_for_stage:signed_on"),
-    (f"update {LEDGER} set contract_amount = null where {where('D01', '2021-W05', 'D01-01')}",
-     "D01", "2021-W05", "D01-01", "required_for_stage:contract_amount"),
-    (f"update {LEDGER} set land_mu = -3 where {where('P05', '2021-W08', 'P05-01')}",
-     "P05", "2021-W08", "P05-01", "not_negative:land_mu"),
-    (copy_ledger_row("P06", "2021-W05", "P06-02"), "P06", "2021-W05", "P06-02", "unique:project_code"),
-], ids=["required", "enum", "date_required_for_stage", "amount_required_when_signed", "negative", "unique"])
+@pytest.mark.parametrize(
+    ("sql", "unit", "week", "project", "rule"),
+    [
+        (
+            f"update {LEDGER} set investor = null where {where('P04', '2021-W06', 'P04-01')}",
+            "P04",
+            "2021-W06",
+            "P04-01",
+            "required:investor",
+        ),
+        (
+            f"update {LEDGER} set industry = 'spaceships' where {where('P04', '2021-W06', 'P04-02')}",
+            "P04",
+            "2021-W06",
+            "P04-02",
+            "enum:industry",
+        ),
+        (
+            f"update {LEDGER} set signed_on = null where {where('P03', '2021-W07', 'P03-01')}",
+            "P03",
+            "2021-W07",
+            "P03-01",
+            "required_for_stage:signed_on",
+        ),
+        (
+            f"update {LEDGER} set contract_amount = null where {where('D01', '2021-W05', 'D01-01')}",
+            "D01",
+            "2021-W05",
+            "D01-01",
+            "required_for_stage:contract_amount",
+        ),
+        (
+            f"update {LEDGER} set land_mu = -3 where {where('P05', '2021-W08', 'P05-01')}",
+            "P05",
+            "2021-W08",
+            "P05-01",
+            "not_negative:land_mu",
+        ),
+        (copy_ledger_row("P06", "2021-W05", "P06-02"), "P06", "2021-W05", "P06-02", "unique:project_code"),
+    ],
+    ids=["required", "enum", "date_required_for_stage", "amount_required_when_signed", "negative", "unique"],
+)
 def test_ledger_row_rule(home: Home, sql: str, unit: str, week: str, project: str, rule: str) -> None:
     execute(home, sql)
     failure = assert_fault(home, gate(home), "ledger_row_rules", unit, week, project, rule)
     assert failure.file == f"{week}/{unit}.xlsx" and failure.sheet and failure.row
 
 
-@pytest.mark.parametrize(("lead", "rule"), [
-    (("P03", "2021-W06", "P03-L9", "P03"), "to_unit_not_self:to_unit"),
-    (("P03", "2021-W06", "P03-L9", "X99"), "enum:to_unit"),
-    (("P03", "2021-W06", "P03-L9", "P04", "2021-02-20"), "shared_within_week:shared_on"),
-], ids=["shared_with_itself", "unknown_receiver", "shared_after_week"])
+@pytest.mark.parametrize(
+    ("lead", "rule"),
+    [
+        (("P03", "2021-W06", "P03-L9", "P03"), "to_unit_not_self:to_unit"),
+        (("P03", "2021-W06", "P03-L9", "X99"), "enum:to_unit"),
+        (("P03", "2021-W06", "P03-L9", "P04", "2021-02-20"), "shared_within_week:shared_on"),
+    ],
+    ids=["shared_with_itself", "unknown_receiver", "shared_after_week"],
+)
 def test_lead_row_rule(home: Home, lead: tuple, rule: str) -> None:
     execute(home, add_lead(*lead))
     failure = assert_fault(home, gate(home), "lead_row_rules", "P03", "2021-W06", None, rule)
@@ -104,13 +151,17 @@ def test_lead_row_rule(home: Home, lead: tuple, rule: str) -> None:
 
 
 def test_ingestion_row_issue(home: Home) -> None:
-    execute(home, "insert into staging.stg_row_issues by name select file_sha256, unit_code, "
-                  "week_label, week_end, year, month, version, sheet, row_number, project_code, "
-                  "'签约日期' as column_name, '2021-13-45' as value, 'date' as rule, "
-                  "'日期' as expected_zh, 'a date' as expected_en "
-                  f"from {LEDGER} where {where('P02', '2021-W07', 'P02-01')}")
+    execute(
+        home,
+        "insert into staging.stg_row_issues by name select file_sha256, unit_code, "
+        "week_label, week_end, year, month, version, sheet, row_number, project_code, "
+        "'签约日期' as column_name, '2021-13-45' as value, 'date' as rule, "
+        "'日期' as expected_zh, 'a date' as expected_en "
+        f"from {LEDGER} where {where('P02', '2021-W07', 'P02-01')}",
+    )
     failure = assert_fault(
-        home, gate(home), "ingestion_row_issues", "P02", "2021-W07", "P02-01", "date:signed_on")
+        home, gate(home), "ingestion_row_issues", "P02", "2021-W07", "P02-01", "date:signed_on"
+    )
     assert "2021-13-45" in failure.message_zh and failure.value == "2021-13-45"
 
 
@@ -120,17 +171,20 @@ def test_lead_receiver_changed(home: Home) -> None:
 
 
 def test_date_order(home: Home) -> None:
-    execute(home, f"update {LEDGER} set landed_on = date '2021-01-05' "
-                  f"where {where('P04', '2021-W05', 'P04-01')}")
+    execute(
+        home, f"update {LEDGER} set landed_on = date '2021-01-05' where {where('P04', '2021-W05', 'P04-01')}"
+    )
     failure = assert_fault(
-        home, gate(home), "date_order", "P04", "2021-W05", "P04-01", "date_order:landed_on")
+        home, gate(home), "date_order", "P04", "2021-W05", "P04-01", "date_order:landed_on"
+    )
     assert "2021-01-05" in failure.value and "2021-01-10" in failure.value
 
 
 def test_stage_regression(home: Home) -> None:
     execute(home, f"update {LEDGER} set stage = 'negotiating' where {where('P05', '2021-W07', 'P05-01')}")
     failure = assert_fault(
-        home, gate(home), "stage_regression", "P05", "2021-W07", "P05-01", "stage_regression")
+        home, gate(home), "stage_regression", "P05", "2021-W07", "P05-01", "stage_regression"
+    )
     assert failure.value == "landed -> negotiating"
 
 
@@ -141,14 +195,19 @@ def test_stage_may_go_to_terminated(home: Home) -> None:
 
 def test_funds_ytd_decrease(home: Home) -> None:
     execute(home, f"update {LEDGER} set funds_ytd = 0.5 where {where('P06', '2021-W06', 'P06-01')}")
-    failure = assert_fault(home, gate(home), "funds_ytd_decrease", "P06", "2021-W06", "P06-01",
-                           "funds_ytd_decrease")
+    failure = assert_fault(
+        home, gate(home), "funds_ytd_decrease", "P06", "2021-W06", "P06-01", "funds_ytd_decrease"
+    )
     assert failure.value == "2.0 -> 0.5"
 
 
-@pytest.mark.parametrize(("lead_id", "rule"), [
-    ("ZZ-404", "lead_not_found"), (LEAD_ID, "lead_not_shared_to_unit"),
-])
+@pytest.mark.parametrize(
+    ("lead_id", "rule"),
+    [
+        ("ZZ-404", "lead_not_found"),
+        (LEAD_ID, "lead_not_shared_to_unit"),
+    ],
+)
 def test_ledger_lead_unknown(home: Home, lead_id: str, rule: str) -> None:
     execute(home, f"update {LEDGER} set lead_id = '{lead_id}' where {where('P03', '2021-W06', 'P03-01')}")
     failure = assert_fault(home, gate(home), "ledger_lead_unknown", "P03", "2021-W06", "P03-01", rule)
@@ -156,21 +215,36 @@ def test_ledger_lead_unknown(home: Home, lead_id: str, rule: str) -> None:
 
 
 def test_duplicate_project(home: Home) -> None:
-    execute(home, f"update {LEDGER} t set project_name = s.project_name, investor = s.investor, "
-                  f"name_key = s.name_key from {LEDGER} s where s.unit_code = 'P04' "
-                  "and s.week_label = '2021-W07' and s.project_code = 'P04-02' and t.unit_code = 'P05' "
-                  "and t.week_label = '2021-W07' and t.project_code = 'P05-02'")
+    execute(
+        home,
+        f"update {LEDGER} t set project_name = s.project_name, investor = s.investor, "
+        f"name_key = s.name_key from {LEDGER} s where s.unit_code = 'P04' "
+        "and s.week_label = '2021-W07' and s.project_code = 'P04-02' and t.unit_code = 'P05' "
+        "and t.week_label = '2021-W07' and t.project_code = 'P05-02'",
+    )
     result = gate(home)
     assert_fault(home, result, "duplicate_projects", "P05", "2021-W07", "P05-02", "duplicate_project")
     assert_fault(home, result, "duplicate_projects", "P04", "2021-W07", "P04-02", "duplicate_project")
 
 
-@pytest.mark.parametrize(("sql", "rule", "value"), [
-    ("delete from marts.district_month_indicators where year = 2021 and month = 2 "
-     "and indicator = 'projects_started'", "indicator_missing:indicator", "projects_started"),
-    ("update marts.district_month_indicators set value = 1.5 where year = 2021 and month = 2 "
-     "and indicator = 'share_out_of_city'", "ratio_range:value", "1.5"),
-], ids=["indicator_missing", "share_over_one"])
+@pytest.mark.parametrize(
+    ("sql", "rule", "value"),
+    [
+        (
+            "delete from marts.district_month_indicators where year = 2021 and month = 2 "
+            "and indicator = 'projects_started'",
+            "indicator_missing:indicator",
+            "projects_started",
+        ),
+        (
+            "update marts.district_month_indicators set value = 1.5 where year = 2021 and month = 2 "
+            "and indicator = 'share_out_of_city'",
+            "ratio_range:value",
+            "1.5",
+        ),
+    ],
+    ids=["indicator_missing", "share_over_one"],
+)
 def test_district_indicators(home: Home, sql: str, rule: str, value: str) -> None:
     execute(home, sql)
     failure = assert_fault(home, gate(home), "district_indicators", None, None, None, rule)
@@ -178,16 +252,24 @@ def test_district_indicators(home: Home, sql: str, rule: str, value: str) -> Non
 
 
 def test_district_totals(home: Home) -> None:
-    execute(home, "update marts.district_month_indicators set value = value + 1, "
-                  "completion = (value + 1) / target where year = 2021 and month = 2 "
-                  "and indicator = 'contract_amount_industrial'")
+    execute(
+        home,
+        "update marts.district_month_indicators set value = value + 1, "
+        "completion = (value + 1) / target where year = 2021 and month = 2 "
+        "and indicator = 'contract_amount_industrial'",
+    )
     failure = assert_fault(home, gate(home), "district_totals", None, None, None, "district_sum")
     assert "contract_amount_industrial" in failure.message_zh
 
 
 def remove_report(home: Home, unit: str, week: str) -> None:
-    execute(home, *(f"delete from staging.{t} where {where(unit, week)}"
-                    for t in ("stg_report_files", "stg_ledger_rows", "stg_lead_rows", "stg_row_issues")))
+    execute(
+        home,
+        *(
+            f"delete from staging.{t} where {where(unit, week)}"
+            for t in ("stg_report_files", "stg_ledger_rows", "stg_lead_rows", "stg_row_issues")
+        ),
+    )
 
 
 def test_missing_report(home: Home) -> None:

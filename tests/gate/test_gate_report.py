@@ -8,6 +8,7 @@ import socket
 
 import pytest
 
+from basics.home import Home
 from expectations.gate import run_check, run_gate
 from expectations.gx_runner import load_suite
 from expectations.registry import BLOCKING_CHECKS, CHECKS
@@ -15,14 +16,15 @@ from expectations.scope import SQL_CHECKS_DIR, month_weeks
 from tests.gate.dataset import MONTH, YEAR
 from tests.gate.test_gate_faults import LEDGER, where
 from tests.gate.warehouse import execute
-from zhaoshang.home import Home
 
 
 def test_failures_written_as_one_list(home: Home, tmp_path) -> None:
-    execute(home,
-            f"update {LEDGER} set investor = null, project_name = '=HYPERLINK(\"http://x\")' "
-            f"where {where('P04', '2021-W06', 'P04-01')}",
-            f"update {LEDGER} set funds_ytd = 0.5 where {where('P06', '2021-W06', 'P06-01')}")
+    execute(
+        home,
+        f"update {LEDGER} set investor = null, project_name = '=HYPERLINK(\"http://x\")' "
+        f"where {where('P04', '2021-W06', 'P04-01')}",
+        f"update {LEDGER} set funds_ytd = 0.5 where {where('P06', '2021-W06', 'P06-01')}",
+    )
     result = run_gate(home.warehouse, YEAR, MONTH, report_dir=tmp_path)
     assert not result.passed
     raw = (tmp_path / "failures.csv").read_bytes()
@@ -32,7 +34,7 @@ def test_failures_written_as_one_list(home: Home, tmp_path) -> None:
     assert headers <= set(rows[0])
     by_check = {r["检查项"]: r for r in rows}
     assert by_check["ledger_row_rules"]["单位编号"] == "P04"
-    assert by_check["ledger_row_rules"]["项目名称"] == "'=HYPERLINK(\"http://x\")"  # never a formula
+    assert by_check["ledger_row_rules"]["项目名称"] == '\'=HYPERLINK("http://x")'  # never a formula
     assert by_check["funds_ytd_decrease"]["周次"] == "2021-W06"
     saved = json.loads((tmp_path / "checks.json").read_text(encoding="utf-8"))
     assert saved["passed"] is False and len(saved["checks"]) == len(CHECKS)
@@ -72,9 +74,18 @@ def test_registry_covers_spec_5() -> None:
     names = [c.name for c in CHECKS]
     assert len(names) == len(set(names))
     assert {c.name for c in BLOCKING_CHECKS} == {
-        "ledger_row_rules", "lead_row_rules", "ingestion_row_issues", "lead_conflicts", "date_order",
-        "stage_regression", "funds_ytd_decrease", "ledger_lead_unknown", "duplicate_projects",
-        "district_indicators", "district_totals", "missing_reports",
+        "ledger_row_rules",
+        "lead_row_rules",
+        "ingestion_row_issues",
+        "lead_conflicts",
+        "date_order",
+        "stage_regression",
+        "funds_ytd_decrease",
+        "ledger_lead_unknown",
+        "duplicate_projects",
+        "district_indicators",
+        "district_totals",
+        "missing_reports",
     }
     assert [c.name for c in CHECKS if c.waivable] == ["missing_reports"]
     warnings = {c.name for c in CHECKS if c.severity == "warning"}
@@ -96,10 +107,13 @@ def test_suites_load_as_gx_suites() -> None:
             assert all(e.meta.get("rule") and e.meta.get("label_zh") for e in suite.expectations)
 
 
-@pytest.mark.parametrize(("year", "month", "weeks"), [
-    (2021, 1, ["2020-W53", "2021-W01", "2021-W02", "2021-W03", "2021-W04"]),  # 2020-W53 ends 3 Jan 2021
-    (2021, 2, ["2021-W05", "2021-W06", "2021-W07", "2021-W08"]),
-    (2020, 12, ["2020-W49", "2020-W50", "2020-W51", "2020-W52"]),
-])
+@pytest.mark.parametrize(
+    ("year", "month", "weeks"),
+    [
+        (2021, 1, ["2020-W53", "2021-W01", "2021-W02", "2021-W03", "2021-W04"]),  # 2020-W53 ends 3 Jan 2021
+        (2021, 2, ["2021-W05", "2021-W06", "2021-W07", "2021-W08"]),
+        (2020, 12, ["2020-W49", "2020-W50", "2020-W51", "2020-W52"]),
+    ],
+)
 def test_month_weeks_by_sunday(year: int, month: int, weeks: list[str]) -> None:
     assert [label for label, _ in month_weeks(year, month)] == weeks

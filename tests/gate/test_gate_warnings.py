@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from basics.home import Home
 from expectations.gate import run_gate
 from tests.gate.dataset import MONTH, YEAR
 from tests.gate.test_gate_faults import LEDGER, where
 from tests.gate.warehouse import execute
-from zhaoshang.home import Home
 
 
 def test_single_contract_over_limit_is_a_warning(home: Home) -> None:
@@ -34,9 +34,11 @@ def test_amount_change_is_a_warning(home: Home) -> None:
 def test_thresholds_come_from_the_seed(home: Home) -> None:
     execute(home, f"update {LEDGER} set contract_amount = 66 where {where('P02', '2021-W07', 'P02-01')}")
     assert run_gate(home.warehouse, YEAR, MONTH).failures == []  # 10 % change, 66 亿: below both lines
-    execute(home,
-            "update seeds.scoring_parameters set value = 65 where parameter = 'single_contract_warning'",
-            "update seeds.scoring_parameters set value = 0.05 where parameter = 'amount_change_warning'")
+    execute(
+        home,
+        "update seeds.scoring_parameters set value = 65 where parameter = 'single_contract_warning'",
+        "update seeds.scoring_parameters set value = 0.05 where parameter = 'amount_change_warning'",
+    )
     result = run_gate(home.warehouse, YEAR, MONTH)
     assert result.passed
     assert {(f.check, f.unit_code, f.week_label) for f in result.failures} == {
@@ -47,12 +49,17 @@ def test_thresholds_come_from_the_seed(home: Home) -> None:
 
 
 def test_missing_threshold_fails_its_check_only(home: Home) -> None:
-    execute(home, "delete from seeds.scoring_parameters where parameter in "
-                  "('single_contract_warning', 'amount_change_warning')")
+    execute(
+        home,
+        "delete from seeds.scoring_parameters where parameter in "
+        "('single_contract_warning', 'amount_change_warning')",
+    )
     result = run_gate(home.warehouse, YEAR, MONTH)
     assert result.passed  # warnings only
-    for name, parameter in [("single_contract_over_limit", "single_contract_warning"),
-                            ("amount_change", "amount_change_warning")]:
+    for name, parameter in [
+        ("single_contract_over_limit", "single_contract_warning"),
+        ("amount_change", "amount_change_warning"),
+    ]:
         check = result.check(name)
         assert not check.passed and parameter in (check.error or "")
     assert {c.name for c in result.checks if not c.passed} == {"single_contract_over_limit", "amount_change"}

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import duckdb
 
+from basics.home import DBT_PROJECT_DIR, Home
 from ingestion.outcomes import IngestReport
 from ingestion.pipeline import ingest_inbox
 from tests.gate.dataset import Report
 from tests.helpers.workbooks import week_path, write_report
-from zhaoshang.home import DBT_PROJECT_DIR, Home
 
 DBT = Path(sys.executable).parent / "dbt"
 
@@ -27,12 +27,28 @@ def write_inbox(inbox: Path, reports: dict[tuple[str, str], Report]) -> None:
 
 def dbt_build(home: Home) -> None:
     """`dbt build` on the home's warehouse; raises with dbt's output on failure."""
-    env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(home.warehouse),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "ZHAOSHANG_WAREHOUSE": str(home.warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     proc = subprocess.run(
-        [str(DBT), "build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(home.root / "dbt_target"), "--log-path", str(home.root / "dbt_logs")],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            str(DBT),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(home.root / "dbt_target"),
+            "--log-path",
+            str(home.root / "dbt_logs"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
@@ -69,8 +85,9 @@ def execute(home: Home, *statements: str) -> None:
     """
     con = duckdb.connect(str(home.warehouse))
     try:
-        views = con.execute("select view_name from duckdb_views() where schema_name = 'staging' "
-                            "and not internal").fetchall()
+        views = con.execute(
+            "select view_name from duckdb_views() where schema_name = 'staging' and not internal"
+        ).fetchall()
         for (view,) in views:
             con.execute(f"create table staging._frozen as select * from staging.{view}")
             con.execute(f"drop view staging.{view}")

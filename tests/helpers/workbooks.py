@@ -74,8 +74,13 @@ def write_report(
     return path
 
 
-def write_csv_report(path: Path, ledger: list[dict[str, Any]], *, encoding: str = "utf-8",
-                     headers: dict[str, str] | None = None) -> Path:
+def write_csv_report(
+    path: Path,
+    ledger: list[dict[str, Any]],
+    *,
+    encoding: str = "utf-8",
+    headers: dict[str, str] | None = None,
+) -> Path:
     """Write a ledger CSV (`utf-8`, `utf-8-sig` or `gb18030`)."""
     hdr = {**LEDGER_HEADERS, **(headers or {})}
     cols = [c for c in LEDGER_HEADERS if any(c in r for r in ledger)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhaoshang.home import Home
+from basics.home import Home
 
 
 @pytest.fixture

@@ -6,31 +6,45 @@ import hashlib
 import json
 from datetime import date
 
+from basics.home import Home
 from ingestion.pipeline import ingest_inbox
 from tests.helpers.workbooks import LEDGER_HEADERS, ledger_row, week_path, write_report
 from tests.ingestion.reports import lead, plain_ledger, traditional, write_columns
 from tests.ingestion.views import rows
-from zhaoshang.home import Home
 
 
 def test_lineage_columns_name_the_file_sheet_and_spreadsheet_row(home: Home) -> None:
-    path = write_report(week_path(home.inbox, "2021-W05", "P01"), plain_ledger(),
-                        [lead("P01-L1", "P02"), lead("P01-L2", "P03")], ledger_sheet="項目台賬",
-                        lead_sheet="線索共享")
+    path = write_report(
+        week_path(home.inbox, "2021-W05", "P01"),
+        plain_ledger(),
+        [lead("P01-L1", "P02"), lead("P01-L2", "P03")],
+        ledger_sheet="項目台賬",
+        lead_sheet="線索共享",
+    )
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     ingest_inbox(home)
 
-    ledger = rows(home, "select file_sha256, sheet, row_number, project_code, unit_code, week_label, version "
-                        "from raw.ledger_rows order by row_number")
+    ledger = rows(
+        home,
+        "select file_sha256, sheet, row_number, project_code, unit_code, week_label, version "
+        "from raw.ledger_rows order by row_number",
+    )
     assert [(r["sheet"], r["row_number"], r["project_code"]) for r in ledger] == [
-        ("項目台賬", 2, "P01-001"), ("項目台賬", 3, "P01-002"), ("項目台賬", 4, "P01-003"),
-        ("項目台賬", 5, "P01-004")]
+        ("項目台賬", 2, "P01-001"),
+        ("項目台賬", 3, "P01-002"),
+        ("項目台賬", 4, "P01-003"),
+        ("項目台賬", 5, "P01-004"),
+    ]
     assert {(r["file_sha256"], r["unit_code"], r["week_label"], r["version"]) for r in ledger} == {
-        (sha, "P01", "2021-W05", 1)}
-    leads = rows(home, "select file_sha256, sheet, row_number, lead_id from raw.lead_rows "
-                       "order by row_number")
-    assert leads == [{"file_sha256": sha, "sheet": "線索共享", "row_number": 2, "lead_id": "P01-L1"},
-                     {"file_sha256": sha, "sheet": "線索共享", "row_number": 3, "lead_id": "P01-L2"}]
+        (sha, "P01", "2021-W05", 1)
+    }
+    leads = rows(
+        home, "select file_sha256, sheet, row_number, lead_id from raw.lead_rows order by row_number"
+    )
+    assert leads == [
+        {"file_sha256": sha, "sheet": "線索共享", "row_number": 2, "lead_id": "P01-L1"},
+        {"file_sha256": sha, "sheet": "線索共享", "row_number": 3, "lead_id": "P01-L2"},
+    ]
     [file_row] = rows(home, "select * from raw.report_files")
     assert file_row["file_sha256"] == sha and file_row["source_path"] == "2021-W05/P01.xlsx"
     assert file_row["archive_path"] == f"archive/{sha[:2]}/{sha}.xlsx"
@@ -46,7 +60,9 @@ def test_row_numbers_skip_blank_rows_and_count_title_rows(home: Home) -> None:
     report = ingest_inbox(home)
     assert report.rejected == []
     assert rows(home, "select row_number, project_code from raw.ledger_rows order by row_number") == [
-        {"row_number": 3, "project_code": "A1"}, {"row_number": 5, "project_code": "A3"}]
+        {"row_number": 3, "project_code": "A1"},
+        {"row_number": 5, "project_code": "A3"},
+    ]
 
 
 def test_week_dates_come_from_the_iso_week_folder(home: Home) -> None:
@@ -54,13 +70,26 @@ def test_week_dates_come_from_the_iso_week_folder(home: Home) -> None:
     write_report(week_path(home.inbox, "2020-W53", "P01"), [ledger_row(project_code="A1")])
     write_report(week_path(home.inbox, "2021-w1", "P01"), [ledger_row(project_code="A1")])  # loose spelling
     ingest_inbox(home)
-    files = rows(home, "select iso_year, iso_week, week_label, week_start, week_end from raw.report_files "
-                       "order by week_label")
+    files = rows(
+        home,
+        "select iso_year, iso_week, week_label, week_start, week_end from raw.report_files "
+        "order by week_label",
+    )
     assert files == [
-        {"iso_year": 2020, "iso_week": 53, "week_label": "2020-W53", "week_start": date(2020, 12, 28),
-         "week_end": date(2021, 1, 3)},
-        {"iso_year": 2021, "iso_week": 1, "week_label": "2021-W01", "week_start": date(2021, 1, 4),
-         "week_end": date(2021, 1, 10)},
+        {
+            "iso_year": 2020,
+            "iso_week": 53,
+            "week_label": "2020-W53",
+            "week_start": date(2020, 12, 28),
+            "week_end": date(2021, 1, 3),
+        },
+        {
+            "iso_year": 2021,
+            "iso_week": 1,
+            "week_label": "2021-W01",
+            "week_start": date(2021, 1, 4),
+            "week_end": date(2021, 1, 10),
+        },
     ]
 
 
@@ -135,16 +164,26 @@ def test_inactive_unit_is_accepted_with_a_warning(home: Home) -> None:
 
 
 def test_merged_cells_count_for_every_row_they_cover(home: Home) -> None:
-    path = write_report(week_path(home.inbox, "2021-W05", "P01"),
-                        [ledger_row(project_code=f"A{i}", investor="合并投资公司" if i == 1 else None,
-                                    industry="材料" if i == 1 else None) for i in (1, 2, 3)])
+    path = write_report(
+        week_path(home.inbox, "2021-W05", "P01"),
+        [
+            ledger_row(
+                project_code=f"A{i}",
+                investor="合并投资公司" if i == 1 else None,
+                industry="材料" if i == 1 else None,
+            )
+            for i in (1, 2, 3)
+        ],
+    )
     book = __import__("openpyxl").load_workbook(path)
     book["项目台账"].merge_cells("C2:C4")  # 投资主体
     book["项目台账"].merge_cells("E2:E4")  # 产业类别
     book.save(path)
     ingest_inbox(home)
-    assert rows(home, "select investor, industry from raw.ledger_rows order by row_number") == [
-        {"investor": "合并投资公司", "industry": "materials"}] * 3
+    assert (
+        rows(home, "select investor, industry from raw.ledger_rows order by row_number")
+        == [{"investor": "合并投资公司", "industry": "materials"}] * 3
+    )
     assert rows(home, "select count(*) as n from raw.row_issues") == [{"n": 0}]
 
 
@@ -152,6 +191,7 @@ def test_a_header_only_ledger_is_an_accepted_empty_report(home: Home) -> None:
     # a unit hosting no project this week still reports: the header alone is a valid (empty) snapshot
     write_report(week_path(home.inbox, "2021-W05", "P01"), [], leads=[])  # header-only leads sheet too
     from tests.helpers.workbooks import write_csv_report
+
     write_csv_report(week_path(home.inbox, "2021-W05", "P02", "csv"), [ledger_row(project_code="A1")])
     csv_path = home.inbox / "2021-W05" / "P02.csv"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from basics.home import Home
 from ingestion.pipeline import ingest_inbox
 from tests.helpers.workbooks import LEDGER_HEADERS, ledger_row, week_path, write_csv_report, write_report
 from tests.ingestion.reports import WEEK, plain_ledger, write_columns
 from tests.ingestion.views import rows, table_counts
-from zhaoshang.home import Home
 
 
 def _missing_stage(inbox: Path) -> Path:
@@ -67,29 +67,44 @@ def _no_header(inbox: Path) -> Path:
 
 
 def _bad_amount_unit(inbox: Path) -> Path:
-    return write_report(week_path(inbox, WEEK, "P01"), plain_ledger(),
-                        headers={"contract_amount": "协议引资额(美元)"})
+    return write_report(
+        week_path(inbox, WEEK, "P01"), plain_ledger(), headers={"contract_amount": "协议引资额(美元)"}
+    )
 
 
 def _duplicate_column(inbox: Path) -> Path:
     order = list(LEDGER_HEADERS)
-    return write_columns(week_path(inbox, WEEK, "P01"), plain_ledger(), order + ["funds_ytd"],
-                         headers={})
+    return write_columns(week_path(inbox, WEEK, "P01"), plain_ledger(), order + ["funds_ytd"], headers={})
 
 
 CASES: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     # name: (writer, reason_code, quarantine folder)
     "missing_column": (_missing_stage, "missing_column", WEEK),
-    "unknown_unit": (lambda inbox: write_report(week_path(inbox, WEEK, "X99"), plain_ledger()),
-                     "unknown_unit", WEEK),
-    "cover_unit_mismatch": (lambda inbox: write_report(week_path(inbox, WEEK, "P01"), plain_ledger(),
-                                                       cover_unit="P02"), "unit_mismatch", WEEK),
-    "outside_week_folder": (lambda inbox: write_report(inbox / "P01.xlsx", plain_ledger()), "no_week_folder",
-                            "_no_week"),
-    "other_folder": (lambda inbox: write_report(inbox / "二月" / "P01.xlsx", plain_ledger()),
-                     "no_week_folder", "_no_week"),
-    "bad_week_folder": (lambda inbox: write_report(inbox / "2021-W54" / "P01.xlsx", plain_ledger()),
-                        "bad_week", "_no_week"),
+    "unknown_unit": (
+        lambda inbox: write_report(week_path(inbox, WEEK, "X99"), plain_ledger()),
+        "unknown_unit",
+        WEEK,
+    ),
+    "cover_unit_mismatch": (
+        lambda inbox: write_report(week_path(inbox, WEEK, "P01"), plain_ledger(), cover_unit="P02"),
+        "unit_mismatch",
+        WEEK,
+    ),
+    "outside_week_folder": (
+        lambda inbox: write_report(inbox / "P01.xlsx", plain_ledger()),
+        "no_week_folder",
+        "_no_week",
+    ),
+    "other_folder": (
+        lambda inbox: write_report(inbox / "二月" / "P01.xlsx", plain_ledger()),
+        "no_week_folder",
+        "_no_week",
+    ),
+    "bad_week_folder": (
+        lambda inbox: write_report(inbox / "2021-W54" / "P01.xlsx", plain_ledger()),
+        "bad_week",
+        "_no_week",
+    ),
     "corrupt_workbook": (_corrupt, "unreadable", WEEK),
     "empty_file": (_empty, "empty", WEEK),
     "undecodable_csv": (_undecodable_csv, "unreadable", WEEK),
@@ -98,11 +113,19 @@ CASES: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     "no_header": (_no_header, "no_header", WEEK),
     "bad_amount_unit": (_bad_amount_unit, "bad_amount_unit", WEEK),
     "duplicate_column": (_duplicate_column, "duplicate_column", WEEK),
-    "unsupported_format": (lambda inbox: _write(week_path(inbox, WEEK, "P01", "xls"), b"\xd0\xcf\x11\xe0old"),
-                           "unsupported_format", WEEK),
-    "leads_without_ledger": (lambda inbox: _write(week_path(inbox, WEEK, "P01.leads", "csv"),
-                                                  "线索编号,项目名称,投资主体,接收单位,共享日期\n".encode()),
-                             "leads_without_ledger", WEEK),
+    "unsupported_format": (
+        lambda inbox: _write(week_path(inbox, WEEK, "P01", "xls"), b"\xd0\xcf\x11\xe0old"),
+        "unsupported_format",
+        WEEK,
+    ),
+    "leads_without_ledger": (
+        lambda inbox: _write(
+            week_path(inbox, WEEK, "P01.leads", "csv"),
+            "线索编号,项目名称,投资主体,接收单位,共享日期\n".encode(),
+        ),
+        "leads_without_ledger",
+        WEEK,
+    ),
 }
 
 
@@ -133,8 +156,13 @@ def test_rejected_file_is_quarantined_with_reason_and_loads_nothing(case: str, h
     assert "应为" in rejection.reason_zh and "expected" in rejection.reason_en
     assert (home.archive / sha[:2] / f"{sha}{_suffix(path.name)}").read_bytes() == data
     counts = table_counts(home)
-    assert counts == {"report_files": 0, "ledger_rows": 0, "lead_rows": 0, "row_issues": 0,
-                      "rejected_files": 1}
+    assert counts == {
+        "report_files": 0,
+        "ledger_rows": 0,
+        "lead_rows": 0,
+        "row_issues": 0,
+        "rejected_files": 1,
+    }
     [stored] = rows(home, "select * from raw.rejected_files")
     assert (stored["reason_code"], stored["file_sha256"]) == (code, sha)
     assert stored["source_path"] == rejection.file
@@ -151,9 +179,14 @@ def test_missing_column_reason_names_file_sheet_row_and_column(home: Home) -> No
     [rejection] = ingest_inbox(home).rejected
     assert rejection.reason_zh.startswith("文件 2021-W05/P01.xlsx 工作表“项目台账”第1行缺少必填列“项目阶段”")
     assert rejection.reason_en.startswith(
-        "File 2021-W05/P01.xlsx, sheet 项目台账, row 1: required column 项目阶段 (stage) is missing")
+        "File 2021-W05/P01.xlsx, sheet 项目台账, row 1: required column 项目阶段 (stage) is missing"
+    )
     assert (rejection.file, rejection.sheet, rejection.row, rejection.column) == (
-        "2021-W05/P01.xlsx", "项目台账", 1, "项目阶段")
+        "2021-W05/P01.xlsx",
+        "项目台账",
+        1,
+        "项目阶段",
+    )
     assert rejection.message() == f"{rejection.reason_zh} / {rejection.reason_en}"
 
 
@@ -202,8 +235,9 @@ def test_a_second_rejection_of_the_same_name_does_not_overwrite_the_first(home: 
 
 
 def test_rejected_csv_pair_moves_both_files(home: Home) -> None:
-    ledger = write_csv_report(week_path(home.inbox, WEEK, "P01", "csv"), [ledger_row(project_code="A1")],
-                              headers={"stage": "阶段"})  # the required 项目阶段 header is missing
+    ledger = write_csv_report(
+        week_path(home.inbox, WEEK, "P01", "csv"), [ledger_row(project_code="A1")], headers={"stage": "阶段"}
+    )  # the required 项目阶段 header is missing
     leads = week_path(home.inbox, WEEK, "P01.leads", "csv")
     leads.write_text("线索编号,项目名称,投资主体,接收单位,共享日期\n", encoding="utf-8")
     [rejection] = ingest_inbox(home).rejected

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from basics.home import Home
 from ingestion.pipeline import ingest_inbox
 from tests.helpers.workbooks import ledger_row, week_path, write_csv_report, write_report
 from tests.ingestion.reports import WEEK, lead, write_leads_csv
 from tests.ingestion.views import rows, scalar
-from zhaoshang.home import Home
 
 
 def _issues(home: Home) -> set[tuple[Any, ...]]:
@@ -23,13 +23,34 @@ def _issues(home: Home) -> set[tuple[Any, ...]]:
 def test_ledger_row_violations_are_loaded_and_flagged(home: Home) -> None:
     ledger = [
         ledger_row(project_code="A1", stage="签约", contract_amount=5, signed_on=date(2021, 1, 5)),  # valid
-        ledger_row(project_code="A2", project_name="", investor_type="外企", industry="火星", origin="外星",
-                   is_sci_tech="也许", stage="签约"),  # missing name, bad enums, no amount/date for 签约
-        ledger_row(project_code="A3", stage="落地", contract_amount="十亿", funds_ytd=-2, land_mu="12,000.5",
-                   signed_on="2021-13-45", landed_on=date(2021, 1, 2)),
+        ledger_row(
+            project_code="A2",
+            project_name="",
+            investor_type="外企",
+            industry="火星",
+            origin="外星",
+            is_sci_tech="也许",
+            stage="签约",
+        ),  # missing name, bad enums, no amount/date for 签约
+        ledger_row(
+            project_code="A3",
+            stage="落地",
+            contract_amount="十亿",
+            funds_ytd=-2,
+            land_mu="12,000.5",
+            signed_on="2021-13-45",
+            landed_on=date(2021, 1, 2),
+        ),
         ledger_row(project_code="A1", stage="在谈"),  # duplicate code
-        ledger_row(project_code=None, stage="达产", contract_amount=1, signed_on=date(2021, 1, 10),
-                   landed_on=date(2021, 1, 5), started_on=date(2021, 1, 20), producing_on=date(2021, 1, 15)),
+        ledger_row(
+            project_code=None,
+            stage="达产",
+            contract_amount=1,
+            signed_on=date(2021, 1, 10),
+            landed_on=date(2021, 1, 5),
+            started_on=date(2021, 1, 20),
+            producing_on=date(2021, 1, 15),
+        ),
         ledger_row(project_code="A6", stage="阶段X"),
     ]
     write_report(week_path(home.inbox, WEEK, "P01"), ledger)
@@ -40,16 +61,19 @@ def test_ledger_row_violations_are_loaded_and_flagged(home: Home) -> None:
     s = "项目台账"
     expected = {
         (s, 3, "项目名称", "required", None),
-        (s, 3, "企业类型", "enum", "外企"), (s, 3, "产业类别", "enum", "火星"),
+        (s, 3, "企业类型", "enum", "外企"),
+        (s, 3, "产业类别", "enum", "火星"),
         (s, 3, "来源地", "enum", "外星"),
         (s, 3, "科创类", "enum", "也许"),
         (s, 3, "协议引资额(亿元)", "required_for_stage", None),
         (s, 3, "签约日期", "required_for_stage", None),
-        (s, 4, "协议引资额(亿元)", "number", "十亿"), (s, 4, "本年实际到位资金(亿元)", "not_negative", "-2"),
+        (s, 4, "协议引资额(亿元)", "number", "十亿"),
+        (s, 4, "本年实际到位资金(亿元)", "not_negative", "-2"),
         (s, 4, "签约日期", "date", "2021-13-45"),
         (s, 5, "项目编号", "unique", "A1"),
         (s, 6, "项目编号", "required", None),
-        (s, 6, "落地日期", "date_order", "2021-01-05"), (s, 6, "达产日期", "date_order", "2021-01-15"),
+        (s, 6, "落地日期", "date_order", "2021-01-05"),
+        (s, 6, "达产日期", "date_order", "2021-01-15"),
         (s, 7, "项目阶段", "enum", "阶段X"),
     }
     assert _issues(home) == expected
@@ -68,10 +92,11 @@ def test_ledger_row_violations_are_loaded_and_flagged(home: Home) -> None:
 
 
 def test_issue_column_is_the_header_as_the_unit_wrote_it(home: Home) -> None:
-    write_report(week_path(home.inbox, WEEK, "P01"),
-                 [ledger_row(project_code="A1", stage="签约", contract_amount=-10_000,
-                             signed_on=date(2021, 1, 1))],
-                 headers={"contract_amount": "協議引資額（萬元）"})
+    write_report(
+        week_path(home.inbox, WEEK, "P01"),
+        [ledger_row(project_code="A1", stage="签约", contract_amount=-10_000, signed_on=date(2021, 1, 1))],
+        headers={"contract_amount": "協議引資額（萬元）"},
+    )
     ingest_inbox(home)
     assert _issues(home) == {("项目台账", 2, "協議引資額（萬元）", "not_negative", "-10000")}
     assert scalar(home, "select contract_amount from raw.ledger_rows") == -1.0
@@ -82,8 +107,10 @@ def test_an_absent_optional_column_reads_as_empty(home: Home) -> None:
     write_report(week_path(home.inbox, WEEK, "P01"), [ledger_row(project_code="A1", stage="签约")])
     report = ingest_inbox(home)
     assert len(report.accepted) == 1
-    assert _issues(home) == {("项目台账", 2, "协议引资额(亿元)", "required_for_stage", None),
-                             ("项目台账", 2, "签约日期", "required_for_stage", None)}
+    assert _issues(home) == {
+        ("项目台账", 2, "协议引资额(亿元)", "required_for_stage", None),
+        ("项目台账", 2, "签约日期", "required_for_stage", None),
+    }
 
 
 def test_lead_sheet_violations_are_loaded_and_flagged(home: Home) -> None:
@@ -107,7 +134,8 @@ def test_lead_sheet_violations_are_loaded_and_flagged(home: Home) -> None:
         (s, 4, "接收单位", "self_share", "P01"),
         (s, 5, "共享日期", "after_week", "2021-02-08"),
         (s, 6, "线索编号", "unique", "P01-L1"),
-        (s, 7, "接收单位", "required", None), (s, 7, "项目名称", "required", None),
+        (s, 7, "接收单位", "required", None),
+        (s, 7, "项目名称", "required", None),
         (s, 7, "共享日期", "date", "昨天"),
         (s, 8, "线索编号", "required", None),
     }
@@ -118,22 +146,41 @@ def test_lead_sheet_violations_are_loaded_and_flagged(home: Home) -> None:
 
 
 def test_lead_reshared_later_is_fine_but_a_changed_receiver_is_flagged(home: Home) -> None:
-    write_report(week_path(home.inbox, WEEK, "P01"), [ledger_row(project_code="A1")],
-                 [lead("P01-L1", "P02"), lead("P01-L2", "P03")])
+    write_report(
+        week_path(home.inbox, WEEK, "P01"),
+        [ledger_row(project_code="A1")],
+        [lead("P01-L1", "P02"), lead("P01-L2", "P03")],
+    )
     ingest_inbox(home)
     # a week later: L1 repeated unchanged (not an error), L2 now "sent" to P04 (an error)
-    write_report(week_path(home.inbox, "2021-W06", "P01"), [ledger_row(project_code="A1")],
-                 [lead("P01-L1", "P02"), lead("P01-L2", "P04")])
+    write_report(
+        week_path(home.inbox, "2021-W06", "P01"),
+        [ledger_row(project_code="A1")],
+        [lead("P01-L1", "P02"), lead("P01-L2", "P04")],
+    )
     # another unit re-using P01's lead id
     write_csv_report(week_path(home.inbox, "2021-W06", "P05", "csv"), [ledger_row(project_code="B1")])
     write_leads_csv(week_path(home.inbox, "2021-W06", "P05.leads", "csv"), [lead("P01-L1", "P02")])
 
     ingest_inbox(home)
 
-    found = rows(home, "select unit_code, week_label, sheet, row_number, column_name, value, rule, "
-                       "expected_en from raw.row_issues order by unit_code")
-    assert [(r["unit_code"], r["week_label"], r["sheet"], r["row_number"], r["column_name"], r["value"],
-             r["rule"]) for r in found] == [
+    found = rows(
+        home,
+        "select unit_code, week_label, sheet, row_number, column_name, value, rule, "
+        "expected_en from raw.row_issues order by unit_code",
+    )
+    assert [
+        (
+            r["unit_code"],
+            r["week_label"],
+            r["sheet"],
+            r["row_number"],
+            r["column_name"],
+            r["value"],
+            r["rule"],
+        )
+        for r in found
+    ] == [
         ("P01", "2021-W06", "线索共享", 3, "接收单位", "P04", "lead_conflict"),
         ("P05", "2021-W06", "P05.leads.csv", 2, "线索编号", "P01-L1", "lead_conflict"),
     ]

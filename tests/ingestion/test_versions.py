@@ -6,11 +6,11 @@ import hashlib
 import os
 from datetime import date
 
+from basics.home import Home
 from ingestion.pipeline import ingest_inbox
 from tests.helpers.workbooks import ledger_row, week_path, write_csv_report, write_report
 from tests.ingestion.reports import WEEK, lead, plain_ledger, write_leads_csv
 from tests.ingestion.views import rows, scalar, table_counts
-from zhaoshang.home import Home
 
 
 def _sha(path: os.PathLike[str]) -> str:
@@ -36,8 +36,11 @@ def test_resending_a_week_creates_version_2_and_keeps_version_1(home: Home) -> N
         archived = home.root / f["archive_path"]
         assert archived == home.archive / f["file_sha256"][:2] / f"{f['file_sha256']}.xlsx"
         assert _sha(archived) == f["file_sha256"]
-    by_version = rows(home, "select version, count(*) as n, max(funds_ytd) as funds from raw.ledger_rows "
-                            "group by version order by version")
+    by_version = rows(
+        home,
+        "select version, count(*) as n, max(funds_ytd) as funds from raw.ledger_rows "
+        "group by version order by version",
+    )
     assert by_version == [{"version": 1, "n": 1, "funds": 1.0}, {"version": 2, "n": 2, "funds": 2.0}]
     assert path.exists(), "accepted files stay in the inbox"
 
@@ -84,8 +87,9 @@ def test_csv_pair_is_one_report_version(home: Home) -> None:
     ledger = write_csv_report(week_path(home.inbox, WEEK, "P01", "csv"), plain_ledger(), encoding="gb18030")
     assert [o.version for o in ingest_inbox(home).accepted] == [1]
     # the unit adds its leads file later: ledger + leads make version 2
-    leads = write_leads_csv(week_path(home.inbox, WEEK, "P01.leads", "csv"), [lead("P01-L1", "P02")],
-                            encoding="gb18030")
+    leads = write_leads_csv(
+        week_path(home.inbox, WEEK, "P01.leads", "csv"), [lead("P01-L1", "P02")], encoding="gb18030"
+    )
     report = ingest_inbox(home)
     assert [(o.version, o.ledger_rows, o.lead_rows) for o in report.accepted] == [(2, 4, 1)]
     pair_sha = hashlib.sha256(

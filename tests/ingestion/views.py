@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from zhaoshang.home import Home
+from basics.home import Home
 
 # Normalised ledger fields compared between variants of the same report.
 LEDGER_VALUE_COLUMNS = (

@@ -8,9 +8,9 @@ import dagster as dg
 import pytest
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from basics.home import Home
 from orchestration.definitions import defs
 from orchestration.resources import HomeResource
-from zhaoshang.home import Home
 from zhaoshang.sample_data import write_sample_inbox
 
 SILENT = ("2021-W49", "D05")  # one December report withheld from the sample year

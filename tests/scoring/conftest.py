@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from zhaoshang.home import DBT_PROJECT_DIR, Home
+from basics.home import DBT_PROJECT_DIR, Home
 
 TARGET_HEADER = "year,unit_code,target_C,target_F,target_Q,target_M,target_R"
 

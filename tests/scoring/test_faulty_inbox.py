@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from basics.home import Home
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
-from zhaoshang.home import Home
 
 d = date
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from basics.home import Home
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 from tests.scoring.conftest import copy_dbt_project, ingest, query
-from zhaoshang.home import Home
 from zhaoshang.sample_data import write_sample_inbox
 
 # P07 starts 2021-03-01, D04 sends CSV, B02 amounts in 万元

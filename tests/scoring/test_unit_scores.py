@@ -33,10 +33,10 @@ from datetime import date
 
 import pytest
 
+from basics.home import Home
 from tests.helpers.workbooks import week_path, write_report
 from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
-from zhaoshang.home import Home
 
 d = date
 ALL_WEEKS = weeks("2020-W53", "2021-W12")

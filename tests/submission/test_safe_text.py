@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from zhaoshang.submission import neutralise
-from zhaoshang.submission.figures import as_text, label_of, rounded
+from submission import neutralise
+from submission.figures import as_text, label_of, rounded
 
 
-@pytest.mark.parametrize("text", [
-    "=1+1", "=HYPERLINK(\"http://x\")", "+86 123", "-5", "@SUM(A1)", "\tx", "\rx",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        '=HYPERLINK("http://x")',
+        "+86 123",
+        "-5",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+    ],
+)
 def test_formula_like_text_is_prefixed(text: str) -> None:
     assert neutralise(text) == "'" + text
 

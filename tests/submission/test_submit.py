@@ -11,14 +11,14 @@ import duckdb
 import openpyxl
 import pytest
 
+from basics.home import Home
 from expectations.gate import run_gate
 from expectations.results import GateResult
+from submission import AlreadySubmitted, GateFailed, submit_month, versions
+from submission.figures import indicator_labels
 from tests.gate.dataset import MONTH, YEAR
 from tests.gate.test_gate_faults import LEDGER, remove_report, where
 from tests.gate.warehouse import execute
-from zhaoshang.home import Home
-from zhaoshang.submission import AlreadySubmitted, GateFailed, submit_month, versions
-from zhaoshang.submission.figures import indicator_labels
 
 STEM = "市级考核关键指标_2021-02_v{}"
 FORMATS = {"amount": "0.00", "count": "0", "ratio": "0.0%"}
@@ -35,8 +35,11 @@ def digest(path) -> str:
 def mart(home: Home) -> dict[str, tuple]:
     con = duckdb.connect(str(home.warehouse), read_only=True)
     try:
-        rows = con.execute("select indicator, value, target, completion from marts.district_month_indicators "
-                           "where year = ? and month = ?", [YEAR, MONTH]).fetchall()
+        rows = con.execute(
+            "select indicator, value, target, completion from marts.district_month_indicators "
+            "where year = ? and month = ?",
+            [YEAR, MONTH],
+        ).fetchall()
     finally:
         con.close()
     return {r[0]: r[1:] for r in rows}
@@ -129,10 +132,13 @@ def test_second_submit_refused_resubmit_makes_v2(home: Home) -> None:
     assert err.value.exit_code == 5
     with pytest.raises(AlreadySubmitted):
         submit_month(home, YEAR, MONTH, gate(home), None, "   ")
-    execute(home, "update marts.district_month_indicators set value = 930, completion = 0.93 "
-                  "where year = 2021 and month = 2 and indicator = 'contract_amount_industrial'",
-            "update marts.unit_month_scores set value_c = 70 "
-            "where year = 2021 and month = 2 and unit_code = 'P01'")
+    execute(
+        home,
+        "update marts.district_month_indicators set value = 930, completion = 0.93 "
+        "where year = 2021 and month = 2 and indicator = 'contract_amount_industrial'",
+        "update marts.unit_month_scores set value_c = 70 "
+        "where year = 2021 and month = 2 and unit_code = 'P01'",
+    )
     second = submit_month(home, YEAR, MONTH, gate(home), None, "P01 更正协议引资额")
     assert second.version == 2 and second.folder.name == "v2"
     assert {p.name: digest(p) for p in first.folder.iterdir()} == before  # v1 untouched, byte for byte
@@ -152,8 +158,9 @@ def test_waiver_stored_with_the_submission(home: Home) -> None:
     waivers = {"P06": "园区网络故障，已电话报告"}
     result = submit_month(home, YEAR, MONTH, gate(home, waivers), waivers, None)
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
-    assert manifest["waivers"] == [{"unit_code": "P06", "unit_name": "团结湖大数据智能产业园",
-                                    "reason": "园区网络故障，已电话报告"}]
+    assert manifest["waivers"] == [
+        {"unit_code": "P06", "unit_name": "团结湖大数据智能产业园", "reason": "园区网络故障，已电话报告"}
+    ]
     checks = json.loads((result.folder / "checks.json").read_text(encoding="utf-8"))
     (waived,) = [f for f in checks["failures"] if f["check"] == "missing_reports"]
     assert waived["waived"] and waived["unit_code"] == "P06" and waived["week_label"] == "2021-W07"
@@ -164,9 +171,12 @@ def test_waiver_stored_with_the_submission(home: Home) -> None:
 
 
 def test_report_text_never_becomes_a_formula(home: Home) -> None:
-    execute(home, f"update {LEDGER} set contract_amount = 600, "
-                  "project_name = '=HYPERLINK(\"http://evil\",\"x\")' "
-                  f"where {where('P01', '2021-W08', 'P01-01')}")
+    execute(
+        home,
+        f"update {LEDGER} set contract_amount = 600, "
+        'project_name = \'=HYPERLINK("http://evil","x")\' '
+        f"where {where('P01', '2021-W08', 'P01-01')}",
+    )
     result = submit_month(home, YEAR, MONTH, gate(home), None, None)  # a warning: still submitted
     wb = openpyxl.load_workbook(result.xlsx)
     texts = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
@@ -178,7 +188,7 @@ def test_report_text_never_becomes_a_formula(home: Home) -> None:
 
 
 def test_crash_leaves_no_half_version(home: Home, monkeypatch) -> None:
-    import zhaoshang.submission.submit as submit_module
+    import submission.submit as submit_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from basics.home import Home
 from orchestration.jobs import BUILD_JOB
 from zhaoshang.dagster_runs import failure_message, run_job
-from zhaoshang.home import Home
 
 EXIT_DBT_FAILED = 1
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from basics.home import Home
+from basics.weeks import week_end, weeks_ending_in
+from submission import versions
 from zhaoshang.commands import build, gate, ingest
-from zhaoshang.home import Home
-from zhaoshang.submission import versions
 from zhaoshang.warehouse import read_only
-from zhaoshang.weeks import week_end, weeks_ending_in
 
 SAMPLE_YEAR = 2021
 SAMPLE_SEED = 7

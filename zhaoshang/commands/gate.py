@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from basics.errors import UserError
+from basics.home import Home
+from basics.registers import units
 from orchestration.jobs import GATE_JOB, MONTHLY_JOB
 from orchestration.partitions import month_partition_key
+from submission import versions
 from zhaoshang.dagster_runs import failure_message, run_job
-from zhaoshang.errors import UserError
-from zhaoshang.home import Home
-from zhaoshang.registers import units
-from zhaoshang.submission import versions
 
 EXIT_GATE_FAILED = 4
 EXIT_ALREADY_SUBMITTED = 5

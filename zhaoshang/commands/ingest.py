@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from basics.errors import UserError
+from basics.home import Home
+from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
 from orchestration.jobs import WEEKLY_JOB
 from orchestration.partitions import week_partition_key
 from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
-from zhaoshang.errors import UserError
-from zhaoshang.home import Home
-from zhaoshang.weeks import label_of
 
 EXIT_REJECTED = 3
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import sys
 
-from zhaoshang.errors import UserError
-from zhaoshang.home import Home
-from zhaoshang.labels import SCORE_COLUMNS_ZH, UNIT_TYPE_ZH
+from basics.errors import UserError
+from basics.home import Home
+from basics.labels import SCORE_COLUMNS_ZH, UNIT_TYPE_ZH
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import read_only, require_table
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from zhaoshang.home import Home
-from zhaoshang.registers import units
-from zhaoshang.submission import versions
+from basics.home import Home
+from basics.registers import units
+from basics.weeks import week_end, weeks_ending_in
+from submission import versions
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import has_table, read_only
-from zhaoshang.weeks import week_end, weeks_ending_in
 
 
 def missing_weeks(received: set[tuple[str, str]], year: int, month: int) -> dict[str, list[str]]:

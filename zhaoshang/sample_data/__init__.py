@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhaoshang.registers import Unit
-from zhaoshang.registers import units as register_units
+from basics.registers import Unit
+from basics.registers import units as register_units
 from zhaoshang.sample_data.calendar import report_weeks
 from zhaoshang.sample_data.plan import Plan, build_plan
 from zhaoshang.sample_data.render import report_rows, write_report
@@ -20,8 +20,9 @@ from zhaoshang.sample_data.variants import profile
 __all__ = ["SampleSummary", "apply_sample_resend", "build_plan", "write_sample_inbox"]
 
 
-def write_sample_inbox(out: Path, year: int = 2021, seed: int = 7,
-                       units: list[str] | None = None) -> SampleSummary:
+def write_sample_inbox(
+    out: Path, year: int = 2021, seed: int = 7, units: list[str] | None = None
+) -> SampleSummary:
     """Write the sample inbox for `year` under `out` and return what was written.
 
     The year is always planned for the whole register; `units` only limits which units' files are written
@@ -79,5 +80,6 @@ def _describe(summary: SampleSummary, plan: Plan, selected: list[str]) -> None:
     leads = [lead for lead in plan.leads if lead.sharer in chosen]
     summary.leads_shared = len(leads)
     summary.leads_ignored = sum(lead.lead_id not in feedback for lead in leads)
-    summary.leads_late = sum(lead.lead_id in feedback and (feedback[lead.lead_id] - lead.shared_on).days > 7
-                             for lead in leads)
+    summary.leads_late = sum(
+        lead.lead_id in feedback and (feedback[lead.lead_id] - lead.shared_on).days > 7 for lead in leads
+    )

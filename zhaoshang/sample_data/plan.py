@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from zhaoshang.registers import Unit
+from basics.registers import Unit
 from zhaoshang.sample_data.calendar import Week, report_weeks, week_of
 from zhaoshang.sample_data.names import NameBook
 from zhaoshang.sample_data.project import Project
@@ -83,8 +83,11 @@ def build_plan(units: dict[str, Unit], year: int, seed: int) -> Plan:
     weeks = report_weeks(year)
     horizon = Horizon(year, weeks[0].monday, weeks[-1].sunday)
     targets = targets_c(year)
-    planners = {code: UnitPlanner(u, horizon, random.Random(f"{year}:{seed}:{code}"))
-                for code, u in units.items() if u.active_on(horizon.last_sunday)}
+    planners = {
+        code: UnitPlanner(u, horizon, random.Random(f"{year}:{seed}:{code}"))
+        for code, u in units.items()
+        if u.active_on(horizon.last_sunday)
+    }
     projects = {code: pl.plan(*targets.get(code, (10.0, 0))) for code, pl in planners.items()}
     rng = random.Random(f"{year}:{seed}:district")
     for _ in range(6):
@@ -108,8 +111,13 @@ def build_plan(units: dict[str, Unit], year: int, seed: int) -> Plan:
 
 def _assign_consumer_goods(projects: dict[str, list[Project]], rng: random.Random) -> None:
     """Relabel signing projects of consumer-goods units until the district total is about 112–138 亿."""
-    pool = [p for code, items in projects.items() if "消费品" in INDUSTRY_PROFILES.get(code, DEFAULT_PROFILE)
-            for p in items if p.kind == "signed" and not p.major and p.industry != "其他"]
+    pool = [
+        p
+        for code, items in projects.items()
+        if "消费品" in INDUSTRY_PROFILES.get(code, DEFAULT_PROFILE)
+        for p in items
+        if p.kind == "signed" and not p.major and p.industry != "其他"
+    ]
     rng.shuffle(pool)
     remaining = rng.uniform(112, 138)
     for p in pool:
@@ -135,8 +143,12 @@ def _number(unit: str, items: list[Project], year: int) -> None:
 def _plan_funds(plan: Plan, rng: random.Random) -> None:
     """Funds arrive in tranches after signing; scaled so industrial funds end the year near 330–370 亿."""
     h = plan.horizon
-    funded = [p for items in plan.projects.values() for p in items
-              if p.signed_on is not None and p.terminated_on is None]
+    funded = [
+        p
+        for items in plan.projects.values()
+        for p in items
+        if p.signed_on is not None and p.terminated_on is None
+    ]
     totals: dict[str, float] = {}
     for p in funded:
         assert p.amount is not None and p.signed_on is not None
@@ -171,17 +183,23 @@ def _plan_missed(plan: Plan, rng: random.Random) -> None:
     rng.shuffle(codes)
     for code in codes[: rng.randint(2, 4)]:
         unit = plan.units[code]
-        weeks = [w for w in plan.expected_weeks(code)
-                 if date(h.year, 2, 1) <= w.sunday <= date(h.year, 6, 30)
-                 and w.sunday >= unit.active_from + timedelta(days=14)]
+        weeks = [
+            w
+            for w in plan.expected_weeks(code)
+            if date(h.year, 2, 1) <= w.sunday <= date(h.year, 6, 30)
+            and w.sunday >= unit.active_from + timedelta(days=14)
+        ]
         plan.missed.add((code, rng.choice(weeks).label))
 
 
 def _can_share(plan: Plan, unit: str, day: date) -> bool:
     h = plan.horizon
     week = week_of(day)
-    return (h.funds_start <= day <= h.last_sunday and plan.units[unit].active_on(day)
-            and week in plan.reported_weeks(unit))
+    return (
+        h.funds_start <= day <= h.last_sunday
+        and plan.units[unit].active_on(day)
+        and week in plan.reported_weeks(unit)
+    )
 
 
 def _plan_leads(plan: Plan, rng: random.Random, book: NameBook) -> None:
@@ -231,16 +249,22 @@ def _plan_resend(plan: Plan, rng: random.Random) -> None:
             continue
         expected = plan.expected_weeks(code)
         for i, week in enumerate(expected[1:-1], start=1):
-            if week.sunday.month != 3 or any((code, w.label) in plan.missed for w in expected[i - 1: i + 2]):
+            if week.sunday.month != 3 or any((code, w.label) in plan.missed for w in expected[i - 1 : i + 2]):
                 continue
             prev = expected[i - 1].sunday
-            signed = [p for p in plan.projects[code] if p.signed_on is not None and p.signed_on <= prev
-                      and p.terminated_on is None]
+            signed = [
+                p
+                for p in plan.projects[code]
+                if p.signed_on is not None and p.signed_on <= prev and p.terminated_on is None
+            ]
             new = [p for p in plan.projects[code] if prev < p.listed_on <= week.sunday and p.lead_id is None]
             if signed:
                 wrong = rng.choice(signed)
                 assert wrong.amount is not None
-                options.append(Resend(code, week, wrong.code, round(wrong.amount * 1.25, 2),
-                                      new[0].code if new else None))
+                options.append(
+                    Resend(
+                        code, week, wrong.code, round(wrong.amount * 1.25, 2), new[0].code if new else None
+                    )
+                )
     with_new = [o for o in options if o.omitted_code is not None]
     plan.resend = rng.choice(with_new or options) if options else None

@@ -23,8 +23,9 @@ from zhaoshang.sample_data.variants import (
 from zhaoshang.sample_data.writers import Sheet, write_csv, write_xlsx
 
 
-def report_rows(plan: Plan, unit: str, week: Week, first_version: bool = True
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def report_rows(
+    plan: Plan, unit: str, week: Week, first_version: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Ledger and lead rows (Simplified labels, 亿元, `date`s) of the unit's report for `week`.
 
     `first_version` gives the file as first sent; for the resent week it differs from the correction.
@@ -36,8 +37,16 @@ def report_rows(plan: Plan, unit: str, week: Week, first_version: bool = True
         for row in rows:
             if row["project_code"] == rs.wrong_code:
                 row["contract_amount"] = rs.wrong_amount
-    leads = [{"lead_id": lead.lead_id, "project_name": lead.project_name, "investor": lead.investor,
-              "to_unit": lead.to_unit, "shared_on": lead.shared_on} for lead in plan.leads_in(unit, week)]
+    leads = [
+        {
+            "lead_id": lead.lead_id,
+            "project_name": lead.project_name,
+            "investor": lead.investor,
+            "to_unit": lead.to_unit,
+            "shared_on": lead.shared_on,
+        }
+        for lead in plan.leads_in(unit, week)
+    ]
     return rows, leads
 
 
@@ -45,8 +54,9 @@ def report_path(out: Path, unit: str, week: Week, csv: bool) -> Path:
     return out / week.label / f"{unit}.{'csv' if csv else 'xlsx'}"
 
 
-def write_report(out: Path, plan: Plan, unit: str, week: Week,
-                 first_version: bool = True) -> tuple[Path, int, int]:
+def write_report(
+    out: Path, plan: Plan, unit: str, week: Week, first_version: bool = True
+) -> tuple[Path, int, int]:
     """Write the unit's report for `week`; returns (ledger file, ledger rows, lead rows)."""
     prof = profile(unit)
     rows, leads = report_rows(plan, unit, week, first_version)
@@ -61,8 +71,13 @@ def write_report(out: Path, plan: Plan, unit: str, week: Week,
     if prof.cover:
         u = plan.units[unit]
         name = traditional(u.name_zh) if prof.traditional else u.name_zh
-        sheets.append((COVER_SHEET, [label("单位编号", prof), unit],
-                       [[label("单位名称", prof), name], [label("报告周", prof), week.label]]))
+        sheets.append(
+            (
+                COVER_SHEET,
+                [label("单位编号", prof), unit],
+                [[label("单位名称", prof), name], [label("报告周", prof), week.label]],
+            )
+        )
     sheets.append((label(LEDGER_SHEET, prof), ledger_headers(prof), ledger_table(rows, prof)))
     if leads or prof.empty_lead_sheet:
         sheets.append((label(LEAD_SHEET, prof), lead_headers(prof), lead_table(leads, prof)))

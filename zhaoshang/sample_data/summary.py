@@ -41,8 +41,9 @@ class SampleSummary:
         return self.out / self.resend_week / f"{self.resend_unit}.xlsx"
 
 
-def year_totals(final_rows: dict[str, list[dict[str, Any]]],
-                year: int) -> tuple[dict[str, float], dict[str, float]]:
+def year_totals(
+    final_rows: dict[str, list[dict[str, Any]]], year: int
+) -> tuple[dict[str, float], dict[str, float]]:
     """District totals and C per unit from each unit's last report of the year (rows in 亿元, Simplified)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     c_total = consumer = funds = 0.0
@@ -74,4 +75,3 @@ def year_totals(final_rows: dict[str, list[dict[str, Any]]],
         "funds_in_place_industrial": round(funds, 2),
     }
     return totals, {u: round(v, 2) for u, v in per_unit.items()}
-

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from zhaoshang.registers import Unit, read_seed
+from basics.registers import Unit, read_seed
 from zhaoshang.sample_data.project import Project
 
 INDUSTRY_PROFILES: dict[str, dict[str, int]] = {
@@ -26,8 +26,15 @@ INDUSTRY_PROFILES: dict[str, dict[str, int]] = {
     "D06": {"现代服务业": 2},
 }
 DEFAULT_PROFILE = {"装备制造": 2, "汽摩": 1, "材料": 1, "智能产业": 2, "消费品": 1, "现代服务业": 1}
-INVESTOR_WEIGHTS = {"世界500强": 4, "中国500强": 6, "民营500强": 6, "上市公司": 9, "央企": 7, "国企": 15,
-                    "其他": 45}
+INVESTOR_WEIGHTS = {
+    "世界500强": 4,
+    "中国500强": 6,
+    "民营500强": 6,
+    "上市公司": 9,
+    "央企": 7,
+    "国企": 15,
+    "其他": 45,
+}
 MAJOR_INVESTOR_WEIGHTS = {"世界500强": 3, "中国500强": 3, "央企": 2, "民营500强": 2}
 ORIGIN_WEIGHTS = {"粤港澳": 18, "长三角": 22, "京津冀": 10, "市内": 25, "其他市外": 18, "境外": 7}
 SCI_TECH_SHARE = {"智能产业": 0.7, "装备制造": 0.35, "汽摩": 0.3, "材料": 0.2}

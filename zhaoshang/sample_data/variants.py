@@ -10,15 +10,30 @@ from typing import Any
 import zhconv
 
 LEDGER_HEADERS: dict[str, str] = {
-    "project_code": "项目编号", "project_name": "项目名称", "investor": "投资主体",
-    "investor_type": "企业类型", "industry": "产业类别", "origin": "来源地",
-    "is_sci_tech": "科创类", "stage": "项目阶段",
-    "contract_amount": "协议引资额(亿元)", "funds_ytd": "本年实际到位资金(亿元)", "land_mu": "用地(亩)",
-    "signed_on": "签约日期", "landed_on": "落地日期", "started_on": "开工日期", "producing_on": "达产日期",
-    "lead_id": "线索编号", "feedback_on": "反馈日期", "note": "备注",
+    "project_code": "项目编号",
+    "project_name": "项目名称",
+    "investor": "投资主体",
+    "investor_type": "企业类型",
+    "industry": "产业类别",
+    "origin": "来源地",
+    "is_sci_tech": "科创类",
+    "stage": "项目阶段",
+    "contract_amount": "协议引资额(亿元)",
+    "funds_ytd": "本年实际到位资金(亿元)",
+    "land_mu": "用地(亩)",
+    "signed_on": "签约日期",
+    "landed_on": "落地日期",
+    "started_on": "开工日期",
+    "producing_on": "达产日期",
+    "lead_id": "线索编号",
+    "feedback_on": "反馈日期",
+    "note": "备注",
 }
 LEAD_HEADERS: dict[str, str] = {
-    "lead_id": "线索编号", "project_name": "项目名称", "investor": "投资主体", "to_unit": "接收单位",
+    "lead_id": "线索编号",
+    "project_name": "项目名称",
+    "investor": "投资主体",
+    "to_unit": "接收单位",
     "shared_on": "共享日期",
 }
 LEDGER_SHEET, LEAD_SHEET, COVER_SHEET = "项目台账", "线索共享", "封面"
@@ -43,9 +58,26 @@ class Profile:
     empty_lead_sheet: bool = False  # keep a header-only 线索共享 sheet in weeks without leads
 
 
-_SHUFFLED = ("project_name", "project_code", "stage", "industry", "investor", "origin", "investor_type",
-             "contract_amount", "signed_on", "landed_on", "started_on", "producing_on", "funds_ytd",
-             "is_sci_tech", "land_mu", "note", "lead_id", "feedback_on")
+_SHUFFLED = (
+    "project_name",
+    "project_code",
+    "stage",
+    "industry",
+    "investor",
+    "origin",
+    "investor_type",
+    "contract_amount",
+    "signed_on",
+    "landed_on",
+    "started_on",
+    "producing_on",
+    "funds_ytd",
+    "is_sci_tech",
+    "land_mu",
+    "note",
+    "lead_id",
+    "feedback_on",
+)
 _STAGE_SECOND = ("project_code", "stage", *(f for f in FIELDS if f not in ("project_code", "stage")))
 PROFILES: dict[str, Profile] = {
     "P01": Profile(empty_lead_sheet=True),

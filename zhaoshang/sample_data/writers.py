@@ -14,9 +14,15 @@ Sheet = tuple[str, list[str], list[list[Any]]]  # name, header row, data rows
 
 def write_xlsx(path: Path, sheets: list[Sheet], created: datetime) -> None:
     """Write sheets (header in row 1); `date` values become real Excel dates. Fixed document timestamps."""
-    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     wb.set_properties({"created": created, "author": "zhaoshang sample data"})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     bold = wb.add_format({"bold": True})

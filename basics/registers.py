@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from zhaoshang.home import SEEDS_DIR
+from basics.home import SEEDS_DIR
 
 
 def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:

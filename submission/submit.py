@@ -14,14 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhaoshang.registers import units
-from zhaoshang.submission.errors import AlreadySubmitted, GateFailed
-from zhaoshang.submission.export import Content, write_csv, write_xlsx
-from zhaoshang.submission.figures import connect, district_rows, source_row_counts, unit_score_rows
+from basics.registers import units
+from submission.errors import AlreadySubmitted, GateFailed
+from submission.export import Content, write_csv, write_xlsx
+from submission.figures import connect, district_rows, source_row_counts, unit_score_rows
 
 if TYPE_CHECKING:
+    from basics.home import Home
     from expectations.results import GateResult
-    from zhaoshang.home import Home
 
 VERSION_DIR = re.compile(r"^v(\d+)$")
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
@@ -99,8 +99,15 @@ def submit_month(
 
 
 def _write_version(
-    home: Home, out: Path, year: int, month: int, version: int, gate: GateResult, waivers: dict[str, str],
-    reason: str | None, earlier: list[int],
+    home: Home,
+    out: Path,
+    year: int,
+    month: int,
+    version: int,
+    gate: GateResult,
+    waivers: dict[str, str],
+    reason: str | None,
+    earlier: list[int],
 ) -> tuple[dict[str, str], Path]:
     created_at = datetime.now().astimezone().isoformat(timespec="seconds")
     con = connect(home.warehouse)
@@ -113,8 +120,18 @@ def _write_version(
     if not indicators:
         raise ValueError(f"marts.district_month_indicators has no rows for {year}-{month:02d}")
     register = units()
-    content = Content(year, month, version, created_at, indicators, scores, gate, waivers,
-                      {code: u.name_zh for code, u in register.items()}, reason)
+    content = Content(
+        year,
+        month,
+        version,
+        created_at,
+        indicators,
+        scores,
+        gate,
+        waivers,
+        {code: u.name_zh for code, u in register.items()},
+        reason,
+    )
     stem = f"市级考核关键指标_{year}-{month:02d}_v{version}"
     write_xlsx(out / f"{stem}.xlsx", content)
     write_csv(out / f"{stem}.csv", content)
@@ -126,18 +143,25 @@ def _write_version(
         "version": version,
         "created_at": created_at,
         "files": [{"name": n, "sha256": h, "bytes": (out / n).stat().st_size} for n, h in files.items()],
-        "waivers": [{"unit_code": u, "unit_name": register[u].name_zh if u in register else None, "reason": r}
-                    for u, r in sorted(waivers.items())],
+        "waivers": [
+            {"unit_code": u, "unit_name": register[u].name_zh if u in register else None, "reason": r}
+            for u, r in sorted(waivers.items())
+        ],
         "resubmit_reason": reason,
         "previous_version": _previous(home, year, month, earlier),
         "gate": {
-            "passed": gate.passed, "created_at": gate.created_at, "weeks": gate.weeks,
-            "checks": len(gate.checks), "warnings": sum(1 for f in gate.failures if f.severity == "warning"),
+            "passed": gate.passed,
+            "created_at": gate.created_at,
+            "weeks": gate.weeks,
+            "checks": len(gate.checks),
+            "warnings": sum(1 for f in gate.failures if f.severity == "warning"),
             "waived": sum(1 for f in gate.failures if f.waived),
         },
         "source_row_counts": counts,
-        "figures": {r.indicator: {"value": r.value, "target": r.target, "completion": r.completion}
-                    for r in indicators},
+        "figures": {
+            r.indicator: {"value": r.value, "target": r.target, "completion": r.completion}
+            for r in indicators
+        },
     }
     path = out / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

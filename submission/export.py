@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhaoshang.labels import SCORE_COLUMNS, UNIT_TYPE_ZH
-from zhaoshang.submission.figures import (
+from basics.labels import SCORE_COLUMNS, UNIT_TYPE_ZH
+from basics.safe_text import neutralise
+from submission.figures import (
     XLSX_FORMATS,
     IndicatorRow,
     as_text,
     period_label,
     rounded,
 )
-from zhaoshang.submission.safe_text import neutralise
 
 if TYPE_CHECKING:
     from expectations.results import GateResult
@@ -55,8 +55,18 @@ def indicator_table(content: Content) -> list[list[str]]:
     rows = [INDICATOR_HEADERS]
     for i, r in enumerate(content.indicators, start=1):
         completion = as_text(r.completion, "ratio")
-        rows.append([str(i), r.label.section, r.label.label_zh, as_text(r.value, r.label.kind), r.label.unit,
-                     as_text(r.target, r.label.kind), completion, r.indicator])
+        rows.append(
+            [
+                str(i),
+                r.label.section,
+                r.label.label_zh,
+                as_text(r.value, r.label.kind),
+                r.label.unit,
+                as_text(r.target, r.label.kind),
+                completion,
+                r.indicator,
+            ]
+        )
     return rows
 
 
@@ -73,8 +83,9 @@ def write_xlsx(path: Path, content: Content) -> Path:
     """The workbook: indicators, quality checks, unit scores and notes; real number formats."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     fmt = _Formats(wb)
     _indicators_sheet(wb.add_worksheet(SHEET_INDICATORS), content, fmt)
     _checks_sheet(wb.add_worksheet(SHEET_CHECKS), content, fmt)
@@ -115,8 +126,13 @@ def _header(ws: Any, row: int, headers: list[str], fmt: _Formats) -> None:
 
 def _indicators_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, 0, 0, c.heading, fmt.title)
-    _text(ws, 1, 0, f"统计期间：{period_label(c.year, c.month)}；金额单位：亿元；生成时间：{c.created_at}；"
-                    f"数据质量检查：{RESULT_ZH[c.gate.passed]}")
+    _text(
+        ws,
+        1,
+        0,
+        f"统计期间：{period_label(c.year, c.month)}；金额单位：亿元；生成时间：{c.created_at}；"
+        f"数据质量检查：{RESULT_ZH[c.gate.passed]}",
+    )
     _header(ws, 3, INDICATOR_HEADERS, fmt)
     for i, r in enumerate(c.indicators, start=1):
         row = 3 + i
@@ -134,8 +150,21 @@ def _indicators_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
 
 
 CHECK_HEADERS = ["检查项", "检查名称", "级别", "结果", "问题数", "已豁免", "方式"]
-FAILURE_HEADERS = ["检查项", "级别", "单位编号", "周次", "项目编号", "项目名称", "规则", "值", "问题说明",
-                   "文件", "工作表", "行号", "已豁免"]
+FAILURE_HEADERS = [
+    "检查项",
+    "级别",
+    "单位编号",
+    "周次",
+    "项目编号",
+    "项目名称",
+    "规则",
+    "值",
+    "问题说明",
+    "文件",
+    "工作表",
+    "行号",
+    "已豁免",
+]
 
 
 def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
@@ -153,8 +182,19 @@ def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, row, 0, "问题清单（警告与已豁免项）", fmt.title)
     _header(ws, row + 1, FAILURE_HEADERS, fmt)
     for i, f in enumerate(c.gate.failures, start=row + 2):
-        values = [f.check, SEVERITY_ZH[f.severity], f.unit_code, f.week_label, f.project_code, f.project_name,
-                  f.rule, f.value, f.message_zh, f.file, f.sheet]
+        values = [
+            f.check,
+            SEVERITY_ZH[f.severity],
+            f.unit_code,
+            f.week_label,
+            f.project_code,
+            f.project_name,
+            f.rule,
+            f.value,
+            f.message_zh,
+            f.file,
+            f.sheet,
+        ]
         for col, value in enumerate(values):
             _text(ws, i, col, value, fmt.text)
         if f.row is not None:
@@ -194,8 +234,10 @@ def _notes_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         ("版本", f"第{c.version}版"),
         ("生成时间", c.created_at),
         ("数据质量检查", f"{RESULT_ZH[c.gate.passed]}（检查时间 {c.gate.created_at}）"),
-        ("口径说明", "金额单位为亿元，保留两位小数；占比与比率以百分数表示，保留一位小数；"
-                     "得分保留两位小数。"),
+        (
+            "口径说明",
+            "金额单位为亿元，保留两位小数；占比与比率以百分数表示，保留一位小数；得分保留两位小数。",
+        ),
     ]
     if c.resubmit_reason:
         lines.append(("重新报送理由", c.resubmit_reason))

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import duckdb
 
-from zhaoshang.labels import SCORE_COLUMNS
+from basics.labels import SCORE_COLUMNS
 
 LABELS_CSV = Path(__file__).resolve().parent / "indicator_labels.csv"
 
@@ -56,8 +56,13 @@ def label_of(indicator: str) -> Label:
     known = indicator_labels().get(indicator)
     if known:
         return known
-    kind: Kind = "ratio" if indicator.startswith("share_") else "count" if indicator.startswith(
-        ("projects_", "quality", "major")) else "amount"
+    kind: Kind = (
+        "ratio"
+        if indicator.startswith("share_")
+        else "count"
+        if indicator.startswith(("projects_", "quality", "major"))
+        else "amount"
+    )
     unit = {"ratio": "%", "count": "个", "amount": "亿元"}[kind]
     return Label(indicator, unit, kind, "其他", 999)
 
@@ -91,7 +96,8 @@ def district_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list
     """marts.district_month_indicators of the month, in the order of the labels CSV."""
     rows = con.execute(
         "select indicator, value, target, completion from marts.district_month_indicators "
-        "where year = ? and month = ?", [year, month],
+        "where year = ? and month = ?",
+        [year, month],
     ).fetchall()
     out = [IndicatorRow(ind, label_of(ind), _num(v), _num(t), _num(c)) for ind, v, t, c in rows]
     return sorted(out, key=lambda r: (r.label.sort_order, r.indicator))
@@ -104,19 +110,22 @@ def unit_score_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> li
         f"select s.unit_type, s.rank_in_type, s.unit_code, u.name_zh, {cols} "
         "from marts.unit_month_scores s left join seeds.units u on u.unit_code = s.unit_code "
         "where s.year = ? and s.month = ? "
-        "order by s.unit_type, s.rank_in_type nulls last, s.unit_code", [year, month],
+        "order by s.unit_type, s.rank_in_type nulls last, s.unit_code",
+        [year, month],
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 SOURCE_COUNTS: dict[str, str] = {
-    "staging.stg_report_files": "select count(*) from staging.stg_report_files where year = ? and month = ?",
-    "staging.stg_ledger_rows": "select count(*) from staging.stg_ledger_rows where year = ? and month = ?",
-    "staging.stg_lead_rows": "select count(*) from staging.stg_lead_rows where year = ? and month = ?",
-    "marts.district_month_indicators":
-        "select count(*) from marts.district_month_indicators where year = ? and month = ?",
-    "marts.unit_month_scores": "select count(*) from marts.unit_month_scores where year = ? and month = ?",
+    table: f"select count(*) from {table} where year = ? and month = ?"
+    for table in (
+        "staging.stg_report_files",
+        "staging.stg_ledger_rows",
+        "staging.stg_lead_rows",
+        "marts.district_month_indicators",
+        "marts.unit_month_scores",
+    )
 }
 
 

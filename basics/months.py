@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from zhaoshang.errors import UserError
+from basics.errors import UserError
 
 
 def parse_month(text: str) -> tuple[int, int]:
