@@ -1,9 +1,8 @@
-"""Imports run one way: basics → ingestion → expectations → submission → orchestration → zhaoshang (the CLI)."""
+"""Imports run one way: basics → ingestion → expectations → submission → orchestration → zhaoshang (CLI)."""
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 

@@ -13,6 +13,9 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 
+# The real `zhaoshang` command on the demo home (minutes): the fast loop skips it.
+pytestmark = pytest.mark.slow
+
 
 def zhaoshang(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [str(VENV_BIN / "zhaoshang"), *args] + (["--home", str(home)] if home else [])

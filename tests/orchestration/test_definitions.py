@@ -6,11 +6,13 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from orchestration.definitions import defs
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 
 
+@pytest.mark.slow
 def test_dagster_cli_validates_the_code_location(tmp_path):
     env = {
         "DAGSTER_HOME": str(tmp_path),
@@ -28,6 +30,7 @@ def test_dagster_cli_validates_the_code_location(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_importing_the_definitions_module_does_not_import_great_expectations():
     code = "import sys, orchestration.definitions; sys.exit('great_expectations' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT).returncode == 0

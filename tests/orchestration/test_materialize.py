@@ -13,6 +13,9 @@ from orchestration.definitions import defs
 from orchestration.resources import HomeResource
 from zhaoshang.sample_data import write_sample_inbox
 
+# A full sample year through real Dagster materialisations (minutes): the fast loop skips it.
+pytestmark = pytest.mark.slow
+
 SILENT = ("2021-W49", "D05")  # one December report withheld from the sample year
 
 
