@@ -1,6 +1,6 @@
 """Render raw-table rows back into weekly report files (xlsx, or CSV + .leads.csv), as a unit would send them.
 
-Used for the incremental-week files of the synthetic sizes and for the 20,000-row parsing workbook.
+Used for the new week's files of the synthetic sizes and for the 20,000-row parsing workbook.
 """
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_DIR = HERE / "data" / "results"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
-FULL_BUILD = "dbt build --full-refresh"
+FULL_BUILD = "dbt build"
 SCORING = (
-    "dbt scoring: run +unit_month_scores --full-refresh",  # from scratch, like the floor
-    "resend: dbt run +unit_month_scores (incremental)",
-)  # after two corrected weeks arrived
+    "dbt scoring: run +unit_month_scores",  # the models the scores need, like the floor
+    "resend: dbt run +unit_month_scores",  # the same after two corrected weeks arrived
+)
 ORDER = ("tiny", "S", "M", "L")  # then the same sizes run with --pycache
 
 
@@ -30,7 +30,7 @@ def _rate(r: dict[str, Any]) -> str:
     parts = []
     if r.get("files_per_s"):
         parts.append(f"{r['files_per_s']:,.0f} files/s")
-    if r.get("rows_per_s") and r["stage"].startswith(("parse", "load", "incremental: ingest")):
+    if r.get("rows_per_s") and r["stage"].startswith(("parse", "load", "weekly: ingest")):
         parts.append(f"{r['rows_per_s']:,.0f} rows/s")
     return ", ".join(parts)
 
@@ -38,7 +38,7 @@ def _rate(r: dict[str, Any]) -> str:
 def _floor_wall(results: list[dict[str, Any]], stage: str) -> float | None:
     name = (
         "floor: after new week"
-        if stage.startswith("incremental")
+        if stage.startswith("weekly")
         else "floor: after corrected weeks"
         if stage.startswith("resend")
         else "floor: hand-written SQL"
@@ -57,7 +57,7 @@ def table(payloads: list[dict[str, Any]]) -> str:
     for p in payloads:
         for r in p["results"]:
             ratio = ""
-            if r["stage"].startswith(("dbt", "floor", "incremental: dbt", "resend: dbt")):
+            if r["stage"].startswith(("dbt", "floor", "weekly: dbt", "resend: dbt")):
                 floor = _floor_wall(p["results"], r["stage"])
                 if floor:
                     ratio = f"{r['wall_s'] / floor:.1f}x"
@@ -94,12 +94,12 @@ def _verdict(ok: bool, text: str) -> str:
 def targets(payloads: list[dict[str, Any]]) -> str:
     """The issue's targets, met or missed and by how much (from the plain runs, not --pycache ones)."""
     lines = []
-    inc = _find(payloads, "M", "incremental week total (ingest+build+gate)")
+    inc = _find(payloads, "M", "weekly run total (ingest+build+gate)")
     if inc:
         lines.append(
             _verdict(
                 inc["wall_s"] < 30,
-                f"M incremental week (ingest + dbt build + gate) "
+                f"M weekly run (ingest + dbt build + gate) "
                 f"{inc['wall_s']:.1f} s wall (target < 30 s, {inc['wall_s'] / 30:.0%} of it)",
             )
         )
@@ -182,7 +182,7 @@ def top_models(payloads: list[dict[str, Any]]) -> str:
                 continue
             kinds = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(nodes["by_kind"].items()))
             top = "; ".join(f"{n} {s} s" for n, s, _ in nodes["top"][:8])
-            lines.append(f"- {p['size']} `dbt build --full-refresh` ({nodes['count']} nodes; {kinds}): {top}")
+            lines.append(f"- {p['size']} `dbt build` ({nodes['count']} nodes; {kinds}): {top}")
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """Benchmark: how fast and how far the pipeline scales.
 
     .venv/bin/python -m benchmarks.run --size tiny|S|M|L [--stages parse load dbt_full floor dbt_scoring
-                                        incremental export] [--work DIR] [--profile] [--no-report]
+                                        weekly resend export cli] [--work DIR] [--profile] [--no-report]
 
 Sizes: tiny = 1 synthetic year of the 16 real units (smoke test, < 1 min); S = the sample year from the sample
 generator (real workbooks, 16 units); M = 5 synthetic years x 60 units; L = 5 synthetic years x 400 units
@@ -32,11 +32,10 @@ from benchmarks.register import copy_dbt_project
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "benchmarks" / "data"
-FULL_BUILD = "dbt build --full-refresh"
-SCORING_SCRATCH = "dbt scoring: run +unit_month_scores --full-refresh"
-SCORING_WARM = "dbt scoring: run +unit_month_scores again, no new data"
-SCORING_INCREMENTAL = "resend: dbt run +unit_month_scores (incremental)"
-ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "incremental", "resend", "export", "cli")
+FULL_BUILD = "dbt build"
+SCORING = "dbt scoring: run +unit_month_scores"
+SCORING_RESEND = "resend: dbt run +unit_month_scores"
+ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "weekly", "resend", "export", "cli")
 
 
 @dataclass(frozen=True)
@@ -312,23 +311,24 @@ class Bench:
         verdict = "agree on every score" if not diffs else f"{len(diffs)} DISAGREEMENTS"
         print(f"  floor vs pipeline ({label}): {rows} unit-months, {verdict}", flush=True)
 
-    # ------------------------------------------------------------------ incremental week, gate, export
-    def incremental(self) -> None:
+    # ------------------------------------------------------------------ weekly run, gate, export
+    def weekly(self) -> None:
+        """The new week arrives: ingest its files, `dbt build` (every model rebuilt), its month's gate."""
         assert self.new_week
         if self.size.kind == "sample":
             shutil.move(self.work / "new_week", self.home / "inbox" / self.new_week)
         out = self.stage_json("ingest_new_week")
         cmd = self._stage_cmd("ingest", str(self.home), "--weeks", self.new_week, json_out=out)
-        ingest = self.measure("incremental: ingest new week", cmd)
+        ingest = self.measure("weekly: ingest new week", cmd)
         info = self.read_json(out)
         ingest.rows, ingest.files = info["rows"], info["files"]
         ingest.note = f"{self.new_week}: {info['files']} files, rejected {info['rejected']}"
         if info["rejected"]:
             ingest.note += f" ({'; '.join(info['rejections'][:2])})"
-        build = self.dbt("incremental: dbt build", "build")
-        gate = self.gate("incremental: gate")
+        build = self.dbt("weekly: dbt build", "build")
+        gate = self.gate("weekly: gate")
         total = Measurement(
-            stage="incremental week total (ingest+build+gate)",
+            stage="weekly run total (ingest+build+gate)",
             size=self.size.name,
             wall_s=ingest.wall_s + build.wall_s + gate.wall_s,
             peak_rss_mib=max(ingest.peak_rss_mib, build.peak_rss_mib, gate.peak_rss_mib),
@@ -387,7 +387,7 @@ class Bench:
 
     def resend(self) -> None:
         """Corrected versions of two earlier month-end weeks arrive (~3 and ~13 months back): ingest,
-        incremental dbt build, and the floor must still agree (checks the incremental models' scope)."""
+        dbt build, and the floor must still agree."""
         from benchmarks.render import render_resend
 
         con = duckdb.connect(str(self.warehouse), read_only=True)
@@ -429,9 +429,9 @@ class Bench:
         info = self.read_json(out)
         m.rows, m.files = info["rows"], info["files"]
         m.note = f"{files} corrected reports of {', '.join(chosen)} (units {', '.join(units)})"
-        # the scores first (a weekly scoring run with the incremental models), then the rest and the tests
+        # the scores first (what the floor computes), then the rest and the tests
         if self.size.name != "tiny":  # (the smoke test stays under a minute)
-            self.dbt(SCORING_INCREMENTAL, "run", "--select", "+unit_month_scores")
+            self.dbt(SCORING_RESEND, "run", "--select", "+unit_month_scores")
         self.dbt("resend: dbt build", "build")
         self.floor("floor: after corrected weeks")
         self.compare("after corrected weeks")
@@ -477,7 +477,7 @@ class Bench:
             found.append(m)
         self.results.append(
             Measurement(
-                stage="cli: incremental week total",
+                stage="cli: weekly run total",
                 size=self.size.name,
                 wall_s=sum(m.wall_s for m in found),
                 peak_rss_mib=max(m.peak_rss_mib for m in found),
@@ -536,25 +536,22 @@ class Bench:
             shutil.rmtree(self.work, ignore_errors=True)
             self.logs.mkdir(parents=True)
         # tiny (the smoke test) builds once: its only dbt build is the one after the new week arrives
-        quick = self.size.name == "tiny" and "incremental" in self.stages
+        quick = self.size.name == "tiny" and "weekly" in self.stages
         for i in range(self.repeat if ok and warehouse_stages - {"load"} and not quick else 0):
             # idempotent stages may run several times (the machine is shared): the best run is reported
-            # --full-refresh rebuilds incremental models (stg_ledger_rows) too: each repeat is a full build
-            full = self.step(self.dbt, FULL_BUILD, "build", "--full-refresh")
+            full = self.step(self.dbt, FULL_BUILD, "build")
             if full and {"floor", "dbt_scoring"} & self.stages:
                 if self.step(self.floor, "floor: hand-written SQL") and i == 0:
                     self.compare("after full build")
             if "dbt_scoring" in self.stages:
-                # from scratch, like the floor; then again with nothing new (incremental models skip work)
-                select = ("run", "--select", "+unit_month_scores")
-                self.step(self.dbt, SCORING_SCRATCH, *select, "--full-refresh")
-                self.step(self.dbt, SCORING_WARM, *select)
+                # the models the scores need, no tests: the pipeline's equivalent of the floor
+                self.step(self.dbt, SCORING, "run", "--select", "+unit_month_scores")
         self.results = collapse_repeats(self.results)
         cli = ok and "cli" in self.stages and self.size.kind == "sample"
         if cli:
             self.snapshot_for_cli()
-        if ok and {"incremental", "export"} & self.stages:
-            if self.step(self.incremental) and "floor" in self.stages:
+        if ok and {"weekly", "export"} & self.stages:
+            if self.step(self.weekly) and "floor" in self.stages:
                 if self.step(self.floor, "floor: after new week"):
                     self.compare("after new week")
             if "export" in self.stages:

@@ -1,15 +1,5 @@
 -- Ledger rows whose project (normalised name + investor, `name_key`) is reported by two or more different units
 -- in the same week. Such rows are counted for none of the units and fail the gate (SPEC 3, 5).
--- Incremental (scope `week`, macros/incremental.sql): a run recomputes the weeks in which a report changed.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='scoped',
-    on_schema_change='fail',
-    meta={'incremental_scope': 'week'},
-    post_hook="{{ record_incremental_state() }}",
-) }}
--- depends_on: {{ ref('stg_report_files') }}
-{%- set scope = incremental_scope() %}
 -- Each step reads stg_ledger_rows itself (a CTE used twice may be materialised whole: every ledger row in memory).
 with candidate_keys as (
 
@@ -18,7 +8,6 @@ with candidate_keys as (
     select name_key
     from {{ ref('stg_ledger_rows') }}
     where name_key is not null
-      and {{ scope.predicate }}
     group by name_key
     having min(unit_code) <> max(unit_code)
 
@@ -30,7 +19,6 @@ duplicate_keys as (
     select week_label, name_key
     from {{ ref('stg_ledger_rows') }}
     where name_key in (select name_key from candidate_keys)
-      and {{ scope.predicate }}
     group by week_label, name_key
     having min(unit_code) <> max(unit_code)
 

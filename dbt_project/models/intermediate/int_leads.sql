@@ -6,18 +6,6 @@
 --     landed in the period (+lead_landed_points); a project reported by two units counts for neither;
 --   * late feedback: shared in the period and feedback_on > shared_on + feedback_days, or feedback still empty at
 --     the period end when the period end is past shared_on + feedback_days.
--- Incremental (scope `lead`, macros/incremental.sql): a run recomputes the months whose receiver snapshots may have
--- changed (from the first changed report's month on, in its year) and every row of the leads that changed reports
--- list or listed.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='scoped',
-    on_schema_change='fail',
-    meta={'incremental_scope': 'lead'},
-    post_hook="{{ record_incremental_state() }}",
-) }}
--- depends_on: {{ ref('stg_report_files') }}, {{ source('raw', 'lead_rows') }}
-{%- set scope = incremental_scope() %}
 with listings as (
 
     select
@@ -31,7 +19,7 @@ with listings as (
 
 ),
 
-first_listings as (
+leads as (
 
     select
         lead_id,
@@ -51,18 +39,10 @@ first_listings as (
 
 ),
 
-leads as (
-
-    select * from first_listings
-    where {{ scope.prune }}
-
-),
-
 scored_months as (
 
     select distinct year, month, period_start, period_end
     from {{ ref('int_unit_month_periods') }}
-    where {{ scope.prune }}
 
 ),
 
@@ -91,7 +71,6 @@ receiver_projects as (
         ) as lead_row_rank
     from {{ ref('int_unit_month_snapshots') }}
     where lead_id is not null
-      and {{ scope.prune }}
 
 ),
 
@@ -162,4 +141,3 @@ lead_months as (
 )
 
 select * from lead_months
-where {{ scope.predicate }}

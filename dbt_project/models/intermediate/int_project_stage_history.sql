@@ -4,16 +4,6 @@
 -- year, contract_amount changing by more than the warning share.
 -- Built as a join to the previous report rather than a window over every ledger row (the ledger is the big table).
 -- A project code listed twice in one file (itself a row issue) gives one row per pair of rows.
--- Incremental (scope `unit_week_next`, macros/incremental.sql): a run recomputes the reports that changed and the
--- report after each of them (its previous report changed).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='scoped',
-    on_schema_change='fail',
-    meta={'incremental_scope': 'unit_week_next'},
-    post_hook="{{ record_incremental_state() }}",
-) }}
-{%- set scope = incremental_scope() %}
 with reports as (
 
     select
@@ -30,7 +20,6 @@ current_rows as (
     select unit_code, project_code, week_label, week_end, year, row_number, stage, contract_amount, funds_ytd
     from {{ ref('stg_ledger_rows') }}
     where project_code is not null
-      and {{ scope.predicate }}
 
 ),
 
@@ -39,13 +28,6 @@ previous_rows as (
     select unit_code, project_code, week_label, year, row_number, stage, contract_amount, funds_ytd
     from {{ ref('stg_ledger_rows') }}
     where project_code is not null
-    {%- if not scope.full %}
-      -- only the weeks that are the previous report of a report in the scope
-      and week_label in (
-          select previous_week_label from reports
-          where {{ scope.predicate }}
-      )
-    {%- endif %}
 
 ),
 

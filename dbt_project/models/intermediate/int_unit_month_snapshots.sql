@@ -1,32 +1,11 @@
 -- The project rows of each unit-month snapshot (the unit's latest report in the period), with the flags that say
 -- in which indicator each row counts (SPEC 3). Rows of a project reported by two units in the same week stay here
 -- for traceability but count for nothing (is_cross_unit_duplicate).
--- Incremental (scope `year_month`, macros/incremental.sql): the snapshot of (y, m) reads only reports of year y
--- that end by the end of m, so a run recomputes, in each year in which a report changed, the months from the first
--- changed report's month on.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='scoped',
-    on_schema_change='fail',
-    meta={'incremental_scope': 'year_month'},
-    post_hook="{{ record_incremental_state() }}",
-) }}
--- depends_on: {{ ref('stg_report_files') }}
-{%- set scope = incremental_scope() %}
 with periods as (
 
     select *
     from {{ ref('int_unit_month_periods') }}
     where snapshot_week_label is not null
-      and {{ scope.predicate }}
-
-),
-
--- the snapshot week of a period of year y is a week of year y
-ledger as (
-
-    select * from {{ ref('stg_ledger_rows') }}
-    where {{ scope.prune }}
 
 ),
 
@@ -80,7 +59,7 @@ rows_in_snapshot as (
         ledger.lead_id,
         ledger.feedback_on
     from periods
-    inner join ledger
+    inner join {{ ref('stg_ledger_rows') }} as ledger
         on ledger.unit_code = periods.unit_code
         and ledger.week_label = periods.snapshot_week_label
 

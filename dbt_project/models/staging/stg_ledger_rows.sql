@@ -1,7 +1,5 @@
 -- A view: the ledger is the one big table (10M+ rows over years); its consumers read only what they need from
--- raw.ledger_rows joined to the latest versions (a weekly run: the changed weeks, pushed down to the raw scan),
--- instead of a full copy being written. Its tests check the unit-weeks that changed since the last build (scope
--- recorded by stg_report_files, macros/incremental.sql).
+-- raw.ledger_rows joined to the latest versions, instead of a full copy being written on every build.
 {{ config(materialized='view') }}
 
 -- Ledger rows of the latest version of each unit-week report, typed, with their lineage (file, sheet, row).

@@ -1,7 +1,4 @@
 -- The latest version of each (unit, ISO week) report; superseded versions stay in raw.report_files.
--- Rebuilt every run; its post-hook records which unit-weeks changed since the previous run (scope `unit_week`,
--- macros/incremental.sql): the tests of the stg_ledger_rows view check those.
-{{ config(meta={'incremental_scope': 'unit_week'}, post_hook="{{ record_incremental_state() }}") }}
 with ranked as (
 
     select
