@@ -123,11 +123,13 @@ def _unit_lookup() -> dict[str, str]:
     for code, unit in registers.units().items():
         out[normalise_label(unit.name_zh).upper()] = code
         out[code.upper()] = code
+        out[normalise_label(code + unit.name_zh).upper()] = code  # 'P02 德感工业园', as the template lists it
     return out
 
 
 def unit_code(value: Any) -> str | None:
-    """Registered unit code for a code (any case/width) or the unit's Chinese name; None when unknown."""
+    """Registered unit code for a code (any case/width), the unit's Chinese name or both ('P02 德感工业园');
+    None when unknown."""
     if value is None:
         return None
     return _unit_lookup().get(normalise_label(str(value)).upper())
