@@ -8,9 +8,10 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.monthly_submission import monthly_gate, monthly_submission
+from orchestration.assets.unit_workbooks import unit_receipts, unit_templates
 from orchestration.assets.warehouse_models import build_warehouse_assets, dbt_resource
 from orchestration.assets.weekly_reports import weekly_reports
-from orchestration.jobs import build_job, gate_job, monthly_job, weekly_job
+from orchestration.jobs import build_job, gate_job, monthly_job, templates_job, weekly_job
 from orchestration.resources import HomeResource
 from orchestration.schedules import monthly_schedule, weekly_schedule
 from orchestration.sensors import inbox_sensor
@@ -20,8 +21,15 @@ from orchestration.sensors import inbox_sensor
 def defs() -> dg.Definitions:
     """Assets, checks, jobs, schedules, sensor and resources of the warehouse."""
     return dg.Definitions(
-        assets=[weekly_reports, build_warehouse_assets(), monthly_gate, monthly_submission],
-        jobs=[weekly_job, build_job, monthly_job, gate_job],
+        assets=[
+            weekly_reports,
+            build_warehouse_assets(),
+            monthly_gate,
+            monthly_submission,
+            unit_receipts,
+            unit_templates,
+        ],
+        jobs=[weekly_job, build_job, monthly_job, gate_job, templates_job],
         schedules=[weekly_schedule, monthly_schedule],
         sensors=[inbox_sensor],
         resources={"home": HomeResource(), "dbt": dbt_resource()},

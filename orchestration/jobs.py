@@ -8,16 +8,26 @@ WEEKLY_JOB = "weekly_ingest_and_build"
 BUILD_JOB = "warehouse_build"
 MONTHLY_JOB = "monthly_gate_and_submission"
 GATE_JOB = "monthly_gate_only"
+TEMPLATES_JOB = "unit_templates"
 
 warehouse_selection = dg.AssetSelection.groups("registers", "staging", "intermediate", "marts")
+units_selection = dg.AssetSelection.assets("unit_receipts", "unit_templates")  # after the build
 
 weekly_job = dg.define_asset_job(
     WEEKLY_JOB,
-    selection=dg.AssetSelection.assets("weekly_reports") | warehouse_selection,
-    description="Ingest the week's reports, then rebuild and test the warehouse (dbt build).",
+    selection=dg.AssetSelection.assets("weekly_reports") | warehouse_selection | units_selection,
+    description="Ingest the week's reports, rebuild and test the warehouse (dbt build), then write the "
+    "receipts of the files received and next week's templates.",
 )
 build_job = dg.define_asset_job(
-    BUILD_JOB, selection=warehouse_selection, description="dbt seeds, models and tests on the warehouse."
+    BUILD_JOB,
+    selection=warehouse_selection | units_selection,
+    description="dbt seeds, models and tests on the warehouse; then the receipts and next week's templates.",
+)
+templates_job = dg.define_asset_job(
+    TEMPLATES_JOB,
+    selection=dg.AssetSelection.assets("unit_templates"),
+    description="Write the units' weekly templates (week, units and folder in the run config).",
 )
 monthly_job = dg.define_asset_job(
     MONTHLY_JOB,

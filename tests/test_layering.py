@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 
 # Each package may import only the packages listed before it (and itself).
-LAYERS = ["basics", "ingestion", "expectations", "submission", "orchestration", "zhaoshang"]
+LAYERS = ["basics", "ingestion", "expectations", "submission", "unit_workbooks", "orchestration", "zhaoshang"]
 
 
 def project_imports(package: str) -> dict[str, set[str]]:

@@ -1,12 +1,15 @@
-"""What the warehouse holds for one unit, read from the raw tables (accepted report versions).
+"""What the warehouse holds for the units, read from the raw tables (accepted report versions).
 
-Read from `raw` rather than the dbt models so a template or a file's receipt needs no build: the latest version
-of a unit-week is its snapshot (as `stg_report_files` keeps it), a lead's first listing names its receiver (as
-`int_leads` does), and the receiver answers it with `feedback_on` on a ledger row carrying the lead_id.
+Read from `raw` rather than the dbt models so a template or a file's receipt needs no build: the latest
+version of a unit-week is its snapshot (as `stg_report_files` keeps it), a lead's first listing names its
+receiver (as `int_leads` does), and the receiver answers it with `feedback_on` on a ledger row carrying the
+lead_id.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,7 +29,8 @@ _LATEST = """
 def has_raw(con: duckdb.DuckDBPyConnection) -> bool:
     """True when ingestion has created the raw tables."""
     row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'report_files'"
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'report_files'"
     ).fetchone()
     return bool(row and row[0])
 
@@ -43,43 +47,14 @@ class Snapshot:
     def by_code(self) -> dict[str, dict[str, Any]]:
         return {row["project_code"]: row for row in self.rows if row["project_code"]}
 
-
-def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def snapshot(con: duckdb.DuckDBPyConnection, unit: str, week_label: str, version: int) -> Snapshot:
-    """The ledger rows of one report version, in sheet order."""
-    fields = ", ".join(LEDGER_FIELDS)
-    cursor = con.execute(
-        f"select {fields} from raw.ledger_rows where unit_code = ? and week_label = ? and version = ? "
-        "order by row_number",
-        [unit, week_label, version],
-    )
-    return Snapshot(unit, week_label, version, _rows(cursor))
-
-
-def latest_snapshot(
-    con: duckdb.DuckDBPyConnection, unit: str, before: str | None = None, through: str | None = None
-) -> Snapshot | None:
-    """The unit's latest accepted week strictly before `before` (or up to and including `through`)."""
-    if not has_raw(con):
-        return None
-    where, params = "unit_code = ?", [unit]
-    if before is not None:
-        where, params = where + " and week_label < ?", [*params, before]
-    if through is not None:
-        where, params = where + " and week_label <= ?", [*params, through]
-    row = con.execute(
-        f"select week_label, version from ({_LATEST}) where {where} order by week_label desc limit 1", params
-    ).fetchone()
-    return snapshot(con, unit, row[0], int(row[1])) if row else None
+    def answered_leads(self) -> set[str]:
+        """Lead ids this ledger answers (a row with the lead_id and a feedback date)."""
+        return {row["lead_id"] for row in self.rows if row["lead_id"] and row["feedback_on"]}
 
 
 @dataclass(frozen=True)
 class AwaitedLead:
-    """A lead shared with the unit that its ledger does not answer yet (no row with the lead_id and a date)."""
+    """A lead shared with the unit that its ledger does not answer yet (no row with its id and a date)."""
 
     lead_id: str
     project_name: str | None
@@ -93,46 +68,107 @@ def feedback_days() -> int:
     return int(registers.scoring_parameters()["feedback_days"])
 
 
-def awaiting_feedback(con: duckdb.DuckDBPyConnection, unit: str, through: str) -> list[AwaitedLead]:
-    """Leads shared with `unit` on or before the end of week `through` that its latest snapshot up to that
-    week leaves unanswered, oldest first; due = shared_on + feedback_days (scoring_parameters seed)."""
-    if not has_raw(con):
-        return []
-    year, week = through.split("-W")
-    week_end = date.fromisocalendar(int(year), int(week), 7)
-    answered = latest_snapshot(con, unit, through=through)
-    done = {r["lead_id"] for r in (answered.rows if answered else []) if r["lead_id"] and r["feedback_on"]}
-    rows = con.execute(
-        f"""
-        with listings as (
-            select leads.*, files.week_end,
-                   row_number() over (
-                       partition by leads.lead_id order by files.week_end, leads.unit_code, leads.row_number
-                   ) as listing_rank
-            from raw.lead_rows as leads
-            inner join ({_LATEST}) as latest
-                on latest.unit_code = leads.unit_code
-                and latest.week_label = leads.week_label
-                and latest.version = leads.version
-            inner join raw.report_files as files
-                on files.unit_code = leads.unit_code
-                and files.week_label = leads.week_label
-                and files.version = leads.version
-            where leads.lead_id is not null and leads.shared_on is not null
-        )
-        select lead_id, project_name, investor, unit_code, shared_on
-        from listings
-        where listing_rank = 1 and to_unit = ? and shared_on <= ?
-        order by shared_on, lead_id
-        """,
-        [unit, week_end],
-    ).fetchall()
-    days = timedelta(days=feedback_days())
-    return [
-        AwaitedLead(lead_id, name, investor, sharer, shared_on, shared_on + days)
-        for lead_id, name, investor, sharer, shared_on in rows
-        if lead_id not in done
-    ]
+UnitWeek = tuple[str, str]  # (unit_code, week_label)
+
+
+class RawView:
+    """The accepted report versions and shared leads of the warehouse, loaded once; snapshots on demand in
+    one query for many unit-weeks (a run writing hundreds of receipts or templates stays a few queries)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        self.con = con if con is not None and has_raw(con) else None
+        self.latest: dict[UnitWeek, int] = {}
+        self.weeks: dict[str, list[str]] = defaultdict(list)
+        self._listings: list[tuple[str, str | None, str | None, str, str | None, date]] = []
+        if self.con is None:
+            return
+        for unit, week, version in self.con.execute(_LATEST).fetchall():
+            self.latest[(unit, week)] = int(version)
+            self.weeks[unit].append(week)
+        for weeks in self.weeks.values():
+            weeks.sort()
+        self._listings = self.con.execute(_FIRST_LISTINGS).fetchall()
+
+    def week_before(self, unit: str, week: str) -> str | None:
+        """The unit's latest accepted week strictly before `week`."""
+        weeks = self.weeks.get(unit, [])
+        at = bisect_left(weeks, week)
+        return weeks[at - 1] if at else None
+
+    def week_through(self, unit: str, week: str) -> str | None:
+        """The unit's latest accepted week up to and including `week`."""
+        weeks = self.weeks.get(unit, [])
+        at = bisect_right(weeks, week)
+        return weeks[at - 1] if at else None
+
+    def snapshots(self, keys: set[tuple[str, str, int]]) -> dict[tuple[str, str, int], Snapshot]:
+        """The ledgers of report versions (unit, week, version), in sheet order; one query."""
+        out = {key: Snapshot(*key, []) for key in keys}
+        if self.con is None or not keys:
+            return out
+        units, weeks, versions = (list(column) for column in zip(*sorted(keys), strict=True))
+        fields = ", ".join(f"ledger.{f}" for f in LEDGER_FIELDS)
+        rows = self.con.execute(
+            f"""
+            with wanted as (
+                select unnest(?::varchar[]) as unit_code, unnest(?::varchar[]) as week_label,
+                       unnest(?::integer[]) as version
+            )
+            select ledger.unit_code, ledger.week_label, ledger.version, {fields}
+            from raw.ledger_rows as ledger
+            inner join wanted using (unit_code, week_label, version)
+            order by ledger.unit_code, ledger.week_label, ledger.version, ledger.row_number
+            """,
+            [units, weeks, versions],
+        ).fetchall()
+        for unit, week, version, *values in rows:
+            out[(unit, week, int(version))].rows.append(dict(zip(LEDGER_FIELDS, values, strict=True)))
+        return out
+
+    def snapshot(self, unit: str, week: str | None) -> Snapshot | None:
+        """The latest version of one unit-week (None when `week` is None or not received)."""
+        if week is None or (unit, week) not in self.latest:
+            return None
+        key = (unit, week, self.latest[(unit, week)])
+        return self.snapshots({key})[key]
+
+    def awaiting(self, unit: str, week: str, answered: Snapshot | None) -> list[AwaitedLead]:
+        """Leads shared with `unit` by the end of `week` (first listing, as int_leads reads it) that the
+        ledger `answered` (the unit's latest snapshot up to that week) leaves without feedback."""
+        year, number = week.split("-W")
+        end = date.fromisocalendar(int(year), int(number), 7)
+        done = answered.answered_leads() if answered else set()
+        days = timedelta(days=feedback_days())
+        return [
+            AwaitedLead(lead_id, name, investor, sharer, shared_on, shared_on + days)
+            for lead_id, name, investor, sharer, to_unit, shared_on in self._listings
+            if to_unit == unit and shared_on <= end and lead_id not in done
+        ]
+
+
+_FIRST_LISTINGS = f"""
+    with listings as (
+        select leads.lead_id, leads.project_name, leads.investor, leads.unit_code, leads.to_unit,
+               leads.shared_on,
+               row_number() over (
+                   partition by leads.lead_id order by files.week_end, leads.unit_code, leads.row_number
+               ) as listing_rank
+        from raw.lead_rows as leads
+        inner join ({_LATEST}) as latest
+            on latest.unit_code = leads.unit_code
+            and latest.week_label = leads.week_label
+            and latest.version = leads.version
+        inner join raw.report_files as files
+            on files.unit_code = leads.unit_code
+            and files.week_label = leads.week_label
+            and files.version = leads.version
+        where leads.lead_id is not null and leads.shared_on is not null
+    )
+    select lead_id, project_name, investor, unit_code, to_unit, shared_on
+    from listings
+    where listing_rank = 1
+    order by shared_on, lead_id
+"""
 
 
 @dataclass(frozen=True)
@@ -161,7 +197,11 @@ def changes(previous: Snapshot | None, current: Snapshot) -> list[Change]:
         for field in ("contract_amount", "funds_ytd"):
             if not _same_amount(was[field], row[field]):
                 out.append(Change(field, code, row["project_name"], was[field], row[field]))
-    out += [Change("removed", code, row["project_name"], before=row["stage"]) for code, row in old.items() if code not in new]
+    out += [
+        Change("removed", code, row["project_name"], before=row["stage"])
+        for code, row in old.items()
+        if code not in new
+    ]
     return out
 
 

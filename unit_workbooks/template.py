@@ -1,5 +1,6 @@
-"""The weekly workbook a unit fills: `封面`, `项目台账` pre-filled from its latest accepted snapshot, `线索共享`,
-and the read-only `待反馈线索`, with real Excel data validations, header comments, frozen and protected headers.
+"""The weekly workbook a unit fills: `封面`, `项目台账` pre-filled from its latest accepted snapshot,
+`线索共享` and the read-only `待反馈线索`, with real Excel data validations, header comments, frozen and
+protected headers.
 
 Headers, sheet names, enumerations and rules come from their owners (`ingestion.columns`, the seeds through
 `basics.registers`, the stage rules of `ingestion.row_rules`); nothing of the report format is retyped here.
@@ -8,7 +9,7 @@ Headers, sheet names, enumerations and rules come from their owners (`ingestion.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from unit_workbooks.sheet_style import (
     text_width,
     write_value,
 )
-from unit_workbooks.snapshots import AwaitedLead, Snapshot, awaiting_feedback, feedback_days, latest_snapshot
+from unit_workbooks.snapshots import AwaitedLead, RawView, Snapshot, feedback_days
 
 AWAITED_SHEET = "待反馈线索"
 LISTS_SHEET = "下拉选项"  # hidden; holds a list too long for an inline validation (Excel: 255 characters)
@@ -38,7 +39,7 @@ EMPTY_ROWS = 1000  # validated rows below the pre-filled ones
 DATE_RANGE = (date(1955, 1, 1), date(2118, 12, 31))  # the dates ingestion reads from Excel serial numbers
 INLINE_LIST_LIMIT = 255
 
-# Field-specific sentences of the header comments (SPEC 2.1/2.2); the kind, required and stage rules are derived.
+# Field-specific sentences of the header comments (SPEC 2.1/2.2); kind, required and stage rules are derived.
 FIELD_NOTES: dict[str, str] = {
     "project_code": "本文件内唯一，每周保持不变（同一项目每周用同一编号）。",
     "funds_ytd": "本年1月1日以来累计到位资金（不是本周新增）。",
@@ -323,7 +324,15 @@ def _cover(book: Workbook, unit: Unit, week: Week, fmt: _Formats, source: Snapsh
 def _awaited(book: Workbook, leads: list[AwaitedLead], week: Week, fmt: _Formats) -> None:
     ws = book.add_worksheet(AWAITED_SHEET)
     units = registers.units()
-    headers = ["线索编号", "项目名称", "投资主体", "共享单位", "共享日期", "反馈截止日期", f"截至{week.end.isoformat()}"]
+    headers = [
+        "线索编号",
+        "项目名称",
+        "投资主体",
+        "共享单位",
+        "共享日期",
+        "反馈截止日期",
+        f"截至{week.end.isoformat()}",
+    ]
     widths = [16, 30, 26, 24, 12, 14, 16]
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(col, col, width)
@@ -360,15 +369,17 @@ def _choices(unit: Unit, week: Week) -> dict[str, list[str]]:
     out = {c.field: list(registers.labels(c.seed)) for c in (*LEDGER_COLUMNS, *LEAD_COLUMNS) if c.seed}
     out["is_sci_tech"] = ["是", "否"]
     out["to_unit"] = [
-        unit_choice(u) for u in registers.units().values() if u.unit_code != unit.unit_code and u.active_on(week.end)
+        unit_choice(u)
+        for u in registers.units().values()
+        if u.unit_code != unit.unit_code and u.active_on(week.end)
     ]
     return out
 
 
-def write_template(con: duckdb.DuckDBPyConnection | None, unit: Unit, week: Week, out: Path) -> Template:
-    """Write `<out>/<week>/<unit>.xlsx` (pre-filled from the unit's latest accepted week before `week`)."""
-    source = latest_snapshot(con, unit.unit_code, before=week.label) if con is not None else None
-    awaited = awaiting_feedback(con, unit.unit_code, week.label) if con is not None else []
+def write_template(view: RawView, unit: Unit, week: Week, out: Path) -> Template:
+    """Write `<out>/<week>/<unit>.xlsx`, pre-filled from the unit's latest accepted week before `week`."""
+    source = view.snapshot(unit.unit_code, view.week_before(unit.unit_code, week.label))
+    awaited = view.awaiting(unit.unit_code, week.label, source)
     path = out / week.label / f"{unit.unit_code}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     book = open_workbook(str(path), f"{unit.unit_code} {week.label} 周报")
@@ -390,12 +401,34 @@ def write_template(con: duckdb.DuckDBPyConnection | None, unit: Unit, week: Week
 
 
 def write_templates(warehouse: Path, week: Week, units: list[str] | None, out: Path) -> list[Template]:
-    """Templates of the named units (default: every unit active in the week's Sunday)."""
+    """Templates of the named units (default: every unit active on the week's Sunday)."""
     register = registers.units()
     chosen = units or [code for code, u in register.items() if u.active_on(week.end)]
     con = duckdb.connect(str(warehouse), read_only=True) if warehouse.exists() else None
     try:
-        return [write_template(con, register[code], week, out) for code in chosen]
+        view = RawView(con)
+        return [write_template(view, register[code], week, out) for code in chosen]
     finally:
         if con is not None:
             con.close()
+
+
+TEMPLATES_DIR = "templates"
+
+
+def next_report_week(warehouse: Path, today: date | None = None) -> Week:
+    """The week after the newest week received (the current ISO week when nothing was received yet)."""
+    newest = None
+    if warehouse.exists():
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            view = RawView(con)
+            newest = max((week for weeks in view.weeks.values() for week in weeks), default=None)
+        finally:
+            con.close()
+    if newest is None:
+        iso = (today or date.today()).isocalendar()
+        return Week(iso.year, iso.week)
+    year, number = newest.split("-W")
+    iso = (date.fromisocalendar(int(year), int(number), 1) + timedelta(days=7)).isocalendar()
+    return Week(iso.year, iso.week)

@@ -82,6 +82,16 @@ def parser() -> argparse.ArgumentParser:
     submit.add_argument(
         "--reason", help="written reason for a waiver or a resubmission (kept in the manifest)"
     )
+    template = add(
+        "template",
+        "Write the weekly workbook each unit fills (周报模板): its ledger pre-filled from its latest "
+        "accepted report, with drop-down lists and validation.",
+    )
+    template.add_argument("--week", required=True, help="the ISO week the units will report, YYYY-Www")
+    template.add_argument(
+        "--unit", nargs="+", default=[], metavar="U", help="only these units (default: all active)"
+    )
+    template.add_argument("--out", help="folder to write into (default: <home>/templates)")
     status = add("status", "Show missing weekly reports, rejected files and the last submissions.")
     status.add_argument("--month", help="month to list missing reports for (default: the latest)")
     ui = add("ui", "Start the Dagster UI on http://127.0.0.1:3000 (this machine only).")
@@ -128,6 +138,10 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         return gate.submit(home, *parse_month(args.month), args.waive, args.reason, args.resubmit)
     if args.command == "status":
         return status.run(home, parse_month(args.month) if args.month else None)
+    if args.command == "template":
+        from zhaoshang.commands import template
+
+        return template.run(home, args.week, args.unit, args.out)
     raise AssertionError(args.command)
 
 

@@ -29,6 +29,7 @@ def weekly_reports(
     context: dg.AssetExecutionContext, config: IngestConfig, home: HomeResource
 ) -> dg.MaterializeResult:
     from ingestion.pipeline import ingest_inbox
+    from unit_workbooks.receipt import ingest_summary
 
     paths = home.paths()
     weeks = {week_label(key) for key in context.partition_keys}
@@ -40,6 +41,7 @@ def weekly_reports(
         context.log.info(line)
     for rejection in report.rejected:
         context.log.warning(rejection.message())
+    receipts = ingest_summary(paths.warehouse, report)
     return dg.MaterializeResult(
         metadata={
             "accepted": len(report.accepted),
@@ -51,5 +53,6 @@ def weekly_reports(
             "rejections": dg.MetadataValue.md(
                 "\n".join(f"- {r.message()}" for r in report.rejected) or "none"
             ),
+            "receipts": dg.MetadataValue.md("\n".join(f"- {line}" for line in receipts) or "none"),
         }
     )

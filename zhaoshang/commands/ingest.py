@@ -56,4 +56,7 @@ def run(home: Home, inbox: Path | None) -> int:
     if counts.get("rejected"):
         print("Rejected files (moved to quarantine):")
         print(counts.get("rejections", ""))
+    if counts.get("receipts") not in (None, "none"):
+        print("回执摘要 / receipts (`zhaoshang build` writes the full receipts under receipts/YYYY-Www/):")
+        print(counts["receipts"])
     return code
