@@ -3,8 +3,6 @@
 Both are written after the dbt build, so a receipt's year-to-date figures are the marts' figures.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
