@@ -1,5 +1,5 @@
-"""The weekly template: filled as a unit would (openpyxl), ingested for real, its validations read back and the
-file opened by LibreOffice headless."""
+"""The weekly template: filled as a unit would (openpyxl), ingested for real, its validations read back and
+the file opened by LibreOffice headless."""
 
 from __future__ import annotations
 
@@ -99,8 +99,8 @@ def warehouse_ledger(home: Home, unit: str, week: str) -> list[dict[str, Any]]:
     con = duckdb.connect(str(home.warehouse), read_only=True)
     try:
         cursor = con.execute(
-            f"select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows where unit_code = ? and week_label = ? "
-            "and version = (select max(version) from raw.report_files where unit_code = ? and week_label = ?) "
+            f"select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows where unit_code = ? and week_label = ? and "
+            "version = (select max(version) from raw.report_files where unit_code = ? and week_label = ?) "
             "order by row_number",
             [unit, week, unit, week],
         )
