@@ -99,8 +99,9 @@ def warehouse_ledger(home: Home, unit: str, week: str) -> list[dict[str, Any]]:
     con = duckdb.connect(str(home.warehouse), read_only=True)
     try:
         cursor = con.execute(
-            f"select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows where unit_code = ? and week_label = ? and "
-            "version = (select max(version) from raw.report_files where unit_code = ? and week_label = ?) "
+            f"select {', '.join(LEDGER_FIELDS)} from raw.ledger_rows "
+            "where unit_code = ? and week_label = ? and version = "
+            "(select max(version) from raw.report_files where unit_code = ? and week_label = ?) "
             "order by row_number",
             [unit, week, unit, week],
         )
