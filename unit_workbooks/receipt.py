@@ -650,14 +650,18 @@ def write_pending_receipts(warehouse: Path, root: Path) -> list[WrittenReceipt]:
 
 
 def ingest_summary(warehouse: Path, report: IngestReport, limit: int = 20) -> list[str]:
-    """One line per file of an ingestion run (the receipt in short, Chinese then English); the receipts
-    themselves are written after the build."""
-    lines: list[str] = []
-    if report.accepted and warehouse.exists():
+    """The receipts in short, one line per file of an ingestion run (Chinese then English): rejected files
+    first, then up to `limit` lines in all. The receipts themselves are written after the build."""
+    lines = [
+        f"{unit} {folder} 已拒收 / rejected：{r.reason_zh} / {r.reason_en}"
+        for r in report.rejected[:limit]
+        for folder, unit in [receipt_key(r.file)]
+    ]
+    shown = report.accepted[: max(limit - len(lines), 0)]
+    if shown and warehouse.exists():
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
             view = RawView(con)
-            shown = report.accepted[:limit]
             pairs = {}
             for o in shown:
                 before = view.week_before(o.unit_code, o.week_label)
@@ -681,9 +685,6 @@ def ingest_summary(warehouse: Path, report: IngestReport, limit: int = 20) -> li
                 f"{counts['added']} added, {counts['removed']} removed, {counts['stage']} stage moves, "
                 f"{amounts} amount changes"
             )
-    for r in report.rejected[: max(limit - len(lines), 0)]:
-        folder, unit = receipt_key(r.file)
-        lines.append(f"{unit} {folder} 已拒收 / rejected：{r.reason_zh} / {r.reason_en}")
     rest = len(report.accepted) + len(report.rejected) - len(lines)
     if rest > 0:
         lines.append(f"……另有 {rest} 个文件 / {rest} more file(s)")
