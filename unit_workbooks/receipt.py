@@ -27,12 +27,20 @@ from basics.weeks import week_end
 from ingestion.discover import LEADS_SUFFIX, NO_WEEK, parse_week_folder
 from ingestion.outcomes import IngestReport
 from ingestion.vocabulary import unit_code
-from unit_workbooks.sheet_style import AMOUNT_FORMAT, DATE_FORMAT, open_workbook, printable, write_value
+from unit_workbooks.sheet_style import (
+    AMOUNT_FORMAT,
+    DATE_FORMAT,
+    open_workbook,
+    printable,
+    text_width,
+    write_value,
+)
 from unit_workbooks.snapshots import AwaitedLead, Change, RawView, changes, has_raw
 from unit_workbooks.template import labels_of
 
 RECEIPTS_DIR = "receipts"
 RECEIPT_SHEET = "回执"
+VALUE_WIDTH = 62  # characters of the receipt's value column
 
 ISSUED_DDL = """
 create schema if not exists receipts;
@@ -339,6 +347,10 @@ class _Sheet:
         self.ws, self.fmt, self.row = ws, fmt, 0
 
     def line(self, label: str, value: Any, english: str = "", value_fmt: Any = None) -> None:
+        if isinstance(value, str):  # rows of long text (reasons, warnings) get the height their lines need
+            lines = sum(-(-max(text_width(part), 1) // VALUE_WIDTH) for part in value.split("\n"))
+            if lines > 1:
+                self.ws.set_row(self.row, 13.5 * lines)
         self.ws.write_string(self.row, 0, label, self.fmt.label)
         write_value(self.ws, self.row, 1, value, value_fmt or self.fmt.cell, self.fmt.date)
         if english:
@@ -367,7 +379,7 @@ def _headline(facts: ReceiptFacts) -> tuple[str, bool]:
         )
         return f"已拒收，请修改后重新报送 / rejected: please correct and resend — {kept}", False
     version = latest.version or 1
-    superseding = f"（取代第{version - 1}版）" if version > 1 else ""
+    superseding = f"，取代第{version - 1}版" if version > 1 else ""
     return (
         f"已接收（第{version}版{superseding}），已计入数据仓库 / "
         f"accepted (version {version}), counted in the warehouse",
@@ -394,7 +406,7 @@ def _change_text(change: Change, stages: dict[str, str]) -> tuple[str, str]:
 def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
     ws = book.add_worksheet(RECEIPT_SHEET)
     ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 62)
+    ws.set_column(1, 1, VALUE_WIDTH)
     ws.set_column(2, 2, 22)
     out = _Sheet(ws, fmt)
     unit = registers.units().get(facts.unit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from basics.home import Home
 from orchestration.jobs import BUILD_JOB
-from zhaoshang.dagster_runs import failure_message, run_job
+from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
 
 EXIT_DBT_FAILED = 1
 
@@ -18,10 +18,24 @@ def build(home: Home) -> tuple[bool, str]:
     if result.success:
         return (
             True,
-            f"dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)",
+            f"dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)"
+            + units_line(result),
         )
     names = ", ".join(c.check_name for c in failed[:10]) or failure_message(result)
     return False, f"dbt build failed: {names}"
+
+
+def units_line(result: object) -> str:
+    """Where the build wrote the receipts of new files and next week's templates (empty when it did not)."""
+    receipts = materialization_metadata(result, "unit_receipts")
+    templates = materialization_metadata(result, "unit_templates")
+    if not receipts or not templates:
+        return ""
+    return (
+        f"\n回执 / receipts: {receipts['receipts']} 份新回执 → {receipts['folder']}"
+        f"\n下周模板 / next week's templates: {templates['week']}，{templates['templates']} 份 → "
+        f"{templates['folder']}"
+    )
 
 
 def run(home: Home) -> int:

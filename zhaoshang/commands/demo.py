@@ -55,7 +55,8 @@ def run(home: Home) -> int:
     print(
         f"\nEverything is under {home.root}:\n  warehouse   {home.warehouse}\n  inbox       {home.inbox}\n"
         f"  archive     {home.archive}\n  quarantine  {home.quarantine}\n  submissions {home.submissions}\n"
-        f"  gate        {home.gate_reports}\nNext: `zhaoshang scores --month {year}-{month:02d}`, "
+        f"  gate        {home.gate_reports}\n  receipts    {home.root / 'receipts'}\n"
+        f"  templates   {home.root / 'templates'}\nNext: `zhaoshang scores --month {year}-{month:02d}`, "
         f"`zhaoshang status`, `zhaoshang ui`."
     )
     return 0
