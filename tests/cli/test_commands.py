@@ -214,3 +214,33 @@ def test_sample_writes_a_year_of_reports_in_the_inbox_layout(tmp_path):
     assert (tmp_path / "inbox" / "2020-W53" / "P01.xlsx").exists()
     assert (tmp_path / "inbox" / "2021-W10" / "D04.csv").exists()  # the unit that sends GB18030 CSV
     assert not (tmp_path / "inbox" / "2021-W52").exists()  # ends on 2 January 2022: belongs to 2022
+
+
+def test_demo_writes_a_receipt_per_unit_week_and_next_weeks_templates(demo_home):
+    home, proc = demo_home
+    assert "回执" in proc.stdout and "2021-W52" in proc.stdout
+    receipts = {p.relative_to(home / "receipts").as_posix() for p in (home / "receipts").rglob("*.xlsx")}
+    assert len(receipts) > 800 and "2021-W10/P03.xlsx" in receipts  # the resent week too
+    assert len(list((home / "templates" / "2021-W52").glob("*.xlsx"))) == 16  # every unit of the register
+
+
+def test_template_writes_the_named_units_workbooks(demo_home, tmp_path):
+    home, _ = demo_home
+    proc = zhaoshang(
+        "template", "--week", "2022-W01", "--unit", "P01", "D02", "--out", str(tmp_path), home=home
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert {p.name for p in (tmp_path / "2022-W01").iterdir()} == {"P01.xlsx", "D02.xlsx"}
+    assert "P01:" in proc.stdout and "from 2021-W51" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (("template", "--week", "2021-W60"), "YYYY-Www"),
+        (("template", "--week", "2021-05"), "YYYY-Www"),
+        (("template", "--week", "2021-W05", "--unit", "XX1"), "unknown unit"),
+    ],
+)
+def test_template_with_wrong_input_exits_2(tmp_path, args, phrase):
+    assert_user_error(zhaoshang(*args, home=tmp_path), 2, phrase)
