@@ -25,6 +25,8 @@ from orchestration.resources import HomeResource
 from tests.helpers.workbooks import ledger_row, write_report
 from zhaoshang.sample_data import write_sample_inbox
 
+pytestmark = pytest.mark.slow  # a dbt build over three units' sample year
+
 UNITS = ["P01", "P02", "D01"]
 MISMATCH = "2021-W12/P02.xlsx"  # its cover names P03: rejected (unit_mismatch), the week stays unreported
 UNKNOWN = "2021-W12/X99.xlsx"  # no such unit: rejected (unknown_unit)
