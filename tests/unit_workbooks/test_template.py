@@ -283,3 +283,23 @@ def test_libreoffice_opens_the_template_and_keeps_its_validations(home, tmp_path
     assert "cell-content-is-in-list" in content and "&quot;签约&quot;" in content
     assert 'table:message-type="stop"' in content
     assert "P01-B" in content and "乙物流园项目" in content
+
+
+def test_a_list_too_long_for_an_inline_validation_comes_from_a_hidden_sheet(tmp_path):
+    import xlsxwriter
+
+    from unit_workbooks.template import LISTS_SHEET, _Lists
+
+    path = tmp_path / "lists.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("项目台账")
+    lists = _Lists(book)
+    short, long = ["是", "否"], [f"U{i:02d} 某某单位{i}" for i in range(40)]
+    assert lists.source(short) == short
+    ws.data_validation(1, 0, 10, 0, {"validate": "list", "source": lists.source(long)})
+    book.close()
+    loaded = load_workbook(path)
+    assert loaded[LISTS_SHEET].sheet_state == "hidden"
+    assert [c.value for c in loaded[LISTS_SHEET]["A"]] == long
+    (dv,) = loaded["项目台账"].data_validations.dataValidation
+    assert dv.formula1 == f"'{LISTS_SHEET}'!$A$1:$A$40"
