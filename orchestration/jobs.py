@@ -8,7 +8,7 @@ WEEKLY_JOB = "weekly_ingest_and_build"
 BUILD_JOB = "warehouse_build"
 MONTHLY_JOB = "monthly_gate_and_submission"
 GATE_JOB = "monthly_gate_only"
-TEMPLATES_JOB = "unit_templates"
+TEMPLATES_JOB = "templates_only"
 
 warehouse_selection = dg.AssetSelection.groups("registers", "staging", "intermediate", "marts")
 units_selection = dg.AssetSelection.assets("unit_receipts", "unit_templates")  # after the build
