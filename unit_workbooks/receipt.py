@@ -665,7 +665,7 @@ def ingest_summary(warehouse: Path, report: IngestReport, limit: int = 20) -> li
     """The receipts in short, one line per file of an ingestion run (Chinese then English): rejected files
     first, then up to `limit` lines in all. The receipts themselves are written after the build."""
     lines = [
-        f"{unit} {folder} 已拒收，已移入隔离区（原因见拒收清单）/ rejected and quarantined (see the rejections)"
+        f"{unit} {folder} 已拒收，已移入隔离区（原因见拒收清单）/ rejected, quarantined (see the rejections)"
         for r in report.rejected[:limit]
         for folder, unit in [receipt_key(r.file)]
     ]
