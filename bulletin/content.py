@@ -1,0 +1,287 @@
+"""What the monthly bulletin shows, gathered from the marts (scores only through `points.score_points`)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from basics.labels import UNIT_TYPE_ZH
+from bulletin.points import ScorePoint, score_points
+from submission.figures import IndicatorRow, district_rows
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+HEADLINE = [
+    "contract_amount_industrial",
+    "funds_in_place_industrial",
+    "contract_amount_consumer_goods",
+    "quality_projects",
+    "major_projects",
+    "landing_conversion_rate",
+]
+FUNNEL = ["negotiating", "signed", "landed", "started", "producing"]
+UNIT_PAGE_ROWS = 38  # score lines + project rows that fit on a unit's page; the workbook lists every project
+
+
+@dataclass
+class Headline:
+    row: IndicatorRow
+    previous: float | None  # last month's value (None in January: the year starts again)
+    elapsed: float  # time elapsed (序时进度), month / 12
+
+
+@dataclass
+class Standing:
+    """A unit's line of the ranking, with its points by item (method-agnostic)."""
+
+    unit_code: str
+    name_zh: str
+    group_code: str
+    total: float | None
+    rank: int | None
+    previous_rank: int | None
+    points: list[ScorePoint]
+    snapshot_week: str | None
+
+    def item_points(self, item_code: str) -> float | None:
+        return next(
+            (p.points for p in self.points if p.kind == "indicator" and p.item_code == item_code), None
+        )
+
+    def kind_points(self, kind: str) -> float:
+        return sum(p.points or 0 for p in self.points if p.kind == kind)
+
+    @property
+    def base(self) -> float | None:
+        pts = [p.points for p in self.points if p.kind == "indicator" and p.points is not None]
+        return sum(pts) if pts else None
+
+    @property
+    def rank_change(self) -> int | None:
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+@dataclass
+class Project:
+    name: str
+    investor: str
+    stage_zh: str
+    industry_zh: str
+    contract_amount: float | None
+    funds_ytd: float | None
+    counted_in: list[str]
+    source: str
+    sheet: str
+    row: int
+
+
+@dataclass
+class Lead:
+    lead_id: str
+    sharer: str
+    receiver: str
+    shared_on: date
+    feedback_on: date | None
+    due_on: date
+    late: bool
+    signed: bool
+    landed: bool
+
+
+@dataclass
+class Bulletin:
+    year: int
+    month: int
+    created_at: datetime
+    headline: list[Headline]
+    indicators: list[tuple[str, str]]  # (item_code, label_zh) of the method's indicators, in order
+    groups: list[tuple[str, str, list[Standing]]]  # (group_code, label_zh, standings by rank)
+    series: dict[str, list[tuple[int, float | None]]]  # indicator -> [(month, value)] of the year
+    targets: dict[str, float | None]
+    funnel: list[tuple[str, int, int]]  # (stage label, in that stage now, reached it or beyond)
+    industries: list[tuple[str, float]]  # (industry label, contract amount 亿元)
+    leads: list[Lead]
+    projects: dict[str, list[Project]]  # unit -> projects behind its indicators
+    missing: dict[str, list[str]]  # unit -> ISO weeks without a report
+    gate: dict[str, Any] | None  # checks.json of the newest gate run of the month
+    gate_source: str | None
+    unit_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def standings(self) -> list[Standing]:
+        return [s for _, _, group in self.groups for s in group]
+
+    @property
+    def period_zh(self) -> str:
+        return f"{self.year}年1—{self.month}月" if self.month > 1 else f"{self.year}年1月"
+
+
+def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path | None = None) -> Bulletin:
+    """Everything the bulletin of `year`-`month` shows; raises LookupError when the month has no scores."""
+    points = score_points(con, year, month)
+    if not points:
+        raise LookupError(f"marts.unit_month_scores has no rows for {year}-{month:02d}")
+    names = dict(con.execute("select unit_code, name_zh from marts.dim_unit").fetchall())
+    scores = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select unit_code, total_score, rank_in_type, snapshot_week_label from marts.unit_month_scores "
+            "where year = ? and month = ?",
+            [year, month],
+        ).fetchall()
+    }
+    before = dict(
+        con.execute(
+            "select unit_code, rank_in_type from marts.unit_month_scores where year = ? and month = ?",
+            [year, month - 1],
+        ).fetchall()
+    )
+    by_unit: dict[str, list[ScorePoint]] = defaultdict(list)
+    for p in points:
+        by_unit[p.unit_code].append(p)
+    standings = [
+        Standing(
+            unit,
+            names.get(unit, unit),
+            pts[0].group_code,
+            _f(scores[unit][0]),
+            scores[unit][1],
+            before.get(unit),
+            pts,
+            scores[unit][2],
+        )
+        for unit, pts in by_unit.items()
+    ]
+    order = list(UNIT_TYPE_ZH)
+    group_codes = sorted(
+        {s.group_code for s in standings},
+        key=lambda g: (g not in order, order.index(g) if g in order else 0, g),
+    )
+    groups = [
+        (
+            g,
+            UNIT_TYPE_ZH.get(g, g),
+            sorted(
+                (s for s in standings if s.group_code == g),
+                key=lambda s: (s.rank is None, s.rank or 0, s.unit_code),
+            ),
+        )
+        for g in group_codes
+    ]
+    indicators = list(dict.fromkeys((p.item_code, p.item_label_zh) for p in points if p.kind == "indicator"))
+    current = {r.indicator: r for r in district_rows(con, year, month)}
+    previous = {r.indicator: r.value for r in district_rows(con, year, month - 1)} if month > 1 else {}
+    headline = [Headline(current[i], previous.get(i), month / 12) for i in HEADLINE if i in current]
+    series: dict[str, list[tuple[int, float | None]]] = defaultdict(list)
+    for ind, m, value in con.execute(
+        "select indicator, month, value from marts.district_month_indicators where year = ? and month <= ? "
+        "and indicator in ('contract_amount_industrial', 'funds_in_place_industrial') order by month",
+        [year, month],
+    ).fetchall():
+        series[ind].append((m, _f(value)))
+    targets = {i: current[i].target if i in current else None for i in series}
+    return Bulletin(
+        year=year,
+        month=month,
+        created_at=datetime.now(BEIJING),
+        headline=headline,
+        indicators=indicators,
+        groups=groups,
+        series=dict(series),
+        targets=targets,
+        funnel=_funnel(con, current),
+        industries=_industries(con, current),
+        leads=_leads(con, year, month),
+        projects=_projects(con, year, month),
+        missing={
+            unit: sorted(p.ref for p in pts if p.item_code == "missing_report" and p.ref)
+            for unit, pts in by_unit.items()
+            if any(p.item_code == "missing_report" for p in pts)
+        },
+        gate=(gate := _gate(gate_dir))[0],
+        gate_source=gate[1],
+        unit_names=names,
+    )
+
+
+def _funnel(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, int, int]]:
+    labels = dict(con.execute("select stage_code, label_zh from seeds.stages").fetchall())
+    counts = [int(current[f"projects_{s}"].value or 0) if f"projects_{s}" in current else 0 for s in FUNNEL]
+    return [(labels.get(s, s), counts[i], sum(counts[i:])) for i, s in enumerate(FUNNEL)]
+
+
+def _industries(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, float]]:
+    rows = con.execute("select industry_code, label_zh from seeds.industries order by sort_order").fetchall()
+    out = [
+        (label, float(current[f"contract_amount_{code}"].value or 0))
+        for code, label in rows
+        if f"contract_amount_{code}" in current
+    ]
+    return sorted(out, key=lambda r: -r[1])
+
+
+def _leads(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Lead]:
+    rows = con.execute(
+        "select lead_id, sharer_unit, receiver_unit, shared_on, feedback_on, feedback_due_on, is_feedback_late, "
+        "is_signed_in_period, is_landed_in_period from intermediate.int_leads "
+        "where year = ? and month = ? order by shared_on, lead_id",
+        [year, month],
+    ).fetchall()
+    return [Lead(*r[:6], bool(r[6]), bool(r[7]), bool(r[8])) for r in rows]
+
+
+PROJECT_FLAGS = {
+    "C": "counted_c",
+    "F": "counted_f",
+    "Q": "counted_q",
+    "M": "counted_m",
+    "R": "counted_r_signed",
+}
+
+
+def _projects(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[Project]]:
+    """Projects counted in any indicator, by unit, largest contract first, with their source file and row."""
+    flags = ", ".join(f"p.{col}" for col in PROJECT_FLAGS.values())
+    rows = con.execute(
+        f"""
+        select p.unit_code, p.project_name, p.investor, coalesce(s.label_zh, p.stage),
+               coalesce(i.label_zh, p.industry), p.contract_amount, p.funds_ytd, {flags},
+               coalesce(f.source_path, p.file_sha256), p.sheet, p.row_number
+        from marts.fct_unit_month_projects p
+        left join seeds.stages s on s.stage_code = p.stage
+        left join seeds.industries i on i.industry_code = p.industry
+        left join staging.stg_report_files f on f.file_sha256 = p.file_sha256
+        where p.year = ? and p.month = ?
+          and ({" or ".join(f"p.{col}" for col in PROJECT_FLAGS.values())})
+        order by p.unit_code, p.contract_amount desc nulls last, p.funds_ytd desc nulls last, p.row_number
+        """,
+        [year, month],
+    ).fetchall()
+    out: dict[str, list[Project]] = defaultdict(list)
+    n = len(PROJECT_FLAGS)
+    for r in rows:
+        counted = [code for code, flag in zip(PROJECT_FLAGS, r[7 : 7 + n], strict=True) if flag]
+        out[r[0]].append(Project(r[1], r[2], r[3], r[4], _f(r[5]), _f(r[6]), counted, *r[7 + n :]))
+    return dict(out)
+
+
+def _gate(gate_dir: Path | None) -> tuple[dict[str, Any] | None, str | None]:
+    """checks.json of the newest gate run (`<home>/gate/YYYY-MM/latest/`), if there is one."""
+    if gate_dir is None:
+        return None, None
+    path = gate_dir / "latest" / "checks.json"
+    if not path.exists():
+        return None, None
+    return json.loads(path.read_text(encoding="utf-8")), str(path)
+
+
+def _f(value: Any) -> float | None:
+    return None if value is None else float(value)
