@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +63,21 @@ def run_gate(
         "gate %s: %s, %d failures", gate.month_label, "passed" if gate.passed else "FAILED", len(failures)
     )
     return gate
+
+
+def mark_latest(report_dir: Path) -> Path:
+    """Point `latest` beside `report_dir` (`<home>/gate/YYYY-MM/latest`) at it: a relative symlink, swapped
+    atomically, so readers always find the newest complete gate result."""
+    report_dir = Path(report_dir)
+    link = report_dir.parent / "latest"
+    tmp = report_dir.parent / f".latest-{uuid.uuid4().hex[:8]}"
+    os.symlink(report_dir.name, tmp, target_is_directory=True)
+    try:
+        os.replace(tmp, link)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return link
 
 
 def run_check(

@@ -9,6 +9,7 @@ BUILD_JOB = "warehouse_build"
 MONTHLY_JOB = "monthly_gate_and_submission"
 GATE_JOB = "monthly_gate_only"
 TEMPLATES_JOB = "templates_only"
+REPORT_JOB = "monthly_bulletin_report"
 
 warehouse_selection = dg.AssetSelection.groups("registers", "staging", "intermediate", "marts")
 units_selection = dg.AssetSelection.assets("unit_receipts", "unit_templates")  # after the build
@@ -38,4 +39,9 @@ gate_job = dg.define_asset_job(
     GATE_JOB,
     selection=dg.AssetSelection.assets("monthly_gate"),
     description="Run the quality gate of a month without submitting.",
+)
+report_job = dg.define_asset_job(
+    REPORT_JOB,
+    selection=dg.AssetSelection.assets("monthly_bulletin"),
+    description="Write the committee's monthly bulletin (HTML, PDF, workbook) from the marts.",
 )

@@ -1,4 +1,4 @@
-"""Imports run one way: basics → ingestion → expectations → submission → orchestration → zhaoshang (CLI)."""
+"""Imports run one way: basics → ingestion → expectations → submission → bulletin → orchestration → CLI."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 
 # Each package may import only the packages listed before it (and itself).
-LAYERS = ["basics", "ingestion", "expectations", "submission", "unit_workbooks", "orchestration", "zhaoshang"]
+LAYERS = [
+    "basics",
+    "ingestion",
+    "expectations",
+    "submission",
+    "unit_workbooks",
+    "bulletin",
+    "orchestration",
+    "zhaoshang",
+]
 
 
 def project_imports(package: str) -> dict[str, set[str]]:

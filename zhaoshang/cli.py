@@ -21,7 +21,8 @@ where units drop their weekly reports (<inbox>/YYYY-Www/<unit>.xlsx), the archiv
 files and the frozen monthly submissions.
 
 Weekly: `zhaoshang ingest`, then `zhaoshang build`, then `zhaoshang status` to chase missing reports.
-Monthly: `zhaoshang check --month YYYY-MM`, then `zhaoshang submit --month YYYY-MM`.
+Monthly: `zhaoshang check --month YYYY-MM`, then `zhaoshang submit --month YYYY-MM`;
+`zhaoshang report --month YYYY-MM` writes the committee's bulletin.
 """
 
 EXIT_CODES = """\
@@ -92,6 +93,12 @@ def parser() -> argparse.ArgumentParser:
         "--unit", nargs="+", default=[], metavar="U", help="only these units (default: all active)"
     )
     template.add_argument("--out", help="folder to write into (default: <home>/templates)")
+    report = add(
+        "report",
+        "Write the committee's monthly bulletin (月度考核通报) under <home>/reports/YYYY-MM/: "
+        "a self-contained HTML file, its PDF and a workbook.",
+    )
+    report.add_argument("--month", required=True, help="the month, YYYY-MM")
     status = add("status", "Show missing weekly reports, rejected files and the last submissions.")
     status.add_argument("--month", help="month to list missing reports for (default: the latest)")
     ui = add("ui", "Start the Dagster UI on http://127.0.0.1:3000 (this machine only).")
@@ -122,7 +129,7 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         ]
         print(f"Dagster UI: http://127.0.0.1:{args.port} (home {home.root}); stop with Ctrl+C.")
         return subprocess.call(cmd, cwd=PROJECT_ROOT)
-    from zhaoshang.commands import build, demo, gate, ingest, scores, status
+    from zhaoshang.commands import build, demo, gate, ingest, report, scores, status
 
     if args.command == "demo":
         return demo.run(home)
@@ -136,6 +143,8 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         return gate.check(home, *parse_month(args.month))
     if args.command == "submit":
         return gate.submit(home, *parse_month(args.month), args.waive, args.reason, args.resubmit)
+    if args.command == "report":
+        return report.run(home, *parse_month(args.month))
     if args.command == "status":
         return status.run(home, parse_month(args.month) if args.month else None)
     if args.command == "template":

@@ -54,13 +54,14 @@ def gate_check_specs() -> list[dg.AssetCheckSpec]:
     "district indicators; writes failures.csv, checks.json and GX Data Docs under <home>/gate/YYYY-MM/.",
 )
 def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: HomeResource) -> Iterator[Any]:
-    from expectations.gate import run_gate
+    from expectations.gate import mark_latest, run_gate
 
     paths = home.paths()
     year, month = year_month(context.partition_key)
     waivers = waivers_from(config)
     report_dir = paths.gate_reports / f"{year}-{month:02d}" / context.run_id
     gate = run_gate(paths.warehouse, year, month, waivers=waivers, report_dir=report_dir)
+    mark_latest(report_dir)
     table = gate.failure_table()
     if not gate.passed:
         context.log.error(f"Quality gate failed for {year}-{month:02d}:\n{table}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from basics.home import Home
 from basics.weeks import week_end, weeks_ending_in
 from submission import versions
-from zhaoshang.commands import build, gate, ingest
+from zhaoshang.commands import build, gate, ingest, report
 from zhaoshang.warehouse import read_only
 
 SAMPLE_YEAR = 2021
@@ -52,11 +52,16 @@ def run(home: Home) -> int:
     else:
         print(f"5/5 Quality gate and submission of {year}-{month:02d}:")
         gate.submit(home, year, month, [], None, False)
+    bulletin = report.report(home, year, month)
+    print(f"Bulletin (月度考核通报) of {year}-{month:02d}: {bulletin.get('html')}")
+    if bulletin.get("pdf"):
+        print(f"  PDF {bulletin.get('pdf')}")
     print(
         f"\nEverything is under {home.root}:\n  warehouse   {home.warehouse}\n  inbox       {home.inbox}\n"
         f"  archive     {home.archive}\n  quarantine  {home.quarantine}\n  submissions {home.submissions}\n"
         f"  gate        {home.gate_reports}\n  receipts    {home.root / 'receipts'}\n"
-        f"  templates   {home.root / 'templates'}\nNext: `zhaoshang scores --month {year}-{month:02d}`, "
+        f"  templates   {home.root / 'templates'}\n  reports     {home.root / 'reports'}\n"
+        f"Next: `zhaoshang scores --month {year}-{month:02d}`, "
         f"`zhaoshang status`, `zhaoshang ui`."
     )
     return 0

@@ -1,0 +1,40 @@
+"""`zhaoshang report --month YYYY-MM`: the committee's monthly bulletin under <home>/reports/YYYY-MM/."""
+
+from __future__ import annotations
+
+from basics.errors import UserError
+from basics.home import Home
+from orchestration.jobs import REPORT_JOB
+from orchestration.partitions import month_partition_key
+from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
+from zhaoshang.warehouse import read_only, require_table
+
+
+def report(home: Home, year: int, month: int) -> dict:
+    """Run the bulletin asset for the month; returns its metadata (folder, html, pdf, xlsx, units)."""
+    with read_only(home) as con:
+        require_table(con, "marts", "unit_month_scores")
+        (rows,) = con.execute(
+            "select count(*) from marts.unit_month_scores where year = ? and month = ?", [year, month]
+        ).fetchone()
+    if not rows:
+        raise UserError(
+            f"There are no scores for {year}-{month:02d} / {year}年{month}月没有考核得分.",
+            "Check the month, or ingest that month's reports and run `zhaoshang build`.",
+        )
+    result = run_job(REPORT_JOB, partition_key=month_partition_key(year, month))
+    if not result.success:
+        raise UserError(
+            f"The bulletin could not be written: {failure_message(result)}", "Nothing was changed.", 1
+        )
+    return materialization_metadata(result, "monthly_bulletin")
+
+
+def run(home: Home, year: int, month: int) -> int:
+    meta = report(home, year, month)
+    print(
+        f"{year}年{month}月考核通报 / bulletin {year}-{month:02d} ({meta.get('units')} units): {meta.get('folder')}"
+    )
+    for key in ("html", "pdf", "xlsx"):
+        print(f"  {key:<4} {meta.get(key)}")
+    return 0
