@@ -76,19 +76,34 @@ def rank_change(s: Standing, long: bool = False) -> Markup:
     return Markup('<span class="{}">{}{}</span>').format(cls, arrow, abs(moved))
 
 
+def missing_by_weeks(missing: dict[str, list[str]]) -> list[tuple[list[str], list[str]]]:
+    """Units that missed the same weeks, together: [(weeks, units)], most units first."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for unit, weeks in sorted(missing.items()):
+        groups.setdefault(tuple(weeks), []).append(unit)
+    return sorted(((list(w), u) for w, u in groups.items()), key=lambda g: (-len(g[1]), g[0]))
+
+
 def render_html(b: Bulletin) -> str:
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    env.filters.update(num=num, beijing=beijing, beijing_date=beijing_date, day=day)
+    env.filters.update(
+        num=num,
+        beijing=beijing,
+        beijing_date=beijing_date,
+        day=day,
+        unit_name=lambda u: b.unit_names.get(u, u),
+    )
     template = env.get_template("bulletin.html")
     return template.render(
         b=b,
         css=Markup((TEMPLATES / "bulletin.css").read_text(encoding="utf-8")),
         charts=all_charts(b),
         change=change,
+        missing_by_weeks=missing_by_weeks,
         rank_change=rank_change,
         group_label=lambda g: UNIT_TYPE_ZH.get(g, g),
         unit_suffix=lambda label: "" if label.unit == "%" else label.unit,
