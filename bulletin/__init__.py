@@ -1,4 +1,4 @@
-"""The assessment committee's monthly bulletin (月度考核通报): HTML, its PDF and a workbook, from the marts."""
+"""The assessment committee's monthly bulletin (月度考核通报): HTML, PDF and workbook, from the marts."""
 
 from bulletin.publish import BulletinFiles, write_bulletin
 

@@ -59,7 +59,7 @@ def _legend(x: float, y: float, items: Sequence[tuple[str, str]], size: float = 
 
 
 def points_by_component(b: Bulletin) -> str:
-    """Stacked horizontal bars: each unit's points by indicator, bonus to the right, deductions to the left."""
+    """Stacked bars: each unit's points by indicator, bonus to the right, deductions to the left."""
     codes = b.indicators
     colors = {code: PALETTE[i % len(PALETTE)] for i, (code, _) in enumerate(codes)}
     rows = b.standings

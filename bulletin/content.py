@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 
 from basics.labels import UNIT_TYPE_ZH
+from basics.times import now_beijing
 from bulletin.points import ScorePoint, score_points
 from submission.figures import IndicatorRow, district_rows
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 HEADLINE = [
     "contract_amount_industrial",
     "funds_in_place_industrial",
@@ -191,7 +190,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
     return Bulletin(
         year=year,
         month=month,
-        created_at=datetime.now(BEIJING),
+        created_at=now_beijing(),
         headline=headline,
         indicators=indicators,
         groups=groups,
@@ -230,8 +229,8 @@ def _industries(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]
 
 def _leads(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Lead]:
     rows = con.execute(
-        "select lead_id, sharer_unit, receiver_unit, shared_on, feedback_on, feedback_due_on, is_feedback_late, "
-        "is_signed_in_period, is_landed_in_period from intermediate.int_leads "
+        "select lead_id, sharer_unit, receiver_unit, shared_on, feedback_on, feedback_due_on, "
+        "is_feedback_late, is_signed_in_period, is_landed_in_period from intermediate.int_leads "
         "where year = ? and month = ? order by shared_on, lead_id",
         [year, month],
     ).fetchall()

@@ -1,10 +1,10 @@
 """Every point of every unit's score as one long table: the only place the bulletin reads scores from.
 
-`score_points` yields rows of the shape of the coming `marts.score_points` (year, month, unit_code, group_code,
-item_code, item_label_zh, kind, value, target, ratio, points, formula_zh, ref). Today it is assembled from
-`marts.unit_month_scores` and `marts.score_items`; once the method engine writes `marts.score_points`, this
-function becomes a plain select and nothing else in the bulletin changes. Deductions carry negative points and
-caps are rows of their own, so the points of a unit add up to its total.
+`score_points` yields rows of the shape of the coming `marts.score_points` (year, month, unit_code,
+group_code, item_code, item_label_zh, kind, value, target, ratio, points, formula_zh, ref). Today it is
+assembled from `marts.unit_month_scores` and `marts.score_items`; once the method engine writes
+`marts.score_points`, this function becomes a plain select and nothing else in the bulletin changes.
+Deductions carry negative points and caps are rows of their own, so the points of a unit add up to its total.
 """
 
 from __future__ import annotations

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from basics.labels import UNIT_TYPE_ZH
+from basics.times import beijing_date, beijing_time
 from bulletin.charts import all_charts
-from bulletin.content import BEIJING, UNIT_PAGE_ROWS, Bulletin, Standing
+from bulletin.content import UNIT_PAGE_ROWS, Bulletin, Standing
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,23 +28,6 @@ def num(value: Any, kind: str = "score", blank: str = "—") -> str:
     if kind == "signed":
         return f"{value:+.2f}".replace("-", "−")
     return f"{value:.2f}"
-
-
-def beijing(moment: Any) -> str:
-    """'2021-12-05T01:00:00+00:00' or a datetime -> '2021年12月5日 09:00' (Beijing time)."""
-    if moment is None:
-        return "—"
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    local = moment.astimezone(BEIJING)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def beijing_date(moment: datetime) -> str:
-    local = moment.astimezone(BEIJING)
-    return f"{local.year}年{local.month}月{local.day}日"
 
 
 def day(value: date | None) -> str:
@@ -92,7 +76,7 @@ def render_html(b: Bulletin) -> str:
     )
     env.filters.update(
         num=num,
-        beijing=beijing,
+        beijing=beijing_time,
         beijing_date=beijing_date,
         day=day,
         unit_name=lambda u: b.unit_names.get(u, u),

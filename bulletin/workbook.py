@@ -7,8 +7,8 @@ from typing import Any
 
 from basics.labels import UNIT_TYPE_ZH
 from basics.safe_text import neutralise
+from basics.times import beijing_time
 from bulletin.content import Bulletin
-from bulletin.render import beijing
 
 KIND_ZH = {"indicator": "指标", "bonus": "加分", "deduction": "减分", "manual": "人工调整"}
 
@@ -33,7 +33,7 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
     )
     cell = wb.add_format({"border": 1})
     score = wb.add_format({"border": 1, "num_format": "0.00"})
-    subtitle = f"统计期间：{b.period_zh}；金额单位：亿元；生成时间：{beijing(b.created_at)}（北京时间）"
+    subtitle = f"统计期间：{b.period_zh}；金额单位：亿元；生成时间：{beijing_time(b.created_at)}（北京时间）"
 
     def sheet(name: str, heading: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
         ws = wb.add_worksheet(name)
@@ -143,7 +143,7 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
     )
     sheet(
         "线索共享",
-        f"单位间线索共享（{b.year}年共享的线索，截至{b.period_zh.split('—')[-1] if '—' in b.period_zh else b.period_zh}）",
+        f"单位间线索共享（{b.year}年共享的线索，统计期间{b.period_zh}）",
         [
             "线索编号",
             "共享单位",

@@ -89,7 +89,8 @@ def _index_page(rows: list[dict[str, str]], docs_dir: Path) -> str:
     }
     body = "".join(
         f'<tr><td><a href="{html.escape(r["path"])}">{html.escape(r["suite"])}</a></td>'
-        f"<td>{status_zh.get(r['status'], html.escape(r['status']))}</td><td>{html.escape(r['run_time'])}</td></tr>"
+        f"<td>{status_zh.get(r['status'], html.escape(r['status']))}</td>"
+        f"<td>{html.escape(r['run_time'])}</td></tr>"
         for r in sorted(rows, key=lambda r: r["suite"])
     )
     suites = "".join(
@@ -97,9 +98,11 @@ def _index_page(rows: list[dict[str, str]], docs_dir: Path) -> str:
         for p in sorted((docs_dir / "expectations").glob("*.html"))
     )
     return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>数据质量检查 GX Data Docs</title>'
-        f"{STYLE}</head><body><h1>数据质量检查（Great Expectations）</h1>"
-        '<p class="offline-note">离线版：本页不加载任何外部资源。检查清单与问题明细见上级目录的 checks.json 和 failures.csv。'
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>数据质量检查 GX Data Docs</title>{STYLE}</head>"
+        "<body><h1>数据质量检查（Great Expectations）</h1>"
+        '<p class="offline-note">离线版：本页不加载任何外部资源。'
+        "检查清单与问题明细见上级目录的 checks.json 和 failures.csv。"
         " / Offline copy: nothing is loaded from outside.</p>"
         "<h2>校验结果 / Validation results</h2><table><thead><tr><th>规则集 Suite</th><th>结果 Status</th>"
         f"<th>运行时间 Run time (UTC)</th></tr></thead><tbody>{body}</tbody></table>"

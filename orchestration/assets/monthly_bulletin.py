@@ -24,8 +24,8 @@ BULLETIN_INPUTS = [
     pool=WAREHOUSE_POOL,
     group_name="reports",
     kinds={"html", "pdf", "excel"},
-    description="The assessment committee's monthly bulletin: ranking, charts, a page per unit explaining every "
-    "point, and the lists to act on; one self-contained HTML file, its PDF and a workbook under "
+    description="The assessment committee's monthly bulletin: ranking, charts, a page per unit explaining "
+    "every point, and the lists to act on; one self-contained HTML file, its PDF and a workbook under "
     "<home>/reports/YYYY-MM/.",
 )
 def monthly_bulletin(context: dg.AssetExecutionContext, home: HomeResource) -> dg.MaterializeResult:

@@ -32,9 +32,8 @@ def report(home: Home, year: int, month: int) -> dict:
 
 def run(home: Home, year: int, month: int) -> int:
     meta = report(home, year, month)
-    print(
-        f"{year}年{month}月考核通报 / bulletin {year}-{month:02d} ({meta.get('units')} units): {meta.get('folder')}"
-    )
+    units = meta.get("units")
+    print(f"{year}年{month}月考核通报 / bulletin {year}-{month:02d} ({units} units): {meta.get('folder')}")
     for key in ("html", "pdf", "xlsx"):
         print(f"  {key:<4} {meta.get(key)}")
     return 0
