@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from basics.labels import SCORE_COLUMNS, UNIT_TYPE_ZH
 from basics.safe_text import neutralise
+from basics.times import beijing_date, beijing_time
 from submission.figures import (
     XLSX_FORMATS,
     IndicatorRow,
@@ -98,9 +99,32 @@ def write_xlsx(path: Path, content: Content) -> Path:
 class _Formats:
     def __init__(self, wb: Any) -> None:
         self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-        self.text = wb.add_format({"border": 1})
+        self.header = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        )
+        self.text = wb.add_format({"border": 1, "valign": "vcenter"})
+        self.wrap = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+        self.note = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 10})
+        self.plain = wb.add_format({"valign": "vcenter"})
         self.number = {k: wb.add_format({"num_format": v, "border": 1}) for k, v in XLSX_FORMATS.items()}
+
+
+def _print_setup(ws: Any, title_rows: tuple[int, int], pages_tall: int = 0) -> None:
+    """A4 landscape, fit to one page wide, the title and header rows repeated on every page, page numbers."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, pages_tall)
+    ws.repeat_rows(*title_rows)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header("&L&A")
+    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _text(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
@@ -130,10 +154,11 @@ def _indicators_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         ws,
         1,
         0,
-        f"统计期间：{period_label(c.year, c.month)}；金额单位：亿元；生成时间：{c.created_at}；"
-        f"数据质量检查：{RESULT_ZH[c.gate.passed]}",
+        f"统计期间：{period_label(c.year, c.month)}；金额单位：亿元；生成时间：{beijing_time(c.created_at)}"
+        f"（北京时间）；数据质量检查：{RESULT_ZH[c.gate.passed]}",
     )
     _header(ws, 3, INDICATOR_HEADERS, fmt)
+    ws.set_row(3, 20)
     for i, r in enumerate(c.indicators, start=1):
         row = 3 + i
         ws.write_number(row, 0, i, fmt.text)
@@ -144,87 +169,162 @@ def _indicators_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         _number(ws, row, 5, r.target, r.label.kind, fmt)
         _number(ws, row, 6, r.completion, "ratio", fmt)
         _text(ws, row, 7, r.indicator, fmt.text)
-    for col, width in enumerate([6, 16, 44, 12, 6, 12, 10, 34]):
+    for col, width in enumerate([6, 16, 50, 12, 6, 12, 10, 34]):
         ws.set_column(col, col, width)
+    end = 4 + len(c.indicators)
+    ws.merge_range(end + 1, 0, end + 1, 7, "", fmt.note)
+    _text(
+        ws,
+        end + 1,
+        0,
+        "注：目标、完成率空白表示该指标无市级年度目标，只报数值；最后一列为指标代码，供系统核对。",
+        fmt.note,
+    )
+    _sign_off(ws, end + 3, c, fmt)
     ws.freeze_panes(4, 0)
+    _print_setup(ws, (0, 3), pages_tall=1)
 
 
-CHECK_HEADERS = ["检查项", "检查名称", "级别", "结果", "问题数", "已豁免", "方式"]
+def _sign_off(ws: Any, row: int, c: Content, fmt: _Formats) -> None:
+    """The sign-off block the city bureau expects under the main table (filled in and signed on paper)."""
+    lines = [
+        [((0, 2), "填报单位（盖章）：区招商投资促进局"), ((3, 5), "负责人（签字）："), ((6, 7), "联系人：")],
+        [
+            ((0, 2), f"填报日期：{beijing_date(c.created_at)}"),
+            ((3, 5), "审核人（签字）："),
+            ((6, 7), "联系电话："),
+        ],
+    ]
+    for offset, cells in enumerate(lines):
+        for (first, last), text in cells:
+            ws.merge_range(row + offset, first, row + offset, last, str(neutralise(text)), fmt.plain)
+        ws.set_row(row + offset, 26)
+
+
+CHECK_HEADERS = ["检查名称", "级别", "结果", "问题数", "已豁免", "方式", "检查代码"]
 FAILURE_HEADERS = [
-    "检查项",
+    "检查名称",
     "级别",
     "单位编号",
     "周次",
     "项目编号",
     "项目名称",
-    "规则",
     "值",
     "问题说明",
     "文件",
     "工作表",
     "行号",
     "已豁免",
+    "规则代码",
+    "检查代码",
 ]
 
 
 def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     title = f"数据质量检查（{c.gate.month_label}，周次 {', '.join(c.gate.weeks)}）"
     _text(ws, 0, 0, f"{title}：{RESULT_ZH[c.gate.passed]}", fmt.title)
+    _text(ws, 1, 0, f"检查时间：{beijing_time(c.gate.created_at)}（北京时间）")
     _header(ws, 2, CHECK_HEADERS, fmt)
     for i, check in enumerate(c.gate.checks, start=3):
         result = "已豁免" if check.passed and check.waived else RESULT_ZH[check.passed]
-        for col, value in enumerate([check.name, check.label_zh, SEVERITY_ZH[check.severity], result]):
+        for col, value in enumerate([check.label_zh, SEVERITY_ZH[check.severity], result]):
             _text(ws, i, col, value, fmt.text)
-        ws.write_number(i, 4, check.failure_count, fmt.text)
-        _text(ws, i, 5, "是" if check.waived else "", fmt.text)
-        _text(ws, i, 6, "GX" if check.engine == "gx" else "SQL", fmt.text)
+        ws.write_number(i, 3, check.failure_count, fmt.text)
+        _text(ws, i, 4, "是" if check.waived else "", fmt.text)
+        _text(ws, i, 5, "GX" if check.engine == "gx" else "SQL", fmt.text)
+        _text(ws, i, 6, check.name, fmt.text)
     row = 4 + len(c.gate.checks)
-    _text(ws, row, 0, "问题清单（警告与已豁免项）", fmt.title)
-    _header(ws, row + 1, FAILURE_HEADERS, fmt)
+    labels = {check.name: check.label_zh for check in c.gate.checks}
+    _text(ws, row, 0, "问题清单（警告与已豁免项）" if c.gate.failures else "问题清单：无", fmt.title)
+    if c.gate.failures:
+        _header(ws, row + 1, FAILURE_HEADERS, fmt)
+        ws.set_row(row + 1, 20)
     for i, f in enumerate(c.gate.failures, start=row + 2):
         values = [
-            f.check,
+            labels.get(f.check, f.check),
             SEVERITY_ZH[f.severity],
             f.unit_code,
             f.week_label,
             f.project_code,
             f.project_name,
-            f.rule,
             f.value,
             f.message_zh,
             f.file,
             f.sheet,
         ]
         for col, value in enumerate(values):
-            _text(ws, i, col, value, fmt.text)
+            _text(ws, i, col, value, fmt.wrap if col == 7 else fmt.text)
         if f.row is not None:
-            ws.write_number(i, 11, f.row, fmt.text)
-        _text(ws, i, 12, "是" if f.waived else "", fmt.text)
-    for col, width in enumerate([24, 24, 8, 10, 10, 12, 24, 20, 60, 22, 10, 6, 8]):
+            ws.write_number(i, 10, f.row, fmt.text)
+        _text(ws, i, 11, "是" if f.waived else "", fmt.text)
+        _text(ws, i, 12, f.rule, fmt.text)
+        _text(ws, i, 13, f.check, fmt.text)
+    for col, width in enumerate([26, 6, 9, 10, 10, 22, 24, 56, 18, 9, 6, 7, 22, 22]):
         ws.set_column(col, col, width)
+    _print_setup(ws, (0, 2))
 
 
-SCORE_HEADERS = ["单位类型", "排名", "单位编号", "单位名称", *[h for _, h, _ in SCORE_COLUMNS]]
+SCORE_HEADERS = ["单位类型", "排名", "单位名称"]
+SUB_HEADERS = {"value": "完成值", "target": "目标", "score": "得分"}
+BLANK_SCORES = (
+    "说明：得分保留两位小数；得分空白表示该单位该项年度目标为0，不参与计分，其权重按比例分摊至其他指标；"
+    "排名在同类单位内比较，并列者名次相同；减分以正数列示。"
+)
+
+
+def score_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """SCORE_COLUMNS grouped for a two-row header: (group header, [(column, sub header, kind)])."""
+    groups: list[tuple[str, list[tuple[str, str, str]]]] = []
+    for name, header, kind in SCORE_COLUMNS:
+        prefix, _, letter = name.partition("_")
+        if prefix in SUB_HEADERS and len(letter) == 1:
+            if prefix == "value":
+                groups.append((header, []))
+            groups[-1][1].append((name, SUB_HEADERS[prefix], kind))
+        else:
+            groups.append((header, [(name, header, kind)]))
+    return groups
 
 
 def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
-    _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}，得分保留两位小数）", fmt.title)
-    _header(ws, 2, SCORE_HEADERS, fmt)
-    for i, r in enumerate(c.unit_scores, start=3):
+    _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}）", fmt.title)
+    _text(ws, 1, 0, BLANK_SCORES)
+    groups = score_groups()
+    width = len(SCORE_HEADERS) + sum(len(cols) for _, cols in groups) + 1
+    for col, header in enumerate(SCORE_HEADERS):
+        ws.merge_range(2, col, 3, col, header, fmt.header)
+    col = len(SCORE_HEADERS)
+    for header, cols in groups:
+        ws.set_column(col, col + len(cols) - 1, 8.5)
+        if len(cols) == 1:
+            ws.merge_range(2, col, 3, col, header, fmt.header)
+            ws.set_column(col, col, 12)
+        else:
+            ws.merge_range(2, col, 2, col + len(cols) - 1, header, fmt.header)
+            for k, (_, sub, _) in enumerate(cols):
+                _text(ws, 3, col + k, sub, fmt.header)
+        col += len(cols)
+    ws.merge_range(2, col, 3, col, "单位编号", fmt.header)
+    ws.set_row(2, 30)
+    ws.set_row(3, 18)
+    columns = [(name, kind) for _, cols in groups for name, _, kind in cols]
+    for i, r in enumerate(c.unit_scores, start=4):
         _text(ws, i, 0, UNIT_TYPE_ZH.get(r["unit_type"], r["unit_type"]), fmt.text)
         if r["rank_in_type"] is None:
             ws.write_blank(i, 1, None, fmt.text)
         else:
             ws.write_number(i, 1, int(r["rank_in_type"]), fmt.text)
-        _text(ws, i, 2, r["unit_code"], fmt.text)
-        _text(ws, i, 3, r.get("name_zh"), fmt.text)
-        for col, (name, _, kind) in enumerate(SCORE_COLUMNS, start=4):
+        _text(ws, i, 2, r.get("name_zh"), fmt.text)
+        for k, (name, kind) in enumerate(columns, start=len(SCORE_HEADERS)):
             value = r.get(name)
-            _number(ws, i, col, None if value is None else float(value), kind, fmt)
-    ws.set_column(0, 0, 10)
-    ws.set_column(3, 3, 26)
-    ws.set_column(4, 3 + len(SCORE_COLUMNS), 12)
-    ws.freeze_panes(3, 4)
+            _number(ws, i, k, None if value is None else float(value), kind, fmt)
+        _text(ws, i, width - 1, r["unit_code"], fmt.text)
+    ws.set_column(0, 0, 9)
+    ws.set_column(1, 1, 5)
+    ws.set_column(2, 2, 24)
+    ws.set_column(width - 1, width - 1, 8)
+    ws.freeze_panes(4, 3)
+    _print_setup(ws, (0, 3))
 
 
 def _notes_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
@@ -232,8 +332,11 @@ def _notes_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         ("报送内容", c.heading),
         ("统计期间", period_label(c.year, c.month)),
         ("版本", f"第{c.version}版"),
-        ("生成时间", c.created_at),
-        ("数据质量检查", f"{RESULT_ZH[c.gate.passed]}（检查时间 {c.gate.created_at}）"),
+        ("生成时间", f"{beijing_time(c.created_at)}（北京时间）"),
+        (
+            "数据质量检查",
+            f"{RESULT_ZH[c.gate.passed]}（检查时间 {beijing_time(c.gate.created_at)}，北京时间）",
+        ),
         (
             "口径说明",
             "金额单位为亿元，保留两位小数；占比与比率以百分数表示，保留一位小数；得分保留两位小数。",
@@ -246,6 +349,7 @@ def _notes_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _header(ws, 0, ["项目", "内容"], fmt)
     for i, (key, value) in enumerate(lines, start=1):
         _text(ws, i, 0, key, fmt.text)
-        _text(ws, i, 1, value, fmt.text)
+        _text(ws, i, 1, value, fmt.wrap)
     ws.set_column(0, 0, 14)
-    ws.set_column(1, 1, 90)
+    ws.set_column(1, 1, 90, fmt.note)
+    _print_setup(ws, (0, 0))

@@ -110,7 +110,8 @@ def unit_score_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> li
         f"select s.unit_type, s.rank_in_type, s.unit_code, u.name_zh, {cols} "
         "from marts.unit_month_scores s left join seeds.units u on u.unit_code = s.unit_code "
         "where s.year = ? and s.month = ? "
-        "order by s.unit_type, s.rank_in_type nulls last, s.unit_code",
+        "order by case s.unit_type when 'platform' then 1 when 'department' then 2 else 3 end, "
+        "s.rank_in_type nulls last, s.unit_code",
         [year, month],
     )
     names = [d[0] for d in cur.description]

@@ -78,7 +78,7 @@ def test_workbook_holds_the_mart_figures(home: Home) -> None:
     assert header[:7] == ["序号", "类别", "指标", "数值", "单位", "目标", "完成率"]
     figures = mart(home)
     seen = set()
-    for row in ws.iter_rows(min_row=5):
+    for row in ws.iter_rows(min_row=5, max_row=4 + len(figures)):
         code = row[7].value
         value, target, completion = figures[code]
         kind = indicator_labels()[code].kind
@@ -93,11 +93,15 @@ def test_workbook_holds_the_mart_figures(home: Home) -> None:
     assert seen == set(figures)
     industrial = next(r for r in ws.iter_rows(min_row=5) if r[7].value == "contract_amount_industrial")
     assert industrial[3].value == 920 and industrial[4].value == "亿元" and industrial[5].value == 1000
+    assert ws.cell(5 + len(figures), 8).value is None  # the notes and sign-off follow the table
     scores = wb["单位得分"]
-    assert [c.value for c in scores[3]][:4] == ["单位类型", "排名", "单位编号", "单位名称"]
-    assert scores.max_row == 3 + 15
+    assert [c.value for c in scores[3]][:3] == ["单位类型", "排名", "单位名称"]
+    assert [c.value for c in scores[4]][3:6] == ["完成值", "目标", "得分"]
+    assert scores.cell(3, scores.max_column).value == "单位编号"  # codes last
+    assert scores.max_row == 4 + 15
     checks = wb["数据质量检查"]
-    assert [c.value for c in checks[3]][:4] == ["检查项", "检查名称", "级别", "结果"]
+    assert [c.value for c in checks[3]][:3] == ["检查名称", "级别", "结果"]
+    assert checks.cell(3, 7).value == "检查代码"
 
 
 def test_csv_has_the_same_figures(home: Home) -> None:
