@@ -47,6 +47,14 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
     assert (home / "warehouse.duckdb").exists() and any((home / "archive").rglob("*.xlsx"))
 
 
+def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(demo_home):
+    home, proc = demo_home
+    html = home / "reports" / "2021-12" / "月度考核通报_2021-12.html"
+    assert f"Bulletin (月度考核通报) of 2021-12: {html}" in proc.stdout
+    assert html.exists() and html.with_suffix(".pdf").exists() and html.with_suffix(".xlsx").exists()
+    assert "重庆交通大学创新生态圈" in html.read_text(encoding="utf-8")  # P07, active from March
+
+
 def test_demo_runs_appear_in_the_dagster_run_history(demo_home):
     home, _ = demo_home
     import dagster as dg
@@ -147,7 +155,7 @@ def test_ingest_with_a_missing_inbox_is_a_user_error(tmp_path):
 def test_help_explains_each_command_in_plain_words():
     proc = zhaoshang("--help")
     assert proc.returncode == 0
-    for command in ("demo", "ingest", "build", "scores", "check", "submit", "status"):
+    for command in ("demo", "ingest", "build", "scores", "check", "submit", "report", "status"):
         assert command in proc.stdout
     assert "exit codes" in proc.stdout
 
