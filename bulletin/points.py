@@ -115,7 +115,7 @@ def score_points(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[
                     None,
                     None,
                     pts,
-                    _item_formula(item["reason"], item["ref"], pts),
+                    _item_formula(item["reason"], item["ref"], pts, params),
                     item["ref"],
                 )
             )
@@ -175,12 +175,13 @@ def _caps(
     return out
 
 
-def _item_formula(reason: str, ref: str, points: float) -> str:
+def _item_formula(reason: str, ref: str, points: float, params: dict[str, float]) -> str:
+    days = _fmt(params["feedback_days"], "plain")
     text = {
         "lead_signed": f"共享的线索 {ref} 已由接收单位签约",
         "lead_landed": f"共享的线索 {ref} 已由接收单位落地",
         "missing_report": f"{ref} 周未报送周报",
-        "late_feedback": f"接收的线索 {ref} 超过期限未反馈或反馈迟",
+        "late_feedback": f"接收的线索 {ref} 未在共享后{days}日内反馈",
     }.get(reason, f"{reason} {ref}")
     return f"{text}，{'+' if points >= 0 else '−'}{_fmt(abs(points), 'plain')} 分"
 
