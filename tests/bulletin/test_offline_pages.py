@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from bulletin.pdf import FLAGS, chromium
 from expectations.offline_docs import offline_html
 from tests.bulletin.conftest import LABEL, Report, keep_artefact
@@ -21,7 +19,8 @@ def test_gx_data_docs_of_the_latest_gate_run_open_offline(report: Report, tmp_pa
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), page
         assert "<script" not in text, page
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     outside: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=[f for f in FLAGS if f != "--headless"])

@@ -44,7 +44,8 @@ def test_report_writes_html_pdf_and_workbook(report: Report) -> None:
 def test_the_bulletin_in_chromium(report: Report, tmp_path) -> None:
     """Loads from disk with no request leaving the file, no console error, every unit with its total, every
     chart drawn; the screenshot is kept."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     outside, errors = [], []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=[f for f in FLAGS if f != "--headless"])
