@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+
+from basics.times import beijing_time
 
 EXTERNAL = r"""["'](?:https?:)?//[^"']*["']"""
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
@@ -58,18 +61,26 @@ def offline_html(text: str) -> str:
 
 def _index_rows(text: str) -> list[dict[str, str]]:
     """(suite, status, run time, page) of each validation, from the data GX's index script would render."""
+    keys = {
+        "path": "_table_row_link_path",
+        "suite": "_expectation_suite_name_sort",
+        "status": "_validation_success_text",
+        "run_time": "run_time",
+    }
     rows = []
-    for block in re.findall(r"\{[^{}]*'_table_row_link_path'[^{}]*\}", text):
-        fields = dict(re.findall(r"'(\w+)':\s*'((?:[^'\\]|\\.)*)'", block))
-        rows.append(
-            {
-                "suite": fields.get("_expectation_suite_name_sort", ""),
-                "status": fields.get("_validation_success_text", ""),
-                "run_time": fields.get("run_time", ""),
-                "path": fields.get("_table_row_link_path", ""),
-            }
-        )
+    for chunk in text.split("{'validation_success':")[1:]:  # one chunk per row of the validations table
+        found = {name: re.search(rf"'{key}':\s*'([^']*)'", chunk) for name, key in keys.items()}
+        if all(found.values()):
+            rows.append({name: m[1] for name, m in found.items() if m})
     return rows
+
+
+def _beijing(utc_text: str) -> str:
+    """GX's '2026-12-02 08:02:05 UTC' in Beijing time; anything else as it is."""
+    try:
+        return beijing_time(datetime.strptime(utc_text, "%Y-%m-%d %H:%M:%S %Z").replace(tzinfo=UTC))
+    except ValueError:
+        return utc_text
 
 
 def _index_page(rows: list[dict[str, str]], docs_dir: Path) -> str:
@@ -90,7 +101,7 @@ def _index_page(rows: list[dict[str, str]], docs_dir: Path) -> str:
     body = "".join(
         f'<tr><td><a href="{html.escape(r["path"])}">{html.escape(r["suite"])}</a></td>'
         f"<td>{status_zh.get(r['status'], html.escape(r['status']))}</td>"
-        f"<td>{html.escape(r['run_time'])}</td></tr>"
+        f"<td>{html.escape(_beijing(r['run_time']))}</td></tr>"
         for r in sorted(rows, key=lambda r: r["suite"])
     )
     suites = "".join(
@@ -105,6 +116,6 @@ def _index_page(rows: list[dict[str, str]], docs_dir: Path) -> str:
         "检查清单与问题明细见上级目录的 checks.json 和 failures.csv。"
         " / Offline copy: nothing is loaded from outside.</p>"
         "<h2>校验结果 / Validation results</h2><table><thead><tr><th>规则集 Suite</th><th>结果 Status</th>"
-        f"<th>运行时间 Run time (UTC)</th></tr></thead><tbody>{body}</tbody></table>"
+        f"<th>运行时间（北京时间）Run time</th></tr></thead><tbody>{body}</tbody></table>"
         f"<h2>规则集 / Expectation suites</h2><ul>{suites}</ul></body></html>"
     )

@@ -29,12 +29,20 @@ def test_gx_data_docs_of_the_latest_gate_run_open_offline(report: Report, tmp_pa
             page.on("request", lambda r: None if LOCAL.match(r.url) else outside.append(r.url))
             page.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort())
             page.goto(docs.joinpath("index.html").as_uri(), wait_until="load", timeout=60_000)
-            links = page.eval_on_selector_all("table a", "a => a.map(e => e.href)")
-            assert len(links) >= 5  # one validation per GX suite, listed without any script
+            listed = page.eval_on_selector_all(
+                "table tbody tr",
+                "rows => rows.map(r => [r.cells[0].innerText, r.cells[1].innerText,"
+                " r.cells[2].innerText, r.querySelector('a').href])",
+            )
+            # one validation per GX suite, listed without any script, with its result and Beijing time
+            assert len(listed) >= 5
+            for suite, result, ran, _ in listed:
+                assert suite and result in ("通过", "未通过") and re.fullmatch(r"\d{4}年.+日 \d\d:\d\d", ran)
+            links = [href for *_, href in listed]
             page.screenshot(path=str(tmp_path / "data_docs.png"), full_page=True)
             for link in links:
                 page.goto(link, wait_until="load", timeout=60_000)
-                assert page.locator("table").count() > 0
+                assert "Expectation Validation Result" in page.inner_text("body")
         finally:
             browser.close()
     keep_artefact(tmp_path / "data_docs.png")
