@@ -8,6 +8,17 @@ import dagster as dg
 
 TIMEZONE = "Asia/Shanghai"
 
+# Run tags that make one run cover a range of partitions (the assets' single-run backfill policy): Dagster's
+# documented tag names, used by the sensor and the CLI (dagster has no public constant for them).
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def partition_range_tags(first: str, last: str) -> dict[str, str]:
+    """Tags of one run over the partitions first .. last (keys of the same partitions definition)."""
+    return {PARTITION_RANGE_START_TAG: first, PARTITION_RANGE_END_TAG: last}
+
+
 # 2015-12-28 is the Monday of ISO week 2015-W53: history of several years fits in.
 weekly_partitions = dg.WeeklyPartitionsDefinition(
     start_date="2015-12-28", day_offset=1, timezone=TIMEZONE, end_offset=1

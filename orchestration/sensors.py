@@ -8,12 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
 from orchestration.jobs import weekly_job
-from orchestration.partitions import week_partition_key
+from orchestration.partitions import partition_range_tags, week_partition_key
 from orchestration.resources import HomeResource
 
 
@@ -48,7 +47,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, home: HomeResource) -> dg.
     request = dg.RunRequest(
         run_key="inbox-"
         + hashlib.sha256(json.dumps({p: current[p] for p in changed}).encode()).hexdigest()[:16],
-        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]},
+        tags=partition_range_tags(keys[0], keys[-1]),
     )
     context.log.info(f"{len(changed)} new or changed file(s) in weeks {keys[0]} .. {keys[-1]}")
     return dg.SensorResult(run_requests=[request], cursor=json.dumps(current))

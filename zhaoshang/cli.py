@@ -128,7 +128,9 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
             str(args.port),
         ]
         print(f"Dagster UI: http://127.0.0.1:{args.port} (home {home.root}); stop with Ctrl+C.")
-        return subprocess.call(cmd, cwd=PROJECT_ROOT)
+        # `dagster dev` re-parses the dbt project on load (DbtProject.prepare_if_dev): with the venv's dbt
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        return subprocess.call(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PATH": path})
     from zhaoshang.commands import build, demo, gate, ingest, report, scores, status
 
     if args.command == "demo":

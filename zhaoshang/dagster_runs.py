@@ -51,13 +51,13 @@ def run_job(
 ) -> Any:
     """Execute a job of `orchestration.definitions` in-process on the persistent instance."""
     import dagster as dg
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from orchestration.definitions import defs
+    from orchestration.partitions import partition_range_tags
 
     tags: dict[str, str] = {"zhaoshang/started_by": "cli"}
     if partition_range is not None:
-        tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG] = partition_range
+        tags.update(partition_range_tags(*partition_range))
     if verbose is None:
         verbose = os.environ.get("ZHAOSHANG_VERBOSE") == "1"
     config = {**(run_config or {}), **({} if verbose else QUIET_LOGS)}

@@ -1,10 +1,10 @@
 """The dbt models of the warehouse as Dagster assets (dbt tests become asset checks, `error` ones blocking).
 
-The manifest is built by `dbt parse` at set-up (`ensure_manifest`), never at import of this module.
+The manifest (dbt_project/target/manifest.json) is made by `dbt parse` at set-up (.ci/install); `dagster dev`
+re-parses the project when it loads (`DbtProject.prepare_if_dev`).
 """
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -24,40 +24,13 @@ from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
 
 
 def dbt_executable() -> str:
     """The `dbt` beside the running Python (the project's virtual environment)."""
     candidate = Path(sys.executable).with_name("dbt")
     return str(candidate) if candidate.exists() else "dbt"
-
-
-def ensure_manifest() -> Path:
-    """Run `dbt parse` once when the manifest is missing or older than the project files."""
-    manifest = dbt_project.manifest_path
-    sources = [
-        p
-        for p in DBT_PROJECT_DIR.rglob("*")
-        if p.suffix in {".sql", ".yml", ".csv"} and "target" not in p.parts and "logs" not in p.parts
-    ]
-    newest = max((p.stat().st_mtime for p in sources), default=0.0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-        subprocess.run(
-            [
-                dbt_executable(),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-            ],
-            check=True,
-            env=env,
-            cwd=DBT_PROJECT_DIR,
-        )
-    return manifest
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -78,7 +51,7 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
     )
 
     @dbt_assets(
-        manifest=ensure_manifest(),
+        manifest=dbt_project.manifest_path,
         project=dbt_project,
         dagster_dbt_translator=translator,
         pool=WAREHOUSE_POOL,

@@ -71,9 +71,9 @@ def test_weekly_reports_feed_the_dbt_sources_and_the_gate_guards_the_submission(
 def test_every_mart_column_has_a_description_in_the_data_dictionary():
     import json
 
-    from orchestration.assets.warehouse_models import ensure_manifest
+    from orchestration.assets.warehouse_models import dbt_project
 
-    manifest = json.loads(ensure_manifest().read_text("utf-8"))
+    manifest = json.loads(dbt_project.manifest_path.read_text("utf-8"))
     marts = [
         n
         for n in manifest["nodes"].values()

@@ -6,10 +6,10 @@ import os
 
 import dagster as dg
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from basics.home import Home
 from orchestration.definitions import defs
+from orchestration.partitions import partition_range_tags
 from orchestration.resources import HomeResource
 from zhaoshang.sample_data import write_sample_inbox
 
@@ -38,7 +38,7 @@ def loaded(tmp_path_factory):
             resources=resources,
             instance=instance,
             selection="weekly_reports",
-            tags={ASSET_PARTITION_RANGE_START_TAG: "2020-12-28", ASSET_PARTITION_RANGE_END_TAG: "2021-12-20"},
+            tags=partition_range_tags("2020-12-28", "2021-12-20"),
         )
         build = dg.materialize(
             assets,

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.definitions import defs
+from orchestration.partitions import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from orchestration.resources import HomeResource
 from orchestration.schedules import monthly_schedule, weekly_schedule
 from orchestration.sensors import inbox_sensor
@@ -60,7 +60,7 @@ def test_sensor_requests_exactly_one_run_for_a_dropped_file_and_none_after(tmp_p
     second = _evaluate(tmp_path, first.cursor)
     assert len(second.run_requests) == 1
     tags = second.run_requests[0].tags
-    assert tags[ASSET_PARTITION_RANGE_START_TAG] == tags[ASSET_PARTITION_RANGE_END_TAG] == "2021-02-01"
+    assert tags[PARTITION_RANGE_START_TAG] == tags[PARTITION_RANGE_END_TAG] == "2021-02-01"
     assert not _evaluate(tmp_path, second.cursor).run_requests
 
 
@@ -73,7 +73,7 @@ def test_sensor_covers_every_week_touched_in_one_run(tmp_path):
     result = _evaluate(tmp_path, cursor)
     assert len(result.run_requests) == 1
     tags = result.run_requests[0].tags
-    assert (tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]) == (
+    assert (tags[PARTITION_RANGE_START_TAG], tags[PARTITION_RANGE_END_TAG]) == (
         "2021-02-01",
         "2021-02-15",
     )
