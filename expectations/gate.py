@@ -15,10 +15,6 @@ from expectations.scope import GateScope, month_weeks
 
 log = logging.getLogger(__name__)
 
-# GX row checks whose failures ingestion may already have flagged (same file, sheet, row and column)
-ROW_CHECKS = ("ledger_row_rules", "lead_row_rules", "date_order", "lead_conflicts")
-INGESTION_CHECK = "ingestion_row_issues"
-
 
 class WaiverError(ValueError):
     """A waiver names an unknown unit or has no written reason."""
@@ -41,7 +37,6 @@ def run_gate(
         waivers = check_waivers(waivers, scope.unit_codes())
         found = {check.name: _run(check, scope) for check in CHECKS}
         data_docs = scope.build_docs()
-    found = _drop_flagged_twice(found)
     checks, failures = [], []
     for check in CHECKS:
         result, fails = _result(check, *found[check.name], waivers)
@@ -147,21 +142,3 @@ def _waive(failure: Failure, reason: str) -> Failure:
         message_zh=f"{failure.message_zh}（已豁免：{reason}）",
         message_en=f"{failure.message_en} (waived: {reason})",
     )
-
-
-def _drop_flagged_twice(
-    found: dict[str, tuple[list[Failure], str | None]],
-) -> dict[str, tuple[list[Failure], str | None]]:
-    """A GX row failure on a cell that ingestion already flagged is reported once, by ingestion."""
-
-    def cell(f: Failure) -> tuple:
-        return f.file, f.sheet, f.row, f.rule.split(":", 1)[-1]
-
-    flagged = {cell(f) for f in found.get(INGESTION_CHECK, ([], None))[0] if f.row is not None}
-    if not flagged:
-        return found
-    out = dict(found)
-    for name in ROW_CHECKS:
-        failures, error = found[name]
-        out[name] = ([f for f in failures if cell(f) not in flagged], error)
-    return out

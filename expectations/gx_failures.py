@@ -36,7 +36,7 @@ def outcome_failures(check: str, severity: Severity, outcome: Outcome, frame: pd
     index_list = outcome.result.get("unexpected_index_list")
     if not index_list:
         return [_aggregate_failure(check, severity, rule, label_zh, label_en, outcome)]
-    columns = _columns(outcome.kwargs, meta.get("field"))
+    columns = [outcome.kwargs["column"]]  # the remaining suites expect one column each
     rows = frame.set_index("_rid", drop=False)
     out = []
     for entry in index_list:
@@ -86,20 +86,9 @@ def _aggregate_failure(
     )
 
 
-def _columns(kwargs: dict[str, Any], field: str | None) -> list[str]:
-    if "column_list" in kwargs:  # compound checks: show the column the rule is about
-        return [field] if field in kwargs["column_list"] else list(kwargs["column_list"])
-    if "column_A" in kwargs:
-        return [kwargs["column_B"], kwargs["column_A"]]  # earlier date first: signed_on, landed_on
-    return [kwargs["column"]]
-
-
 def _who(row: Any) -> tuple[str, str]:
     if "indicator" in row:
         return f"指标 {row['indicator']}：", f"indicator {row['indicator']}: "
-    if "to_unit" in row:
-        lead = _text(row.get("lead_id")) or "?"
-        return f"线索 {lead}：", f"lead {lead}: "
     code = _text(row.get("project_code")) or "?"
     name = _text(row.get("project_name"))
     return (f"项目 {code}" + (f"「{name}」" if name else "") + "：", f"project {code}: ")

@@ -24,7 +24,7 @@ class Check:
     severity: Severity
     engine: Literal["gx", "sql"]
     source: str
-    frame: str | None = None  # gx only: ledger | leads | district
+    frame: str | None = None  # gx only: ledger | district
     waivable: bool = False  # only the missing-report check: waived per unit with a written reason
     parameters: tuple[str, ...] = ()  # thresholds it reads from seeds.scoring_parameters (must exist)
 
@@ -54,18 +54,16 @@ CHECKS: list[Check] = [
         "项目台账行级规则",
         "ledger row rules (SPEC 2.1)",
         "blocking",
-        "gx",
-        "ledger_rows",
-        frame="ledger",
+        "sql",
+        "ledger_row_rules",
     ),
     Check(
         "lead_row_rules",
         "线索共享行级规则",
         "shared-lead row rules (SPEC 2.2)",
         "blocking",
-        "gx",
-        "lead_rows",
-        frame="leads",
+        "sql",
+        "lead_row_rules",
     ),
     Check(
         "ingestion_row_issues",
@@ -88,9 +86,8 @@ CHECKS: list[Check] = [
         "阶段日期顺序",
         "date order signed ≤ landed ≤ started ≤ producing",
         "blocking",
-        "gx",
-        "ledger_dates",
-        frame="ledger",
+        "sql",
+        "date_order",
     ),
     Check(
         "stage_regression",

@@ -29,7 +29,7 @@ EXTRA_DISTRICT_INDICATORS = (
     "share_sci_tech",
 )
 
-FRAME_VIEWS = {"ledger": "gate_ledger", "leads": "gate_leads", "district": "gate_district"}
+FRAME_VIEWS = {"ledger": "gate_ledger", "district": "gate_district"}
 
 
 class GateSetupError(RuntimeError):
@@ -101,7 +101,7 @@ class GateScope:
             raise GateSetupError(str(exc).splitlines()[0]) from exc
 
     def frame(self, name: str) -> pd.DataFrame:
-        """The rows a GX suite validates (`ledger`, `leads`, `district`), with a `_rid` row id."""
+        """The rows a GX suite validates (`ledger`, `district`), with a `_rid` row id."""
         if name not in self._frames:
             df = self.query(f"select * from {FRAME_VIEWS[name]}")
             df.insert(0, "_rid", range(len(df)))
@@ -127,7 +127,7 @@ class GateScope:
             return set(units())
 
     def gx_parameters(self) -> dict[str, Any]:
-        """Expectation parameters ($PARAMETER) of the suites: enumerations and thresholds from the seeds."""
+        """Expectation parameters ($PARAMETER) of the suites: indicators and thresholds from the seeds."""
 
         def codes(sql: str) -> list[str]:
             return [str(v) for v in self.query(sql).iloc[:, 0].tolist()]
@@ -138,11 +138,6 @@ class GateScope:
         required += list(EXTRA_DISTRICT_INDICATORS)
         required += [f"contract_amount_{c}" for c in industries] + [f"projects_{c}" for c in stages]
         return {
-            "investor_type_codes": codes("select investor_type_code from seeds.investor_types"),
-            "industry_codes": industries,
-            "origin_codes": codes("select origin_code from seeds.origins"),
-            "stage_codes": stages,
-            "unit_codes": codes("select unit_code from seeds.units"),
             "required_indicators": sorted(set(required)),
             **self.parameters(),
         }

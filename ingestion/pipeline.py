@@ -14,11 +14,9 @@ from basics.home import Home
 from ingestion.archive import archive_report
 from ingestion.discover import Candidate, Received, discover, receive
 from ingestion.file_rules import FileRejected
-from ingestion.known_leads import LeadIndex
 from ingestion.outcomes import FileOutcome, IngestReport, Rejection
 from ingestion.parsed_report import parse_report
 from ingestion.quarantine import planned_path, quarantine_report
-from ingestion.row_rules import lead_conflicts
 from ingestion.warehouse_load import Lineage, connect, ingested_keys, load_report, record_rejection
 
 log = logging.getLogger(__name__)
@@ -43,9 +41,8 @@ def ingest_inbox(
     con = connect(home.warehouse)
     try:
         stored = ingested_keys(con)
-        leads = LeadIndex.load(con)
         for done, candidate in enumerate(candidates, start=1):
-            _ingest_one(home, con, candidate, stored, leads, report)
+            _ingest_one(home, con, candidate, stored, report)
             if progress is not None:
                 progress(done, len(candidates))
     finally:
@@ -60,7 +57,6 @@ def _ingest_one(
     con: duckdb.DuckDBPyConnection,
     candidate: Candidate,
     stored: set[tuple[str, str]],
-    leads: LeadIndex,
     report: IngestReport,
 ) -> None:
     received = receive(candidate)
@@ -76,13 +72,9 @@ def _ingest_one(
         report.rejected.append(_reject(home, con, candidate, received, rejected, archive_path, now))
         stored.add(key)
         return
-    if parsed.leads is not None:
-        known = leads.known_elsewhere(parsed.leads.columns["lead_id"], parsed.unit_code, parsed.week.label)
-        parsed.issues += lead_conflicts(parsed.leads, parsed.unit_code, known)
     lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
     version = load_report(con, parsed, lineage)
     stored.add(key)
-    leads.replace(parsed.unit_code, parsed.week.label, parsed.leads)
     report.add_accepted(
         FileOutcome(
             file=candidate.source_path,

@@ -2,7 +2,8 @@
 dates; each violated rule becomes an `Issue` while the row is still loaded (NULL where unparseable).
 
 Rule codes: required, enum, number, not_negative, date, unique, required_for_stage, date_order (ledger);
-required, unknown_unit, self_share, date, after_week, unique, lead_conflict (leads).
+required, unknown_unit, self_share, date, after_week, unique (leads). Rules across rows and files (a lead id
+reused or its receiver changed, duplicates across units, week-over-week changes) are the gate's.
 """
 
 from __future__ import annotations
@@ -262,7 +263,7 @@ _LEAD_BY_FIELD = {c.field: c for c in LEAD_COLUMNS}
 
 
 def normalise_leads(raw: RawTable, sharer: str, week_end: date) -> tuple[Table, list[Issue]]:
-    """Normalised shared-lead rows and their issues (all but the cross-file `lead_conflict`)."""
+    """Normalised shared-lead rows and their issues."""
     cols, issues = _normalise(raw, LEAD_COLUMNS, None)
     to_unit = _LEAD_BY_FIELD["to_unit"]
     for i, unit in enumerate(cols["to_unit"]):
@@ -288,35 +289,3 @@ def normalise_leads(raw: RawTable, sharer: str, week_end: date) -> tuple[Table, 
             )
     _unique(raw, _LEAD_BY_FIELD["lead_id"], cols["lead_id"], issues, "线索编号")
     return Table(raw.sheet, raw.row_numbers, cols, _headers(raw, LEAD_COLUMNS)), issues.issues
-
-
-@dataclass(frozen=True)
-class KnownLead:
-    """A lead as stored from another report: who shared it, to whom, in which week."""
-
-    sharer: str
-    to_unit: str | None
-    week_label: str
-
-
-def lead_conflicts(leads: Table, sharer: str, known: dict[str, KnownLead]) -> list[Issue]:
-    """A lead_id stored earlier (another unit-week) with another receiver or another sharer."""
-    out = []
-    for i, lead_id in enumerate(leads.columns["lead_id"]):
-        seen = known.get(lead_id) if lead_id else None
-        if seen is None:
-            continue
-        to_unit = leads.columns["to_unit"][i]
-        if seen.sharer != sharer:
-            field, value = "lead_id", lead_id
-            zh = f"全局唯一的线索编号（已由 {seen.sharer} 在 {seen.week_label} 报送）"
-            en = f"a globally unique lead id (already sent by {seen.sharer} in {seen.week_label})"
-        elif to_unit is not None and seen.to_unit is not None and to_unit != seen.to_unit:
-            field, value = "to_unit", to_unit
-            zh = f"线索 {lead_id} 此前报送的接收单位 {seen.to_unit}（{seen.week_label}），不得更改"
-            en = f"the receiving unit {seen.to_unit} sent for {lead_id} in {seen.week_label} (cannot change)"
-        else:
-            continue
-        header = leads.headers[field]
-        out.append(Issue(leads.sheet, leads.row_numbers[i], None, header, value, "lead_conflict", zh, en))
-    return out

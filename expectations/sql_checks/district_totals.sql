@@ -1,16 +1,22 @@
 -- SPEC 5: the district totals equal the sum over units (marts.district_month_indicators against
--- marts.unit_month_scores for the month), and completion = value / target where a target is set.
+-- marts.unit_month_scores for the month: C, F, Q, M and the landing conversion rate = landed / signed over all
+-- units, 0 without signed projects), and completion = value / target where a target is set.
+-- The one reconciliation of the district totals: the month the officer submits is checked here, and a failure
+-- names the indicator in the gate report (there is no dbt test doing it again).
 with units as (
     select coalesce(sum(s.value_c), 0) as c, coalesce(sum(s.value_f), 0) as f,
-           coalesce(sum(s.value_q), 0) as q, coalesce(sum(s.value_m), 0) as m
+           coalesce(sum(s.value_q), 0) as q, coalesce(sum(s.value_m), 0) as m,
+           case when sum(s.signed_projects) > 0
+                then cast(sum(s.landed_projects) as double) / sum(s.signed_projects) else 0 end as r
     from marts.unit_month_scores s
     join gate_month g on g.year = s.year and g.month = s.month
 ),
 pairs as (
-    select 'contract_amount_industrial' as indicator, c as unit_sum, 'C 协议引资额' as unit_label from units
-    union all select 'funds_in_place_industrial', f, 'F 实际到位资金' from units
-    union all select 'quality_projects', q, 'Q 优质项目' from units
-    union all select 'major_projects', m, 'M 重大项目' from units
+    select 'contract_amount_industrial' as indicator, c as unit_sum, '各单位C 协议引资额之和' as unit_label from units
+    union all select 'funds_in_place_industrial', f, '各单位F 实际到位资金之和' from units
+    union all select 'quality_projects', q, '各单位Q 优质项目之和' from units
+    union all select 'major_projects', m, '各单位M 重大项目之和' from units
+    union all select 'landing_conversion_rate', r, '各单位落地项目数之和 / 签约项目数之和' from units
 ),
 district as (
     select d.indicator, d.value, d.target, d.completion
@@ -32,10 +38,10 @@ completion_mismatch as (
 select null::varchar as unit_code, null::varchar as week_label, null::varchar as project_code,
        null::varchar as project_name, 'district_sum' as rule,
        indicator || '=' || coalesce(cast(value as varchar), '空') || ' vs ' || cast(unit_sum as varchar) as value,
-       '区级指标 ' || indicator || ' 为 ' || coalesce(cast(value as varchar), '空') || '，各单位' || unit_label
-           || '之和为 ' || cast(unit_sum as varchar) || '，两者不一致' as message_zh,
+       '区级指标 ' || indicator || ' 为 ' || coalesce(cast(value as varchar), '空') || '，' || unit_label
+           || '为 ' || cast(unit_sum as varchar) || '，两者不一致' as message_zh,
        'district indicator ' || indicator || ' is ' || coalesce(cast(value as varchar), 'missing')
-           || ' but the units sum to ' || cast(unit_sum as varchar) as message_en,
+           || ' but the units give ' || cast(unit_sum as varchar) as message_en,
        null::varchar as file, null::varchar as sheet, null::integer as row_number
 from sum_mismatch
 union all

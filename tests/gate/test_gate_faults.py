@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from basics.home import Home
 from expectations.gate import run_gate
 from expectations.results import Failure, GateResult
 from submission import GateFailed, submit_month
-from tests.gate.dataset import LEAD_ID, MONTH, YEAR
-from tests.gate.warehouse import execute
+from tests.gate.dataset import LEAD_ID, MONTH, YEAR, Report, base_reports
+from tests.gate.warehouse import execute, resend
 
 LEDGER = "staging.stg_ledger_rows"
 
@@ -66,14 +68,30 @@ def copy_ledger_row(unit: str, week: str, project: str, **changes: str) -> str:
     )
 
 
-def add_lead(unit: str, week: str, lead_id: str, to_unit: str, shared_on: str = "2021-02-01") -> str:
-    """INSERT a shared-lead row into a staged report (copied from P01's first lead row)."""
-    return (
-        "insert into staging.stg_lead_rows by name select * replace ("
-        f"'{unit}' as unit_code, '{week}' as week_label, '{lead_id}' as lead_id, '{to_unit}' as to_unit, "
-        f"date '{shared_on}' as shared_on, row_number + 100 as row_number) "
-        "from staging.stg_lead_rows where unit_code = 'P01' and week_label = '2021-W04' limit 1"
-    )
+def resend_with(home: Home, week: str, unit: str, project: str | None = None, **changes) -> None:
+    """The unit resends its clean report of `week` with some cells of one project's row changed (None: empty);
+    `duplicate=True` lists the row twice; `lead=` adds a shared-lead row. Ingestion flags the row rules."""
+    report = base_reports()[(week, unit)]
+    ledger = [dict(row) for row in report.ledger]
+    leads = list(report.leads)
+    if "lead" in changes:
+        leads.append(changes.pop("lead"))
+    duplicate = changes.pop("duplicate", False)
+    for row in [r for r in ledger if r["project_code"] == project]:
+        row.update(changes)
+        if duplicate:
+            ledger.append(dict(row))
+    resend(home, week, unit, Report(ledger, leads))
+
+
+def shared_lead(lead_id: str, to_unit: str, shared_on: str = "2021-02-01") -> dict:
+    return {
+        "lead_id": lead_id,
+        "project_name": "新线索项目",
+        "investor": "新线索公司",
+        "to_unit": to_unit,
+        "shared_on": date.fromisoformat(shared_on),
+    }
 
 
 def test_clean_month_passes(home: Home, tmp_path) -> None:
@@ -88,49 +106,19 @@ def test_clean_month_passes(home: Home, tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sql", "unit", "week", "project", "rule"),
+    ("unit", "week", "project", "changes", "rule"),
     [
-        (
-            f"update {LEDGER} set investor = null where {where('P04', '2021-W06', 'P04-01')}",
-            "P04",
-            "2021-W06",
-            "P04-01",
-            "required:investor",
-        ),
-        (
-            f"update {LEDGER} set industry = 'spaceships' where {where('P04', '2021-W06', 'P04-02')}",
-            "P04",
-            "2021-W06",
-            "P04-02",
-            "enum:industry",
-        ),
-        (
-            f"update {LEDGER} set signed_on = null where {where('P03', '2021-W07', 'P03-01')}",
-            "P03",
-            "2021-W07",
-            "P03-01",
-            "required_for_stage:signed_on",
-        ),
-        (
-            f"update {LEDGER} set contract_amount = null where {where('D01', '2021-W05', 'D01-01')}",
-            "D01",
-            "2021-W05",
-            "D01-01",
-            "required_for_stage:contract_amount",
-        ),
-        (
-            f"update {LEDGER} set land_mu = -3 where {where('P05', '2021-W08', 'P05-01')}",
-            "P05",
-            "2021-W08",
-            "P05-01",
-            "not_negative:land_mu",
-        ),
-        (copy_ledger_row("P06", "2021-W05", "P06-02"), "P06", "2021-W05", "P06-02", "unique:project_code"),
+        ("P04", "2021-W06", "P04-01", {"investor": None}, "required:investor"),
+        ("P04", "2021-W06", "P04-02", {"industry": "spaceships"}, "enum:industry"),
+        ("P03", "2021-W07", "P03-01", {"signed_on": None}, "required_for_stage:signed_on"),
+        ("D01", "2021-W05", "D01-01", {"contract_amount": None}, "required_for_stage:contract_amount"),
+        ("P05", "2021-W08", "P05-01", {"land_mu": -3}, "not_negative:land_mu"),
+        ("P06", "2021-W05", "P06-02", {"duplicate": True}, "unique:project_code"),
     ],
     ids=["required", "enum", "date_required_for_stage", "amount_required_when_signed", "negative", "unique"],
 )
-def test_ledger_row_rule(home: Home, sql: str, unit: str, week: str, project: str, rule: str) -> None:
-    execute(home, sql)
+def test_ledger_row_rule(home: Home, unit: str, week: str, project: str, changes: dict, rule: str) -> None:
+    resend_with(home, week, unit, project, **changes)
     failure = assert_fault(home, gate(home), "ledger_row_rules", unit, week, project, rule)
     assert failure.file == f"{week}/{unit}.xlsx" and failure.sheet and failure.row
 
@@ -138,14 +126,14 @@ def test_ledger_row_rule(home: Home, sql: str, unit: str, week: str, project: st
 @pytest.mark.parametrize(
     ("lead", "rule"),
     [
-        (("P03", "2021-W06", "P03-L9", "P03"), "to_unit_not_self:to_unit"),
-        (("P03", "2021-W06", "P03-L9", "X99"), "enum:to_unit"),
-        (("P03", "2021-W06", "P03-L9", "P04", "2021-02-20"), "shared_within_week:shared_on"),
+        (shared_lead("P03-L9", "P03"), "self_share:to_unit"),
+        (shared_lead("P03-L9", "X99"), "unknown_unit:to_unit"),
+        (shared_lead("P03-L9", "P04", "2021-02-20"), "after_week:shared_on"),
     ],
     ids=["shared_with_itself", "unknown_receiver", "shared_after_week"],
 )
-def test_lead_row_rule(home: Home, lead: tuple, rule: str) -> None:
-    execute(home, add_lead(*lead))
+def test_lead_row_rule(home: Home, lead: dict, rule: str) -> None:
+    resend_with(home, "2021-W06", "P03", lead=lead)
     failure = assert_fault(home, gate(home), "lead_row_rules", "P03", "2021-W06", None, rule)
     assert "P03-L9" in failure.message_zh
 
@@ -170,14 +158,17 @@ def test_lead_receiver_changed(home: Home) -> None:
     assert_fault(home, gate(home), "lead_conflicts", "P01", "2021-W07", None, "lead_to_unit_changed:to_unit")
 
 
+def test_lead_id_used_by_another_unit(home: Home) -> None:
+    resend_with(home, "2021-W06", "P05", lead=shared_lead(LEAD_ID, "P02"))  # P01 shared it in W04
+    assert_fault(home, gate(home), "lead_conflicts", "P05", "2021-W06", None, "lead_id_reused:lead_id")
+
+
 def test_date_order(home: Home) -> None:
-    execute(
-        home, f"update {LEDGER} set landed_on = date '2021-01-05' where {where('P04', '2021-W05', 'P04-01')}"
-    )
+    resend_with(home, "2021-W05", "P04", "P04-01", landed_on=date(2021, 1, 5))
     failure = assert_fault(
         home, gate(home), "date_order", "P04", "2021-W05", "P04-01", "date_order:landed_on"
     )
-    assert "2021-01-05" in failure.value and "2021-01-10" in failure.value
+    assert "2021-01-05" in failure.value and "2021-01-10" in failure.message_zh
 
 
 def test_stage_regression(home: Home) -> None:
@@ -302,5 +293,5 @@ def test_waiver_needs_reason_and_known_unit(home: Home) -> None:
 
 
 def test_waiver_does_not_cover_other_checks(home: Home) -> None:
-    execute(home, f"update {LEDGER} set investor = null where {where('P06', '2021-W06', 'P06-01')}")
+    resend_with(home, "2021-W06", "P06", "P06-01", investor=None)
     assert failed_blocking(gate(home, waivers={"P06": "理由"})) == {"ledger_row_rules"}

@@ -14,14 +14,15 @@ from expectations.gx_runner import load_suite
 from expectations.registry import BLOCKING_CHECKS, CHECKS
 from expectations.scope import SQL_CHECKS_DIR, month_weeks
 from tests.gate.dataset import MONTH, YEAR
-from tests.gate.test_gate_faults import LEDGER, where
+from tests.gate.test_gate_faults import LEDGER, resend_with, where
 from tests.gate.warehouse import execute
 
 
 def test_failures_written_as_one_list(home: Home, tmp_path) -> None:
+    resend_with(home, "2021-W06", "P04", "P04-01", investor=None)
     execute(
         home,
-        f"update {LEDGER} set investor = null, project_name = '=HYPERLINK(\"http://x\")' "
+        f"update {LEDGER} set project_name = '=HYPERLINK(\"http://x\")' "
         f"where {where('P04', '2021-W06', 'P04-01')}",
         f"update {LEDGER} set funds_ytd = 0.5 where {where('P06', '2021-W06', 'P06-01')}",
     )
@@ -64,7 +65,7 @@ def test_no_network_during_gate(home: Home, tmp_path, monkeypatch) -> None:
 
 
 def test_single_check_by_name(home: Home) -> None:
-    execute(home, f"update {LEDGER} set land_mu = -1 where {where('B01', '2021-W05', 'B01-01')}")
+    resend_with(home, "2021-W05", "B01", "B01-01", land_mu=-1)
     result, failures = run_check("ledger_row_rules", home.warehouse, YEAR, MONTH)
     assert not result.passed and [f.unit_code for f in failures] == ["B01"]
     assert run_check("date_order", home.warehouse, YEAR, MONTH)[0].passed

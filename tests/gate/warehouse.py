@@ -17,6 +17,8 @@ from tests.gate.dataset import Report
 from tests.helpers.workbooks import week_path, write_report
 
 DBT = Path(sys.executable).parent / "dbt"
+# the models the gate reads that a fault written into staging or a seed changes, in build order
+REFRESHED_MODELS = ("int_scoring_parameters", "int_project_stage_history")
 
 
 def write_inbox(inbox: Path, reports: dict[tuple[str, str], Report]) -> None:
@@ -71,17 +73,32 @@ def build_home(root: Path, reports: dict[tuple[str, str], Report]) -> Home:
 
 
 def copy_home(src: Home, root: Path) -> Home:
-    """A fresh home holding a byte copy of `src`'s warehouse (fault tests mutate the copy)."""
+    """A fresh home with a byte copy of `src`'s warehouse and dbt's compiled SQL (fault tests mutate it)."""
     home = Home(root).ensure()
     shutil.copyfile(src.warehouse, home.warehouse)
+    compiled = src.root / "dbt_target" / "compiled"
+    if compiled.is_dir():
+        shutil.copytree(compiled, home.root / "dbt_target" / "compiled")
     return home
 
 
-def execute(home: Home, *statements: str) -> None:
-    """Run SQL on a home's warehouse (to inject a fault into the staged tables or marts).
+def resend(home: Home, week: str, unit: str, report: Report) -> IngestReport:
+    """The unit sends its report of `week` again (a workbook through ingestion): staging shows it at once."""
+    write_report(week_path(home.inbox, week, unit), report.ledger, report.leads or None)
+    return ingest(home)
 
-    Staging models that dbt materialises as views (stg_ledger_rows reads raw directly) are first frozen
-    into tables of the same name, so a fault can be written into exactly one staged row.
+
+def _compiled_model(home: Home, name: str) -> str | None:
+    path = home.root / "dbt_target" / "compiled" / "zhaoshang" / "models" / "intermediate" / f"{name}.sql"
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def execute(home: Home, *statements: str) -> None:
+    """Run SQL on a home's warehouse (to inject a fault into the staged tables, seeds or marts).
+
+    Staging models (dbt views over raw) are first frozen into tables of the same name, so a fault can be
+    written into exactly one staged row. Then the intermediate models the gate reads (the week-over-week
+    history and the parameters it uses) are rebuilt from dbt's compiled SQL, as the next `dbt build` would.
     """
     con = duckdb.connect(str(home.warehouse))
     try:
@@ -94,5 +111,9 @@ def execute(home: Home, *statements: str) -> None:
             con.execute(f"alter table staging._frozen rename to {view}")
         for sql in statements:
             con.execute(sql)
+        for name in REFRESHED_MODELS:
+            sql = _compiled_model(home, name)
+            if sql is not None:
+                con.execute(f"create or replace table intermediate.{name} as {sql}")
     finally:
         con.close()

@@ -8,8 +8,8 @@ from typing import Any
 
 from basics.home import Home
 from ingestion.pipeline import ingest_inbox
-from tests.helpers.workbooks import ledger_row, week_path, write_csv_report, write_report
-from tests.ingestion.reports import WEEK, lead, write_leads_csv
+from tests.helpers.workbooks import ledger_row, week_path, write_report
+from tests.ingestion.reports import WEEK, lead
 from tests.ingestion.views import rows, scalar
 
 
@@ -143,56 +143,3 @@ def test_lead_sheet_violations_are_loaded_and_flagged(home: Home) -> None:
     assert loaded[2]["to_unit"] == "P02" and loaded[2]["shared_on"] == date(2021, 2, 2)
     assert loaded[3]["to_unit"] is None and loaded[4]["to_unit"] == "P01" and loaded[8]["to_unit"] == "P02"
     assert all(r["unit_code"] == "P01" for r in loaded.values())
-
-
-def test_lead_reshared_later_is_fine_but_a_changed_receiver_is_flagged(home: Home) -> None:
-    write_report(
-        week_path(home.inbox, WEEK, "P01"),
-        [ledger_row(project_code="A1")],
-        [lead("P01-L1", "P02"), lead("P01-L2", "P03")],
-    )
-    ingest_inbox(home)
-    # a week later: L1 repeated unchanged (not an error), L2 now "sent" to P04 (an error)
-    write_report(
-        week_path(home.inbox, "2021-W06", "P01"),
-        [ledger_row(project_code="A1")],
-        [lead("P01-L1", "P02"), lead("P01-L2", "P04")],
-    )
-    # another unit re-using P01's lead id
-    write_csv_report(week_path(home.inbox, "2021-W06", "P05", "csv"), [ledger_row(project_code="B1")])
-    write_leads_csv(week_path(home.inbox, "2021-W06", "P05.leads", "csv"), [lead("P01-L1", "P02")])
-
-    ingest_inbox(home)
-
-    found = rows(
-        home,
-        "select unit_code, week_label, sheet, row_number, column_name, value, rule, "
-        "expected_en from raw.row_issues order by unit_code",
-    )
-    assert [
-        (
-            r["unit_code"],
-            r["week_label"],
-            r["sheet"],
-            r["row_number"],
-            r["column_name"],
-            r["value"],
-            r["rule"],
-        )
-        for r in found
-    ] == [
-        ("P01", "2021-W06", "线索共享", 3, "接收单位", "P04", "lead_conflict"),
-        ("P05", "2021-W06", "P05.leads.csv", 2, "线索编号", "P01-L1", "lead_conflict"),
-    ]
-    assert "P03" in found[0]["expected_en"] and "2021-W05" in found[0]["expected_en"]
-    assert "P01" in found[1]["expected_en"]
-
-
-def test_a_resent_week_may_correct_its_own_lead(home: Home) -> None:
-    path = week_path(home.inbox, WEEK, "P01")
-    write_report(path, [ledger_row(project_code="A1")], [lead("P01-L1", "P02")])
-    ingest_inbox(home)
-    write_report(path, [ledger_row(project_code="A1")], [lead("P01-L1", "P03")])  # version 2 corrects it
-    report = ingest_inbox(home)
-    assert [o.version for o in report.accepted] == [2]
-    assert scalar(home, "select count(*) from raw.row_issues") == 0

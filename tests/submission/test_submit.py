@@ -17,7 +17,7 @@ from expectations.results import GateResult
 from submission import AlreadySubmitted, GateFailed, submit_month, versions
 from submission.figures import indicator_labels
 from tests.gate.dataset import MONTH, YEAR
-from tests.gate.test_gate_faults import LEDGER, remove_report, where
+from tests.gate.test_gate_faults import LEDGER, remove_report, resend_with, where
 from tests.gate.warehouse import execute
 
 STEM = "市级考核关键指标_2021-02_v{}"
@@ -119,7 +119,7 @@ def test_csv_has_the_same_figures(home: Home) -> None:
 
 
 def test_refused_when_gate_failed(home: Home) -> None:
-    execute(home, f"update {LEDGER} set investor = null where {where('P04', '2021-W06', 'P04-01')}")
+    resend_with(home, "2021-W06", "P04", "P04-01", investor=None)
     failed = gate(home)
     with pytest.raises(GateFailed) as err:
         submit_month(home, YEAR, MONTH, failed, None, None)

@@ -93,7 +93,7 @@ select
     ) as is_stage_regression,
     coalesce(
         paired.year = paired.previous_year
-        and paired.funds_ytd < paired.previous_funds_ytd,
+        and paired.funds_ytd < paired.previous_funds_ytd - 1e-9,
         false
     ) as is_funds_decrease,
     case
