@@ -25,7 +25,8 @@ join gate_reports r on r.unit_code = l.unit_code and r.week_label = l.week_label
 
 -- row rules, owned by ingestion (raw.row_issues), with the unit's own text; each issue goes to one check:
 -- date_order, values that could not be read (ingestion_row_issues), the leads' rules or the ledger's.
--- lead_conflict is not a row rule: the lead_conflicts check compares every listing of a lead.
+-- Lead conflicts are not row rules: the lead_conflicts check compares every listing of a lead (warehouses loaded
+-- before ingestion stopped checking them still hold lead_conflict issues: not reported twice).
 create or replace temp view gate_row_issues as
 select i.unit_code, i.week_label, i.project_code, coalesce(l.project_name, d.project_name) as project_name,
        i.rule, i.value, i.column_name as field_header,

@@ -12,7 +12,6 @@ from typing import Any
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from openpyxl import load_workbook
 
 from basics import registers
@@ -21,6 +20,7 @@ from basics.labels import SCORE_COLUMNS
 from basics.weeks import week_end
 from orchestration.definitions import defs
 from orchestration.jobs import BUILD_JOB, WEEKLY_JOB
+from orchestration.partitions import partition_range_tags
 from orchestration.resources import HomeResource
 from tests.helpers.workbooks import ledger_row, write_report
 from zhaoshang.sample_data import write_sample_inbox
@@ -56,7 +56,7 @@ def loaded(tmp_path_factory):
         out["ingest"] = materialize(
             out,
             "weekly_reports",
-            tags={ASSET_PARTITION_RANGE_START_TAG: "2020-12-28", ASSET_PARTITION_RANGE_END_TAG: "2021-12-20"},
+            tags=partition_range_tags("2020-12-28", "2021-12-20"),
         )
         out["build"] = materialize(
             out, dg.AssetSelection.groups("registers", "staging", "intermediate", "marts", "units")
@@ -191,7 +191,7 @@ def test_a_corrected_resend_rewrites_only_its_receipt(loaded):
     ingest = materialize(
         loaded,
         "weekly_reports",
-        tags={ASSET_PARTITION_RANGE_START_TAG: "2021-03-22", ASSET_PARTITION_RANGE_END_TAG: "2021-03-22"},
+        tags=partition_range_tags("2021-03-22", "2021-03-22"),
     )
     assert metadata(ingest, "weekly_reports")["accepted"] == 1
     again = materialize(loaded, "unit_receipts")
