@@ -27,7 +27,8 @@ Monthly: `zhaoshang check --month YYYY-MM`, then `zhaoshang submit --month YYYY-
 
 EXIT_CODES = """\
 exit codes: 0 done; 1 dbt or run failure; 2 wrong input; 3 a file was rejected (ingest);
-4 the quality gate failed (check, submit); 5 the month was already submitted (submit)."""
+4 the quality gate failed (check, submit); 5 the month was already submitted (submit);
+6 a frozen submission file was altered or is missing (verify)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,6 +102,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--month", required=True, help="the month, YYYY-MM")
     status = add("status", "Show missing weekly reports, rejected files and the last submissions.")
     status.add_argument("--month", help="month to list missing reports for (default: the latest)")
+    add(
+        "verify",
+        "Check every frozen submission against the warehouse's record; exit 6 if a file was altered.",
+    )
     ui = add("ui", "Start the Dagster UI on http://127.0.0.1:3000 (this machine only).")
     ui.add_argument("--port", type=int, default=3000)
     return root
@@ -131,7 +136,7 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         # `dagster dev` re-parses the dbt project on load (DbtProject.prepare_if_dev): with the venv's dbt
         path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         return subprocess.call(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PATH": path})
-    from zhaoshang.commands import build, demo, gate, ingest, report, scores, status
+    from zhaoshang.commands import build, demo, gate, ingest, report, scores, status, verify
 
     if args.command == "demo":
         return demo.run(home)
@@ -147,6 +152,8 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         return gate.submit(home, *parse_month(args.month), args.waive, args.reason, args.resubmit)
     if args.command == "report":
         return report.run(home, *parse_month(args.month))
+    if args.command == "verify":
+        return verify.run(home)
     if args.command == "status":
         return status.run(home, parse_month(args.month) if args.month else None)
     if args.command == "template":

@@ -112,6 +112,26 @@ def materialization_metadata(result: Any, asset_key: str) -> dict[str, Any]:
     return {key: getattr(value, "value", value) for key, value in metadata.items()}
 
 
+def _first_error(result: Any) -> Any:
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while (
+            error is not None
+            and error.cause is not None
+            and "DagsterExecutionStepExecutionError" in (error.cls_name or "")
+        ):
+            error = error.cause
+        if error is not None:
+            return error
+    return None
+
+
+def failure_class(result: Any) -> str | None:
+    """The class name of the first step failure's error (e.g. AlreadySubmitted)."""
+    error = _first_error(result)
+    return error.cls_name if error is not None else None
+
+
 def failure_message(result: Any) -> str:
     """The first step failure of a run as one line (what went wrong, not a traceback)."""
     for event in result.get_step_failure_events():
