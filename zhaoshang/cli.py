@@ -12,6 +12,7 @@ from pathlib import Path
 from basics.errors import UserError
 from basics.home import PROJECT_ROOT, Home
 from basics.months import parse_month
+from zhaoshang.machine_errors import machine_problem
 
 DESCRIPTION = """\
 区招商投资促进局 统计与考核数据仓库 / statistics and assessment warehouse of the investment-promotion bureau.
@@ -170,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["ZHAOSHANG_VERBOSE"] = "1"
     else:  # library warnings (beta/deprecation notices) are for developers, not the data officer
         warnings.simplefilter("ignore")
+    home = Home.resolve(args.home)
     try:
-        home = Home.resolve(args.home)
         if args.home and not Path(args.home).expanduser().parent.exists():
             raise UserError(
                 f"The home folder's parent {Path(args.home).parent} does not exist.",
@@ -179,8 +180,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         return dispatch(args, home)
     except UserError as err:
+        err = machine_problem(err, home) or err  # a run that failed on a full disk says so plainly
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
+    except Exception as exc:  # the machine refusing (disk full, permission) is one sentence too
+        problem = machine_problem(exc, home)
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
+        return problem.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
