@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import Mapping, Sequence
-from contextlib import nullcontext, redirect_stdout
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,12 @@ def run_job(
     log_dir.mkdir(parents=True, exist_ok=True)
     # dbt's own progress lines go to stdout: keep them in a log file unless --verbose
     output = nullcontext() if verbose else open(log_dir / f"{job_name}.log", "w", encoding="utf-8")  # noqa: SIM115
-    with output as log, redirect_stdout(log) if log else nullcontext(), dg.DagsterInstance.get() as instance:
+    with (
+        output as log,
+        redirect_stdout(log) if log else nullcontext(),
+        dg.DagsterInstance.get() as instance,
+        _watchdog(),
+    ):
         recover_dead_runs(instance)
         announce_live_runs(instance)
         return job.execute_in_process(
@@ -145,6 +151,31 @@ def failure_message(result: Any) -> str:
         if error is not None:
             return f"{event.step_key}: {error.message.strip().splitlines()[0]}"
     return "the run failed (see the Dagster UI run log)"
+
+
+@contextmanager
+def _watchdog(every: float = 2.0) -> Iterator[None]:
+    """While this run executes (or waits for the warehouse slot), keep failing runs whose process died, so
+    a command waiting behind a run that is then killed goes on instead of waiting forever."""
+    import dagster as dg
+
+    stop = threading.Event()
+
+    def watch() -> None:
+        with dg.DagsterInstance.get() as instance:
+            while not stop.wait(every):
+                try:
+                    recover_dead_runs(instance)
+                except Exception:  # never let the watchdog break the run it watches
+                    continue
+
+    thread = threading.Thread(target=watch, name="zhaoshang-watchdog", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _owner_alive(tags: Mapping[str, str]) -> bool | None:
