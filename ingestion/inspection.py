@@ -12,7 +12,9 @@ import io
 import re
 import zipfile
 from array import array
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from ingestion.file_rules import FileRejected
@@ -36,13 +38,58 @@ CHUNK = 1 << 20
 
 _DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([^\"]+)\"")
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,7})\$?(\d{1,9})$")
-# a cell, its reference and the start of its body; `<c` is followed by a space, '>' or '/' (not `<col`)
-_SHEET_TOKENS = re.compile(
-    rb"(?P<row><(?:\w+:)?row\b(?:[^>]*?\br=\"(?P<row_number>\d+)\")?)"
-    rb"|<(?:\w+:)?c[\s>/](?:[^>]*?\br=\"(?P<col>[A-Z]+)(?P<cell_row>\d+)\")?(?P<shared>[^>]*?\bt=\"s\")?"
-    rb"[^>]*>(?:\s*<(?:\w+:)?v>(?P<index>\d+))?"
-)
+_CORNER = re.compile(r"^\$?([A-Za-z]{1,7})\$?(\d{1,9})$")
+# rows, cells (`<c` followed by a space, '>' or '/': not `<col`), their references, shared-string indexes
+
+
+@dataclass(frozen=True)
+class _SheetPatterns:
+    """The sheet XML's tags, without a namespace prefix (fast: a literal start) or with one (`<x:row`)."""
+
+    prefix: bytes
+    row_open: re.Pattern[bytes]
+    row_number: re.Pattern[bytes]
+    cell_open: re.Pattern[bytes]
+    cell_ref: re.Pattern[bytes]
+    shared_index: re.Pattern[bytes]
+    walk: re.Pattern[bytes]
+
+    def count_rows(self, buffer: bytes) -> int:
+        if self.prefix:
+            return len(self.row_open.findall(buffer))
+        return buffer.count(b"<row ") + buffer.count(b"<row>")
+
+    def count_cells(self, buffer: bytes) -> int:
+        if self.prefix:
+            return len(self.cell_open.findall(buffer))
+        return sum(buffer.count(tag) for tag in (b"<c ", b"<c>", b"<c/", b"<c\n", b"<c\t", b"<c\r"))
+
+    @classmethod
+    def build(cls, prefix: bytes) -> _SheetPatterns:
+        def tag(name: bytes) -> bytes:
+            return b"<" + prefix + name
+
+        return cls(
+            prefix,
+            re.compile(tag(rb"row\b")),
+            re.compile(tag(rb"row\b[^>]*?\br=\"(\d+)\"")),
+            re.compile(tag(rb"c[\s>/]")),
+            re.compile(tag(rb"c\s[^>]*?\br=\"([A-Z]{1,7})(\d+)\"")),
+            re.compile(tag(rb"c\s[^>]*?\bt=\"s\"[^>]*>\s*") + tag(rb"v>(\d+)<")),
+            re.compile(
+                rb"<(?:"
+                + prefix
+                + rb"(?P<row>row\b(?:[^>]*?\br=\"(?P<row_number>\d+)\")?)"
+                + rb"|"
+                + prefix
+                + rb"c[\s>/](?:[^>]*?\br=\"(?P<col>[A-Z]+)(?P<cell_row>\d+)\")?)"
+            ),
+        )
+
+
+_PLAIN = _SheetPatterns.build(b"")
+_PREFIXED = _SheetPatterns.build(rb"\w+:")
+_PREFIXED_ROOT = re.compile(rb"<\w+:worksheet\b")
 _SI_TOKENS = re.compile(rb"<(?:\w+:)?si[\s>/]|</(?:\w+:)?si>")
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -118,18 +165,17 @@ def _peek(book: zipfile.ZipFile, info: zipfile.ZipInfo, n: int) -> bytes:
         return fh.read(n)
 
 
-def _tokens(chunks: Iterator[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
-    """Matches of `pattern` over a chunked stream; a tag cut by a chunk boundary is carried to the next."""
+def _complete_tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The stream re-cut so that no tag spans two pieces (a tag cut at a boundary moves to the next)."""
     carry = b""
     for chunk in chunks:
         buffer = carry + chunk
         cut = buffer.rfind(b"<")
-        cut = len(buffer) if cut < 0 else cut
-        if len(buffer) - cut > 4096:  # no tag is that long: drop the tail rather than grow the carry
+        if cut < 0 or len(buffer) - cut > 4096:  # no tag is that long: keep the carry small
             cut = len(buffer)
-        yield from pattern.finditer(buffer, 0, cut)
+        yield buffer[:cut]
         carry = buffer[cut:]
-    yield from pattern.finditer(carry)
+    yield carry
 
 
 def _sheet_names(book: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
@@ -181,7 +227,7 @@ def _check_dimension(book: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -
     if not found:
         return
     ref = found[1].decode("ascii", "replace")
-    corners = [_CELL_REF.match(part) for part in ref.split(":")]
+    corners = [_CORNER.match(part) for part in ref.split(":")]
     if not all(corners):
         return  # a malformed dimension: the cell scan below bounds the sheet anyway
     rows = max(int(c[2]) for c in corners if c)
@@ -190,42 +236,81 @@ def _check_dimension(book: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -
         raise _too_big_sheet(sheet, f"声明的范围为 {ref}", f"declares the range {ref}", ref)
 
 
+def _over(sheet: str, max_row: int, max_col: int, cells: int, text: int, at: str | None = None) -> None:
+    if max_row > MAX_ROWS:
+        raise _too_big_sheet(sheet, f"有第 {max_row} 行", f"has a row {max_row}", f"row {max_row}")
+    if max_col > MAX_COLUMNS:
+        where = at or _column_letters(max_col)
+        raise _too_big_sheet(sheet, f"有单元格 {where}", f"has a cell {where}", where)
+    if cells > MAX_CELLS or max_row * max_col > MAX_CELLS:
+        raise _too_big_sheet(
+            sheet,
+            f"有 {cells} 个单元格、{max_row} 行 × {max_col} 列",
+            f"has {cells} cells in {max_row} rows x {max_col} columns",
+            str(cells),
+        )
+    if text > MAX_TEXT_BYTES:
+        raise _limit(
+            "text_too_large",
+            f"工作表“{sheet}”的文字总量超过上限 {mib(MAX_TEXT_BYTES)}",
+            f"the text of sheet {sheet} is over the limit of {mib(MAX_TEXT_BYTES)}",
+            "正常大小的周报（每个单元格只填一项内容）",
+            "a weekly report of ordinary size (one item per cell)",
+            sheet=sheet,
+        )
+
+
 def _check_cells(book: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shared: array) -> None:
-    """Rows, columns, cells and resolved shared-string text the sheet XML really holds."""
-    row = max_row = max_col = cells = col_in_row = 0
-    text = 0
-    for match in _tokens(_stream(book, info), _SHEET_TOKENS):
-        if match["row"] is not None:
-            row = int(match["row_number"]) if match["row_number"] else row + 1
-            col_in_row = 0
+    """Rows, columns, cells and resolved shared-string text the sheet XML really holds.
+
+    Counted chunk by chunk with regular expressions (no loop per cell in Python). Rows and cells normally
+    carry their reference (r="B7"); a row without one continues from the previous, so the rows are bounded by
+    the largest reference plus the unreferenced rows; cells without one get the exact walk below.
+    """
+    p = _PREFIXED if _PREFIXED_ROOT.search(_peek(book, info, DIMENSION_PEEK_BYTES)) else _PLAIN
+    max_row = max_col = cells = referenced = rows = numbered_rows = 0
+    letters: set[bytes] = set()
+    for buffer in _complete_tags(_stream(book, info)):
+        rows += p.count_rows(buffer)
+        numbers = p.row_number.findall(buffer)
+        numbered_rows += len(numbers)
+        if numbers:
+            max_row = max(max_row, max(map(int, numbers)))
+        cells += p.count_cells(buffer)
+        refs = p.cell_ref.findall(buffer)
+        referenced += len(refs)
+        if refs:
+            columns, cell_rows = zip(*refs, strict=True)
+            max_row = max(max_row, max(map(int, cell_rows)))
+            letters.update(columns)
+            widest = max(letters, key=lambda c: (len(c), c))
+            max_col = max(max_col, _column_number(widest.decode()))
+        _over(sheet, max_row + rows - numbered_rows, max_col, cells, 0)
+    if cells * max(shared, default=0) > MAX_TEXT_BYTES:  # only then can the resolved text be over the limit
+        text = 0
+        for buffer in _complete_tags(_stream(book, info)):
+            for index, n in Counter(p.shared_index.findall(buffer)).items():
+                i = int(index)
+                text += shared[i] * n if i < len(shared) else 0
+            _over(sheet, 0, 0, 0, text)
+    if referenced < cells:
+        _check_unreferenced(book, info, sheet, p)
+
+
+def _check_unreferenced(book: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, p: _SheetPatterns) -> None:
+    """The exact walk for sheets whose cells lack references: each cell continues from the previous one."""
+    row = max_row = max_col = col = 0
+    for buffer in _complete_tags(_stream(book, info)):
+        for match in p.walk.finditer(buffer):
+            if match["row"] is not None:
+                row = int(match["row_number"]) if match["row_number"] else row + 1
+                col = 0
+            else:
+                col = _column_number(match["col"].decode()) if match["col"] else col + 1
+                max_row = max(max_row, int(match["cell_row"]) if match["col"] else row)
+                max_col = max(max_col, col)
             max_row = max(max_row, row)
-            if max_row > MAX_ROWS:
-                raise _too_big_sheet(sheet, f"有第 {max_row} 行", f"has a row {max_row}", f"row {max_row}")
-            continue
-        cells += 1
-        if match["col"]:
-            col_in_row = _column_number(match["col"].decode())
-            max_row = max(max_row, int(match["cell_row"]))
-        else:
-            col_in_row += 1
-        max_col = max(max_col, col_in_row)
-        if match["shared"] and match["index"]:
-            index = int(match["index"])
-            text += shared[index] if index < len(shared) else 0
-        if max_col > MAX_COLUMNS or max_row > MAX_ROWS:
-            at = f"{_column_letters(col_in_row)}{max_row}"
-            raise _too_big_sheet(sheet, f"有单元格 {at}", f"has a cell {at}", at)
-        if cells > MAX_CELLS or max_row * max_col > MAX_CELLS:
-            raise _too_big_sheet(sheet, f"有 {cells} 个单元格", f"has {cells} cells", str(cells))
-        if text > MAX_TEXT_BYTES:
-            raise _limit(
-                "text_too_large",
-                f"工作表“{sheet}”的文字总量超过上限 {mib(MAX_TEXT_BYTES)}",
-                f"the text of sheet {sheet} is over the limit of {mib(MAX_TEXT_BYTES)}",
-                "正常大小的周报（每个单元格只填一项内容）",
-                "a weekly report of ordinary size (one item per cell)",
-                sheet=sheet,
-            )
+        _over(sheet, max_row, max_col, 0, 0)
 
 
 def inspect_workbook(data: bytes, name: str) -> None:
