@@ -189,3 +189,34 @@ def test_weeks_outside_the_window_long_names_pipes_and_unmovable_files_are_that_
     assert immutable.exists()  # stays in the inbox, and the reason file says so
     text = (home.quarantine / "2021-W09" / "X99.xlsx.reason.txt").read_text("utf-8")
     assert "仍在收件箱" in text and "stays in the inbox" in text
+
+
+def _inspect(path: Path) -> str | None:
+    from ingestion.file_rules import FileRejected
+    from ingestion.inspection import inspect_workbook
+
+    try:
+        inspect_workbook(path.read_bytes(), path.name)
+    except FileRejected as rejected:
+        return rejected.code
+    return None
+
+
+def test_cells_without_references_and_prefixed_tags_are_bounded_too(tmp_path):
+    wide = "<sheetData><row>" + "<c><v>1</v></c>" * 300 + "</row></sheetData></worksheet>"
+    assert _inspect(hostile._workbook(tmp_path / "wide.xlsx", hostile._parts(hostile.SHEET_HEAD, wide))) == (
+        "sheet_too_large"
+    )
+    narrow = "<sheetData><row>" + "<c><v>1</v></c>" * 20 + "</row></sheetData></worksheet>"
+    assert (
+        _inspect(hostile._workbook(tmp_path / "ok.xlsx", hostile._parts(hostile.SHEET_HEAD, narrow))) is None
+    )
+    prefixed = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        '<x:row r="300000"><x:c r="A300000"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    assert _inspect(hostile._workbook(tmp_path / "x.xlsx", hostile._parts(prefixed))) == "sheet_too_large"
+    far_row = '<sheetData><row r="1"><c r="A250000"><v>1</v></c></row></sheetData></worksheet>'
+    assert _inspect(hostile._workbook(tmp_path / "r.xlsx", hostile._parts(hostile.SHEET_HEAD, far_row))) == (
+        "sheet_too_large"
+    )
