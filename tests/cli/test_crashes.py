@@ -204,7 +204,7 @@ def test_altered_or_removed_frozen_files_are_reported_and_never_recreated(crashe
     csv = next(v1.glob("*.csv"))
     original = csv.read_bytes()
     csv.chmod(0o644)
-    csv.write_bytes(original.replace(b"2021", b"2020", 1))
+    csv.write_bytes(original + "P03,协议引资额,999\n".encode())  # one figure slipped in
     try:
         assert_sentence(run(crashed, "verify", timeout=60), 6, csv.name, "altered")
         status = run(crashed, "status", timeout=60)
@@ -224,7 +224,7 @@ def test_altered_or_removed_frozen_files_are_reported_and_never_recreated(crashe
 
 
 @pytest.mark.parametrize("moment", ["gate", "freezing"])
-def test_a_killed_submit_leaves_no_version_and_the_next_one_completes(crashed, tmp_path, moment):
+def test_a_killed_submit_leaves_no_version_and_the_next_one_completes(crashed, clean, tmp_path, moment):
     month = crashed / "submissions" / "2021-01"
     before = sorted(p.name for p in month.iterdir() if p.is_dir() and not p.name.startswith("."))
     proc = start(
@@ -239,6 +239,8 @@ def test_a_killed_submit_leaves_no_version_and_the_next_one_completes(crashed, t
     kill9(proc)
     after = sorted(p.name for p in month.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert after in (before, [*before, f"v{len(before) + 1}"])  # nothing, or the whole version
+    assert_sentence(run(crashed, "status", timeout=60), 0, "报送记录")  # the next command: within a minute
+    assert raw_tables(crashed) == clean
     done = run(crashed, "submit", "--month", "2021-01", "--resubmit", "--reason", "test", timeout=900)
     assert_sentence(done, 0, "Submitted 2021-01")
     assert_sentence(run(crashed, "verify", timeout=60), 0, "intact")
