@@ -22,6 +22,8 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 
+pytestmark = pytest.mark.slow  # real ingest/build/submit processes: about 9 minutes
+
 WEEKS = ["2020-W53", "2021-W01", "2021-W02", "2021-W03", "2021-W04", "2021-W05"]
 RAW_QUERIES = {
     "report_files": "select unit_code, week_label, version, file_sha256, source_path, ledger_rows, lead_rows "
