@@ -220,3 +220,29 @@ def test_cells_without_references_and_prefixed_tags_are_bounded_too(tmp_path):
     assert _inspect(hostile._workbook(tmp_path / "r.xlsx", hostile._parts(hostile.SHEET_HEAD, far_row))) == (
         "sheet_too_large"
     )
+
+
+def test_an_oversize_or_unreadable_file_is_rejected_unread_and_the_rest_loads(tmp_path, monkeypatch):
+    from ingestion import discover, pipeline
+    from ingestion.limits import MAX_FILE_BYTES
+
+    home = Home(tmp_path / "home").ensure()
+    write_report(week_path(home.inbox, "2021-W05", "P01"), plain_ledger())
+    with open(week_path(home.inbox, "2021-W05", "P02"), "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written, and nothing must be read
+    write_report(week_path(home.inbox, "2021-W05", "P03"), plain_ledger())
+    real = discover.receive
+
+    def refuse(candidate):
+        if candidate.path.name == "P03.xlsx":
+            raise PermissionError(13, "Permission denied", str(candidate.path))
+        return real(candidate)
+
+    monkeypatch.setattr(pipeline, "receive", refuse)
+    report = pipeline.ingest_inbox(home)
+    assert [a.file for a in report.accepted] == ["2021-W05/P01.xlsx"]
+    codes = {r.file: (r.reason_code, r.reason_en) for r in report.rejected}
+    assert codes["2021-W05/P02.xlsx"][0] == "file_too_large" and "32 MiB" in codes["2021-W05/P02.xlsx"][1]
+    assert codes["2021-W05/P03.xlsx"][0] == "unreadable_file"
+    assert "Permission denied" in codes["2021-W05/P03.xlsx"][1]
+    assert len(list(home.archive.rglob("*.xlsx"))) == 1  # only the valid file was read and archived
