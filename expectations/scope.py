@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from basics.warehouse_access import open_warehouse
 from basics.weeks import month_end, week_end, weeks_ending_in
 
 if TYPE_CHECKING:
@@ -46,9 +47,9 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not Path(warehouse).exists():
         raise FileNotFoundError(f"warehouse not found: {warehouse} (run ingest and build first)")
     try:
-        return duckdb.connect(str(warehouse), read_only=True)
+        return open_warehouse(Path(warehouse), read_only=True)
     except duckdb.ConnectionException:
-        return duckdb.connect(str(warehouse))
+        return open_warehouse(Path(warehouse))
 
 
 class GateScope:

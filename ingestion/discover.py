@@ -9,11 +9,17 @@ changing or removing the leads file makes a new version of the report, and re-se
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from ingestion.limits import first_week, last_week
+
+log = logging.getLogger(__name__)
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 LEADS_SUFFIX = ".leads.csv"
@@ -72,6 +78,13 @@ class Candidate:
     unit_text: str  # unit as written in the file name
     suffix: str  # .xlsx, .csv, .leads.csv (an orphan leads file), or anything else (unsupported)
     mtime: float
+    kind: str = "file"  # file | symlink | special (a FIFO, socket or device: never opened)
+    size: int = 0  # bytes of the main file (lstat)
+
+    @property
+    def week_in_range(self) -> bool:
+        """The week is within the register's years and no later than next week (limits.py)."""
+        return self.week is None or first_week() <= self.week.label <= last_week()
 
     @property
     def file_format(self) -> str:
@@ -95,14 +108,32 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES or name.endswith(".reason.txt")
 
 
-def _files(folder: Path) -> Iterator[Path]:
-    for entry in sorted(folder.iterdir()):
+def _files(folder: Path) -> Iterator[tuple[Path, str, os.stat_result]]:
+    """(path, kind, lstat) of every entry below `folder`; symbolic links are listed, never followed, so
+    nothing outside the inbox is read or moved and a link loop adds nothing."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:  # an unreadable folder is that folder's problem: the rest of the inbox loads
+        log.warning("cannot list %s: %s", folder, exc)
+        return
+    for entry in entries:
         if _ignored(entry.name):
             continue
-        if entry.is_dir():
-            yield from _files(entry)
-        elif entry.is_file():
-            yield entry
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            log.warning("cannot stat %s: %s", entry.path, exc)
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            yield path, "symlink", info
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _files(path)
+        elif entry.is_file(follow_symlinks=False):
+            yield path, "file", info
+        else:
+            yield path, "special", info
 
 
 def _suffix(name: str) -> str:
@@ -120,10 +151,12 @@ def discover(inbox: Path, weeks: set[str] | None = None) -> list[Candidate]:
     """
     if not inbox.is_dir():
         return []
-    files = list(_files(inbox))
-    csv_ledgers = {(p.parent, p.name[:-4].lower()): p for p in files if _suffix(p.name) == ".csv"}
+    found = {path: (kind, info) for path, kind, info in _files(inbox)}
+    files = list(found)
+    regular = [path for path, (kind, _) in found.items() if kind == "file"]
+    csv_ledgers = {(p.parent, p.name[:-4].lower()): p for p in regular if _suffix(p.name) == ".csv"}
     paired: dict[Path, Path] = {}
-    for path in files:
+    for path in regular:
         if _suffix(path.name) == LEADS_SUFFIX:
             ledger = csv_ledgers.get((path.parent, path.name[: -len(LEADS_SUFFIX)].lower()))
             if ledger is not None:
@@ -136,13 +169,18 @@ def discover(inbox: Path, weeks: set[str] | None = None) -> list[Candidate]:
         relative = path.relative_to(inbox)
         folder = relative.parent.name if relative.parent != Path(".") else None
         week = parse_week_folder(folder) if folder else None
-        if weeks is not None and week is not None and week.label not in weeks:
-            continue
+        kind, info = found[path]
         suffix = _suffix(path.name)
         leads = paired.get(path)
         unit_text = path.name[: len(path.name) - len(suffix)] if suffix else path.name
-        mtime = max(p.stat().st_mtime for p in ([path, leads] if leads else [path]))
-        out.append(Candidate(relative.as_posix(), path, leads, folder, week, unit_text, suffix, mtime))
+        mtime = max(found[p][1].st_mtime for p in ([path, leads] if leads else [path]))
+        candidate = Candidate(
+            relative.as_posix(), path, leads, folder, week, unit_text, suffix, mtime, kind, info.st_size
+        )
+        # a week outside the window belongs to no partition: always returned, and rejected (file_rules)
+        if weeks is not None and week is not None and candidate.week_in_range and week.label not in weeks:
+            continue
+        out.append(candidate)
     out.sort(key=lambda c: (c.mtime, c.source_path))
     return out
 

@@ -1,7 +1,10 @@
 """File-level rules (SPEC 2, 2.5): each failed rule rejects the whole file with a bilingual reason.
 
-Reason codes: no_week_folder, bad_week, unsupported_format, leads_without_ledger, unknown_unit, empty,
-unreadable, no_ledger_sheet, unit_mismatch, no_header, missing_column, duplicate_column, bad_amount_unit.
+Reason codes: symlink, not_a_file, file_too_large, unreadable_file, no_week_folder, bad_week,
+week_out_of_range, unsupported_format, leads_without_ledger, unknown_unit, empty, unreadable, no_ledger_sheet,
+unit_mismatch, no_header, missing_column, duplicate_column, bad_amount_unit; the limits checked by
+ingestion/inspection.py add encrypted, legacy_xls, zip_too_large, zip_bomb, xml_doctype, sheet_too_large and
+text_too_large.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from basics import registers
 from ingestion.columns import LEAD_COLUMNS, LEDGER_COLUMNS, LEDGER_SHEET, UNIT_DIVISORS, Column
 from ingestion.discover import LEADS_SUFFIX, WORKBOOK_SUFFIXES, Candidate, Week, looks_like_week
 from ingestion.layout import Layout, find_layout, has_content
+from ingestion.limits import first_week, last_week
 from ingestion.readers import Sheet, Workbook
 from ingestion.values import raw_text
 from ingestion.vocabulary import sheet_role, unit_code
@@ -61,8 +65,45 @@ def _example_units() -> str:
     return "、".join(list(registers.units())[:3])
 
 
+def check_entry(candidate: Candidate) -> None:
+    """Only regular files are read: a symbolic link is not followed, a FIFO/device is never opened."""
+    if candidate.kind == "symlink":
+        raise FileRejected(
+            "symlink",
+            "是一个符号链接（快捷方式），不读取其指向的文件",
+            "is a symbolic link; the file it points to is not read",
+            "把周报文件本身（而不是链接）放入周文件夹",
+            "the report file itself (not a link to it) in the week folder",
+            value=candidate.path.name,
+        )
+    if candidate.kind != "file":
+        raise FileRejected(
+            "not_a_file",
+            "不是普通文件（可能是管道或设备），不读取",
+            "is not a regular file (a pipe or device?); not read",
+            "普通的 .xlsx 或 .csv 文件",
+            "a regular .xlsx or .csv file",
+            value=candidate.path.name,
+        )
+
+
 def week_of(candidate: Candidate) -> Week:
-    """The ISO week of the file's folder."""
+    """The ISO week of the file's folder, within the register's years and no later than next week."""
+    if candidate.week is not None and not candidate.week_in_range:
+        label = candidate.week.label
+        early = label < first_week()
+        when_zh = f"早于单位名册的起始周 {first_week()}" if early else f"晚于下周 {last_week()}"
+        when_en = (
+            f"before the register's first week {first_week()}" if early else f"after next week {last_week()}"
+        )
+        raise FileRejected(
+            "week_out_of_range",
+            f"周文件夹“{label}”{when_zh}",
+            f"week folder {label} is {when_en}",
+            f"{first_week()} 至 {last_week()} 之间的周文件夹",
+            f"a week folder from {first_week()} to {last_week()}",
+            value=label,
+        )
     if candidate.week is not None:
         return candidate.week
     expected_zh = "放在以 ISO 周命名的文件夹中，如 2021-W05/P01.xlsx"
@@ -139,16 +180,29 @@ def check_not_empty(data: bytes, name: str) -> None:
         )
 
 
-def unreadable(detail: str, name: str, *, csv: bool, undecodable: bool = False) -> FileRejected:
-    """The rejection for bytes that are no workbook / no decodable CSV."""
+def unreadable(
+    detail: str,
+    name: str,
+    *,
+    csv: bool,
+    undecodable: bool = False,
+    row: int | None = None,
+    column: str | None = None,
+    detail_zh: str | None = None,
+) -> FileRejected:
+    """The rejection for bytes that are no workbook / no decodable CSV (row and column when known)."""
     if csv:
-        detail_zh = "不是 UTF-8 或 GB18030 编码" if undecodable else detail
+        detail_zh = "不是 UTF-8 或 GB18030 编码" if undecodable else (detail_zh or detail)
         return FileRejected(
             "unreadable",
             f"CSV 文件无法解码或解析（{detail_zh}）",
             f"the CSV file cannot be decoded or parsed ({detail})",
-            "UTF-8（可带 BOM）或 GB18030 编码的 CSV",
-            "a CSV encoded in UTF-8 (BOM optional) or GB18030",
+            "UTF-8（可带 BOM）或 GB18030 编码的 CSV，含逗号或换行的单元格用成对的英文双引号括起",
+            "a CSV encoded in UTF-8 (BOM optional) or GB18030, cells holding a comma or line break "
+            "enclosed in a pair of double quotes",
+            sheet=name if row else None,
+            row=row,
+            column=column,
             value=name,
         )
     return FileRejected(

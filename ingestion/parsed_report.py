@@ -24,6 +24,7 @@ from ingestion.file_rules import (
     unreadable,
     week_of,
 )
+from ingestion.inspection import inspect_csv, inspect_workbook
 from ingestion.layout import Layout, raw_table
 from ingestion.readers import ReadError, Sheet, read_csv, read_workbook
 from ingestion.row_rules import Issue, Table, normalise_leads, normalise_ledger
@@ -74,6 +75,7 @@ def _unknown_columns(layout: Layout) -> list[FileWarning]:
 
 
 def _workbook_sheets(data: bytes, name: str, unit: str) -> tuple[Sheet, Sheet | None, list[FileWarning]]:
+    inspect_workbook(data, name)
     try:
         book = read_workbook(data)
         ledger_name, leads_name, cover_name, notes = sheets_by_role(book)
@@ -94,7 +96,15 @@ def _csv_sheets(candidate: Candidate, received: Received) -> tuple[Sheet, Sheet 
         if candidate.leads_path is not None and received.leads_data and received.leads_data.strip():
             leads = read_csv(received.leads_data, candidate.leads_path.name)
     except ReadError as exc:
-        raise unreadable(exc.detail, candidate.path.name, csv=True, undecodable=exc.undecodable) from exc
+        raise unreadable(
+            exc.detail,
+            candidate.path.name,
+            csv=True,
+            undecodable=exc.undecodable,
+            row=exc.row,
+            column=exc.column,
+            detail_zh=exc.detail_zh,
+        ) from exc
     return ledger, leads
 
 
@@ -123,6 +133,9 @@ def _parse(candidate: Candidate, received: Received) -> ParsedReport:
     unit = unit_of(candidate)
     check_not_empty(received.data, candidate.path.name)
     if candidate.file_format == "csv":
+        inspect_csv(received.data, candidate.path.name)
+        if received.leads_data is not None and candidate.leads_path is not None:
+            inspect_csv(received.leads_data, candidate.leads_path.name)
         ledger_sheet, leads_sheet = _csv_sheets(candidate, received)
         warnings: list[FileWarning] = []
     else:

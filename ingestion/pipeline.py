@@ -13,10 +13,11 @@ import duckdb
 from basics.home import Home
 from ingestion.archive import archive_report
 from ingestion.discover import Candidate, Received, discover, receive
-from ingestion.file_rules import FileRejected
+from ingestion.file_rules import FileRejected, check_entry
+from ingestion.inspection import check_file_size
 from ingestion.outcomes import FileOutcome, IngestReport, Rejection
 from ingestion.parsed_report import parse_report
-from ingestion.quarantine import planned_path, quarantine_report
+from ingestion.quarantine import quarantine_report
 from ingestion.warehouse_load import Lineage, connect, ingested_keys, load_report, record_rejection
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,11 @@ def _ingest_one(
     stored: set[tuple[str, str]],
     report: IngestReport,
 ) -> None:
-    received = receive(candidate)
+    try:
+        received = _receive(candidate)
+    except FileRejected as rejected:  # never read: a link, a pipe, too large or unreadable
+        report.rejected.append(_reject(home, con, candidate, None, rejected, None, datetime.now()))
+        return
     key = (candidate.source_path, received.sha256)
     if key in stored:
         report.skipped.append(candidate.source_path)
@@ -69,7 +74,7 @@ def _ingest_one(
     try:
         parsed = parse_report(candidate, received)
     except FileRejected as rejected:
-        report.rejected.append(_reject(home, con, candidate, received, rejected, archive_path, now))
+        report.rejected.append(_reject(home, con, candidate, received.sha256, rejected, archive_path, now))
         stored.add(key)
         return
     lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
@@ -90,16 +95,36 @@ def _ingest_one(
     )
 
 
+def _receive(candidate: Candidate) -> Received:
+    """The report's bytes, once the entry is known to be a regular file within the size limit."""
+    check_entry(candidate)
+    for path in candidate.paths:
+        size = candidate.size if path == candidate.path else path.lstat().st_size
+        check_file_size(size, path.name)
+    try:
+        return receive(candidate)
+    except OSError as exc:
+        raise FileRejected(
+            "unreadable_file",
+            f"无法读取文件（{exc.strerror or exc}）",
+            f"the file cannot be read ({exc.strerror or exc})",
+            "数据员有读取权限的普通文件",
+            "a regular file the data officer's account may read",
+            value=candidate.path.name,
+        ) from exc
+
+
 def _reject(
     home: Home,
     con: duckdb.DuckDBPyConnection,
     candidate: Candidate,
-    received: Received,
+    sha256: str | None,
     rejected: FileRejected,
-    archive_path: str,
+    archive_path: str | None,
     now: datetime,
 ) -> Rejection:
-    """Record the rejection and move the file(s) to quarantine (the DB row commits once they are moved)."""
+    """Record the rejection and move the file(s) to quarantine (the DB row commits once they are moved;
+    a file the file system refuses to move stays in the inbox, and the reason says so)."""
     reason_zh, reason_en = rejected.reasons(candidate.display_name)
     rejection = Rejection(
         file=candidate.source_path,
@@ -112,14 +137,14 @@ def _reject(
         row=rejected.row,
         column=rejected.column,
         value=rejected.value,
-        sha256=received.sha256,
+        sha256=sha256,
     )
     folder = home.quarantine / candidate.quarantine_folder
     con.execute("begin transaction")
     try:
-        rejection = replace(rejection, quarantine_path=planned_path(home, folder, candidate))
+        moved = quarantine_report(home, folder, candidate, rejection, archive_path, now)
+        rejection = replace(rejection, quarantine_path=moved or f"(not moved) {candidate.source_path}")
         record_rejection(con, rejection, now)
-        quarantine_report(home, folder, candidate, rejection, archive_path, now)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

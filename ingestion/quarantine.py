@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from ingestion.discover import LEADS_SUFFIX, Candidate
 from ingestion.outcomes import Rejection
 
 REASON_SUFFIX = ".reason.txt"
+NAME_MAX = 255  # bytes of one file name on the file systems the bureau uses
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -21,13 +23,26 @@ def _split(name: str) -> tuple[str, str]:
     return path.stem, path.suffix
 
 
+def fit(stem: str, tail: str) -> str:
+    """`stem + tail`, the stem shortened (with '…') so that the name fits in NAME_MAX bytes."""
+    if len((stem + tail).encode()) <= NAME_MAX:
+        return stem + tail
+    room = NAME_MAX - len(("…" + tail).encode())
+    cut = stem.encode()[: max(room, 0)].decode("utf-8", "ignore")
+    return cut + "…" + tail
+
+
+def reason_name(name: str) -> str:
+    return fit(name, REASON_SUFFIX)
+
+
 def _free_names(folder: Path, names: list[str]) -> list[str]:
     """The names themselves, or `<stem>.<n><suffix>` for the smallest n that frees all of them."""
     n = 1
     while True:
-        chosen = names if n == 1 else [f"{s}.{n}{x}" for s, x in map(_split, names)]
-        targets = chosen + [chosen[0] + REASON_SUFFIX]
-        if not any((folder / t).exists() for t in targets):
+        chosen = names if n == 1 else [fit(s, f".{n}{x}") for s, x in map(_split, names)]
+        targets = chosen + [reason_name(chosen[0])]
+        if not any(os.path.lexists(folder / t) for t in targets):
             return chosen
         n += 1
 
@@ -61,10 +76,12 @@ def reason_text(rejection: Rejection, archive_path: str | None, rejected_at: dat
     )
 
 
-def planned_path(home: Home, folder: Path, candidate: Candidate) -> str:
-    """Where the report's main file will land, relative to home."""
-    name = _free_names(folder, [p.name for p in candidate.paths])[0]
-    return (folder / name).relative_to(home.root).as_posix()
+def _move(source: Path, target: Path, regular: bool) -> None:
+    """Move a file, or a link/pipe itself (renamed only: its target is never read, moved or copied)."""
+    if regular:
+        shutil.move(source, target)
+    else:
+        os.rename(source, target)
 
 
 def quarantine_report(
@@ -74,14 +91,23 @@ def quarantine_report(
     rejection: Rejection,
     archive_path: str | None,
     rejected_at: datetime,
-) -> str:
-    """Write the reason file, move the report's file(s) into `folder`; return the main file's path."""
+) -> str | None:
+    """Move the report's file(s) into `folder` beside a reason file; return the main file's path relative to
+    home, or None when the file system refused the move (the file stays in the inbox; the reason says so)."""
     folder.mkdir(parents=True, exist_ok=True)
     sources = candidate.paths
     names = _free_names(folder, [p.name for p in sources])
-    (folder / (names[0] + REASON_SUFFIX)).write_text(
-        reason_text(rejection, archive_path, rejected_at), encoding="utf-8"
-    )
-    for source, name in zip(sources, names, strict=True):
-        shutil.move(source, folder / name)
-    return (folder / names[0]).relative_to(home.root).as_posix()
+    text = reason_text(rejection, archive_path, rejected_at)
+    moved: str | None = (folder / names[0]).relative_to(home.root).as_posix()
+    try:
+        for source, name in zip(sources, names, strict=True):
+            _move(source, folder / name, candidate.kind == "file")
+    except OSError as exc:
+        moved = None
+        text += (
+            f"\n文件无法移入隔离区，仍在收件箱（{exc.strerror or exc}），请手工移走。"
+            f"\nThe file could not be moved to quarantine and stays in the inbox ({exc.strerror or exc}); "
+            "please move it away by hand.\n"
+        )
+    (folder / reason_name(names[0])).write_text(text, encoding="utf-8")
+    return moved

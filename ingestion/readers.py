@@ -19,10 +19,20 @@ CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # utf-8-sig also read
 class ReadError(Exception):
     """The bytes cannot be read as a workbook / CSV; `detail` says why (English, from the library)."""
 
-    def __init__(self, detail: str, *, undecodable: bool = False) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        undecodable: bool = False,
+        row: int | None = None,
+        column: str | None = None,
+        detail_zh: str | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.undecodable = undecodable
+        self.row, self.column = row, column  # where in a CSV (line number, header of the field)
+        self.detail_zh = detail_zh
 
 
 @dataclass
@@ -97,12 +107,46 @@ def decode_csv(data: bytes) -> str:
 
 
 def read_csv(data: bytes, name: str) -> Sheet:
-    """Parse CSV bytes (comma, tab or semicolon separated) into a sheet named after the file."""
+    """Parse CSV bytes (comma, tab or semicolon separated) into a sheet named after the file.
+
+    A NUL character or a broken quote (one that swallows the lines after it) is a ReadError naming the line
+    and the field: such a file is rejected, never loaded with merged or poisoned cells.
+    """
     text = decode_csv(data)
+    if (nul := text.find("\x00")) >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise ReadError(
+            f"NUL character at line {line}",
+            row=line,
+            detail_zh=f"第{line}行含有 NUL 空字符（文件可能已损坏或不是文本）",
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    try:
-        rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ReadError(f"CSV: {exc}") from exc
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[Any]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _broken_quote(start, reader.line_num, None, str(exc)) from exc
+        for index, cell in enumerate(row):
+            if "\n" in cell and any(line.count(delimiter) >= 2 for line in cell.split("\n")[1:]):
+                header = rows[0][index] if rows and index < len(rows[0]) else f"#{index + 1}"
+                raise _broken_quote(start, reader.line_num, str(header), "a quoted field swallows lines")
+        rows.append(row)
     return Sheet(name, rows, spreadsheet=False)
+
+
+def _broken_quote(start: int, end: int, column: str | None, detail: str) -> ReadError:
+    field_zh = f"“{column}”列" if column else ""
+    field_en = f" in column {column}" if column else ""
+    return ReadError(
+        f"a quote opened at line {start}{field_en} is not closed where the field ends "
+        f"(lines {start}-{end} run together; {detail})",
+        row=start,
+        column=column,
+        detail_zh=f"第{start}行{field_zh}的引号没有正确闭合（第{start}至{end}行被并成一个单元格）",
+    )

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from basics.warehouse_access import open_warehouse
 from ingestion.columns import LEAD_FIELDS, LEDGER_FIELDS
 from ingestion.outcomes import Rejection
 from ingestion.parsed_report import ParsedReport
@@ -51,7 +52,7 @@ _ISSUE_FIELDS = (
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file and make sure the raw tables exist."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
+    con = open_warehouse(warehouse)
     ensure_raw_schema(con)
     return con
 

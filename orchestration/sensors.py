@@ -11,6 +11,7 @@ import dagster as dg
 
 from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
+from ingestion.limits import first_week, last_week
 from orchestration.jobs import weekly_job
 from orchestration.partitions import partition_range_tags, week_partition_key
 from orchestration.resources import HomeResource
@@ -23,14 +24,20 @@ def inbox_signature(inbox: Path) -> dict[str, str]:
     return {
         path.relative_to(inbox).as_posix(): f"{stat.st_size}:{stat.st_mtime_ns}"
         for path in sorted(inbox.rglob("*"))
-        if path.is_file() and not path.name.startswith((".", "~$")) and (stat := path.stat())
+        if not path.is_symlink()
+        and path.is_file()
+        and not path.name.startswith((".", "~$"))
+        and (stat := path.stat())
     }
 
 
 def partition_of(relative_path: str, today: date) -> str:
-    """Weekly partition key of a file's week folder; files outside a week folder go with this week's run."""
+    """Weekly partition key of a file's week folder; files outside a week folder, or in a week outside the
+    accepted window (ingestion/limits.py: they are quarantined), go with this week's run."""
     week = parse_week_folder(relative_path.split("/", 1)[0]) if "/" in relative_path else None
-    return week_partition_key(week.label if week else label_of(today))
+    if week is None or not first_week() <= week.label <= last_week(today):
+        return week_partition_key(label_of(today))
+    return week_partition_key(week.label)
 
 
 @dg.sensor(job=weekly_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import duckdb
 
 from basics.labels import SCORE_COLUMNS
+from basics.warehouse_access import open_warehouse
 
 LABELS_CSV = Path(__file__).resolve().parent / "indicator_labels.csv"
 
@@ -146,9 +147,9 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not Path(warehouse).exists():
         raise FileNotFoundError(f"warehouse not found: {warehouse}")
     try:
-        return duckdb.connect(str(warehouse), read_only=True)
+        return open_warehouse(Path(warehouse), read_only=True)
     except duckdb.ConnectionException:
-        return duckdb.connect(str(warehouse))
+        return open_warehouse(Path(warehouse))
 
 
 def _num(value: Any) -> float | None:

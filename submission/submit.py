@@ -14,10 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 from basics.registers import units
+from basics.warehouse_access import open_warehouse
 from submission.errors import AlreadySubmitted, GateFailed
 from submission.export import Content, write_csv, write_xlsx
 from submission.figures import connect, district_rows, source_row_counts, unit_score_rows
+from submission.record import ensure_record, record_version, recorded_versions
 
 if TYPE_CHECKING:
     from basics.home import Home
@@ -78,23 +82,43 @@ def submit_month(
         raise ValueError("the waivers differ from those the gate was run with; run the gate again")
     waivers = dict(gate.waivers)  # as the gate checked and recorded them (reasons trimmed)
     reason = (resubmit_reason or "").strip() or None
-    existing = versions(home, year, month)
-    if existing and reason is None:
-        raise AlreadySubmitted(f"{year}-{month:02d}", existing)
-    version = (max(existing) if existing else 0) + 1
-    folder = month_folder(home, year, month)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".v{version}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+    label = f"{year}-{month:02d}"
+    con = open_warehouse(home.warehouse)  # the record is written in the same transaction as the rename
     try:
-        files, manifest = _write_version(home, tmp, year, month, version, gate, waivers, reason, existing)
-        final = folder / f"v{version}"
-        if final.exists():
-            raise AlreadySubmitted(f"{year}-{month:02d}", [*existing, version])
-        os.rename(tmp, final)  # atomic on one file system: a crash leaves no half version
-    except BaseException:
-        _remove(tmp)
-        raise
+        ensure_record(con)
+        existing = sorted(set(versions(home, year, month)) | set(recorded_versions(con, label)))
+        if existing and reason is None:
+            raise AlreadySubmitted(label, existing)
+        version = (max(existing) if existing else 0) + 1
+        folder = month_folder(home, year, month)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".v{version}.tmp-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        began = False
+        try:
+            files, manifest = _write_version(home, tmp, year, month, version, gate, waivers, reason, existing)
+            final = folder / f"v{version}"
+            con.execute("begin transaction")
+            began = True
+            frozen = {p.name: (sha256(p), p.stat().st_size) for p in tmp.iterdir()}
+            stamp = json.loads(manifest.read_text("utf-8"))["created_at"]
+            created = datetime.fromisoformat(stamp).replace(tzinfo=None)
+            record_version(
+                con, label, version, frozen, {"waivers": waivers, "resubmit_reason": reason}, created
+            )
+            if final.exists():
+                raise AlreadySubmitted(label, [*existing, version])
+            os.rename(tmp, final)  # atomic on one file system: a crash leaves no half version
+            con.execute("commit")
+        except BaseException:
+            if began:
+                con.execute("rollback")
+            _remove(tmp)
+            raise
+    except duckdb.ConstraintException:
+        raise AlreadySubmitted(label, [*existing, version]) from None
+    finally:
+        con.close()
     return SubmissionResult(year, month, version, final, files, final / manifest.name)
 
 

@@ -26,6 +26,7 @@ from basics.labels import SCORE_COLUMNS
 from basics.weeks import week_end
 from ingestion.discover import LEADS_SUFFIX, NO_WEEK, parse_week_folder
 from ingestion.outcomes import IngestReport
+from ingestion.quarantine import fit
 from ingestion.vocabulary import unit_code
 from unit_workbooks.sheet_style import (
     AMOUNT_FORMAT,
@@ -158,7 +159,8 @@ def file_events(con: duckdb.DuckDBPyConnection) -> list[FileEvent]:
 
 
 def receipt_path(root: Path, folder: str, unit: str) -> Path:
-    return root / RECEIPTS_DIR / folder / f"{unit}.xlsx"
+    """`receipts/<week>/<unit>.xlsx`; a rejected file's long name is shortened to fit the file system."""
+    return root / RECEIPTS_DIR / folder / fit(unit, ".xlsx")
 
 
 def pending_receipts(con: duckdb.DuckDBPyConnection, root: Path) -> dict[tuple[str, str], list[FileEvent]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from basics.errors import UserError
 from basics.home import PROJECT_ROOT, Home
 from basics.months import parse_month
+from zhaoshang.machine_errors import machine_problem
 
 DESCRIPTION = """\
 区招商投资促进局 统计与考核数据仓库 / statistics and assessment warehouse of the investment-promotion bureau.
@@ -27,7 +28,8 @@ Monthly: `zhaoshang check --month YYYY-MM`, then `zhaoshang submit --month YYYY-
 
 EXIT_CODES = """\
 exit codes: 0 done; 1 dbt or run failure; 2 wrong input; 3 a file was rejected (ingest);
-4 the quality gate failed (check, submit); 5 the month was already submitted (submit)."""
+4 the quality gate failed (check, submit); 5 the month was already submitted (submit);
+6 a frozen submission file was altered or is missing (verify)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,6 +103,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--month", required=True, help="the month, YYYY-MM")
     status = add("status", "Show missing weekly reports, rejected files and the last submissions.")
     status.add_argument("--month", help="month to list missing reports for (default: the latest)")
+    add(
+        "verify",
+        "Check every frozen submission against the warehouse's record; exit 6 if a file was altered.",
+    )
     ui = add("ui", "Start the Dagster UI on http://127.0.0.1:3000 (this machine only).")
     ui.add_argument("--port", type=int, default=3000)
     return root
@@ -131,7 +137,7 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         # `dagster dev` re-parses the dbt project on load (DbtProject.prepare_if_dev): with the venv's dbt
         path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         return subprocess.call(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PATH": path})
-    from zhaoshang.commands import build, demo, gate, ingest, report, scores, status
+    from zhaoshang.commands import build, demo, gate, ingest, report, scores, status, verify
 
     if args.command == "demo":
         return demo.run(home)
@@ -147,6 +153,8 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         return gate.submit(home, *parse_month(args.month), args.waive, args.reason, args.resubmit)
     if args.command == "report":
         return report.run(home, *parse_month(args.month))
+    if args.command == "verify":
+        return verify.run(home)
     if args.command == "status":
         return status.run(home, parse_month(args.month) if args.month else None)
     if args.command == "template":
@@ -163,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["ZHAOSHANG_VERBOSE"] = "1"
     else:  # library warnings (beta/deprecation notices) are for developers, not the data officer
         warnings.simplefilter("ignore")
+    home = Home.resolve(args.home)
     try:
-        home = Home.resolve(args.home)
         if args.home and not Path(args.home).expanduser().parent.exists():
             raise UserError(
                 f"The home folder's parent {Path(args.home).parent} does not exist.",
@@ -172,8 +180,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         return dispatch(args, home)
     except UserError as err:
+        err = machine_problem(err, home) or err  # a run that failed on a full disk says so plainly
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
+    except Exception as exc:  # the machine refusing (disk full, permission) is one sentence too
+        problem = machine_problem(exc, home)
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
+        return problem.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -6,10 +6,16 @@ Runs started here appear in the UI's run history (`zhaoshang ui` uses the same D
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from contextlib import nullcontext, redirect_stdout
+import socket
+import sys
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext, redirect_stdout
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from basics.home import Home
 
@@ -21,6 +27,15 @@ concurrency:
   pools:
     default_limit: 1   # one writer of the DuckDB file at a time
 """
+
+# who runs a run: checked by the next command, which fails the run of a process that is gone
+PID_TAG, HOST_TAG, PROCESS_STARTED_TAG = "zhaoshang/pid", "zhaoshang/host", "zhaoshang/process_started"
+JOB_LABELS = {  # (中文, English) of each job, for the one-line messages
+    "weekly_ingest_and_build": ("导入", "ingestion"),
+    "warehouse_build": ("构建", "build"),
+    "monthly_gate_and_submission": ("质量检查和报送", "gate and submission"),
+    "monthly_gate_only": ("质量检查", "quality gate"),
+}
 
 # the commands print their own plain summary; the full run log stays in the instance (the UI shows it)
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -55,7 +70,13 @@ def run_job(
     from orchestration.definitions import defs
     from orchestration.partitions import partition_range_tags
 
-    tags: dict[str, str] = {"zhaoshang/started_by": "cli"}
+    me = psutil.Process()
+    tags: dict[str, str] = {
+        "zhaoshang/started_by": "cli",
+        PID_TAG: str(me.pid),
+        HOST_TAG: socket.gethostname(),
+        PROCESS_STARTED_TAG: f"{me.create_time():.3f}",
+    }
     if partition_range is not None:
         tags.update(partition_range_tags(*partition_range))
     if verbose is None:
@@ -66,7 +87,14 @@ def run_job(
     log_dir.mkdir(parents=True, exist_ok=True)
     # dbt's own progress lines go to stdout: keep them in a log file unless --verbose
     output = nullcontext() if verbose else open(log_dir / f"{job_name}.log", "w", encoding="utf-8")  # noqa: SIM115
-    with output as log, redirect_stdout(log) if log else nullcontext(), dg.DagsterInstance.get() as instance:
+    with (
+        output as log,
+        redirect_stdout(log) if log else nullcontext(),
+        dg.DagsterInstance.get() as instance,
+        _watchdog(),
+    ):
+        recover_dead_runs(instance)
+        announce_live_runs(instance)
         return job.execute_in_process(
             run_config=config,
             instance=instance,
@@ -90,6 +118,26 @@ def materialization_metadata(result: Any, asset_key: str) -> dict[str, Any]:
     return {key: getattr(value, "value", value) for key, value in metadata.items()}
 
 
+def _first_error(result: Any) -> Any:
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while (
+            error is not None
+            and error.cause is not None
+            and "DagsterExecutionStepExecutionError" in (error.cls_name or "")
+        ):
+            error = error.cause
+        if error is not None:
+            return error
+    return None
+
+
+def failure_class(result: Any) -> str | None:
+    """The class name of the first step failure's error (e.g. AlreadySubmitted)."""
+    error = _first_error(result)
+    return error.cls_name if error is not None else None
+
+
 def failure_message(result: Any) -> str:
     """The first step failure of a run as one line (what went wrong, not a traceback)."""
     for event in result.get_step_failure_events():
@@ -103,3 +151,115 @@ def failure_message(result: Any) -> str:
         if error is not None:
             return f"{event.step_key}: {error.message.strip().splitlines()[0]}"
     return "the run failed (see the Dagster UI run log)"
+
+
+@contextmanager
+def _watchdog(every: float = 2.0) -> Iterator[None]:
+    """While this run executes (or waits for the warehouse slot), keep failing runs whose process died, so
+    a command waiting behind a run that is then killed goes on instead of waiting forever."""
+    import dagster as dg
+
+    stop = threading.Event()
+
+    def watch() -> None:
+        with dg.DagsterInstance.get() as instance:
+            while not stop.wait(every):
+                try:
+                    recover_dead_runs(instance)
+                except Exception:  # never let the watchdog break the run it watches
+                    continue
+
+    thread = threading.Thread(target=watch, name="zhaoshang-watchdog", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def _owner_alive(tags: Mapping[str, str]) -> bool | None:
+    """Is the process that started the run still running? None when it cannot be told (another machine, or
+    a run launched from the UI, which Dagster's own run monitoring looks after)."""
+    if tags.get(HOST_TAG) != socket.gethostname() or not tags.get(PID_TAG, "").isdigit():
+        return None
+    try:
+        process = psutil.Process(int(tags[PID_TAG]))
+        started = float(tags.get(PROCESS_STARTED_TAG) or 0)
+        return not started or abs(process.create_time() - started) < 1.0  # else the pid was reused
+    except psutil.NoSuchProcess:
+        return False
+    except (psutil.Error, ValueError):
+        return None
+
+
+def _unfinished(instance: Any) -> list[Any]:
+    import dagster as dg
+
+    statuses = [
+        dg.DagsterRunStatus.NOT_STARTED,
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+        dg.DagsterRunStatus.CANCELING,
+    ]
+    return [record.dagster_run for record in instance.get_run_records(dg.RunsFilter(statuses=statuses))]
+
+
+def _started_at(instance: Any, run: Any) -> str:
+    record = instance.get_run_record_by_id(run.run_id)
+    at = (record.start_time or record.create_timestamp.timestamp()) if record else None
+    return datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S") if at else "?"
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def recover_dead_runs(instance: Any) -> list[str]:
+    """Fail every unfinished run whose process is gone and free its warehouse slot; one line each.
+
+    A `kill -9`, an out-of-memory abort or a power cut leaves the run STARTED and holding the only slot of the
+    warehouse pool: without this, every later command would wait for it forever.
+    """
+    recovered = []
+    for run in _unfinished(instance):
+        if _owner_alive(run.tags) is not False:
+            continue
+        zh, en = JOB_LABELS.get(run.job_name, (run.job_name, run.job_name))
+        at = _started_at(instance, run)
+        instance.report_run_failed(
+            run, message=f"The process {run.tags.get(PID_TAG)} running this run is gone."
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        _say(
+            f"上次于 {at} 开始的{zh}已中断（进程已不存在），已标记为失败并释放仓库；继续。"
+            f" / The {en} started at {at} was interrupted (its process is gone): marked failed, "
+            "its warehouse slot freed; continuing."
+        )
+        recovered.append(run.run_id)
+    _free_slots_of_finished_runs(instance)
+    return recovered
+
+
+def _free_slots_of_finished_runs(instance: Any) -> None:
+    """Slots still held by runs that ended (a crash between a run's end and its slot's release)."""
+    from orchestration.resources import WAREHOUSE_POOL
+
+    storage = instance.event_log_storage
+    if not storage.supports_global_concurrency_limits:
+        return
+    info = storage.get_concurrency_info(WAREHOUSE_POOL)
+    for run_id in {slot.run_id for slot in info.claimed_slots if slot.run_id}:
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.is_finished:
+            storage.free_concurrency_slots_for_run(run_id)
+
+
+def announce_live_runs(instance: Any) -> None:
+    """Say at once that this command waits for another live run (Dagster lets it wait for the slot)."""
+    for run in _unfinished(instance):
+        if run.tags.get(PID_TAG) == str(os.getpid()):
+            continue
+        zh, en = JOB_LABELS.get(run.job_name, (run.job_name, run.job_name))
+        at = _started_at(instance, run)
+        _say(f"正在{zh}（{at} 开始），等待其完成… / waiting for the {en} started at {at} to finish …")

@@ -9,6 +9,7 @@ import duckdb
 
 from basics.errors import UserError
 from basics.home import Home
+from basics.warehouse_access import open_warehouse
 
 
 @contextmanager
@@ -19,7 +20,7 @@ def read_only(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
             f"There is no warehouse in {home.root}.",
             "Run `zhaoshang ingest` and `zhaoshang build` first (or `zhaoshang demo`).",
         )
-    con = duckdb.connect(str(home.warehouse), read_only=True)
+    con = open_warehouse(home.warehouse, read_only=True)
     try:
         yield con
     finally:

@@ -20,6 +20,7 @@ from dagster_dbt import (
 )
 
 from basics.home import DBT_PROJECT_DIR
+from basics.warehouse_access import open_warehouse
 from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
@@ -60,7 +61,9 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
     def warehouse_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, home: HomeResource
     ) -> Iterator[Any]:
-        os.environ["ZHAOSHANG_WAREHOUSE"] = str(home.paths().warehouse)
+        warehouse = home.paths().warehouse
+        os.environ["ZHAOSHANG_WAREHOUSE"] = str(warehouse)
+        open_warehouse(warehouse).close()  # wait (with a message) while a leftover process holds the file
         invocation = dbt.cli(["build"], context=context, raise_on_error=True)
         total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
         with progress_bar("dbt build", unit="node") as progress:

@@ -10,7 +10,7 @@ from basics.registers import units
 from orchestration.jobs import GATE_JOB, MONTHLY_JOB
 from orchestration.partitions import month_partition_key
 from submission import versions
-from zhaoshang.dagster_runs import failure_message, run_job
+from zhaoshang.dagster_runs import failure_class, failure_message, run_job
 
 EXIT_GATE_FAILED = 4
 EXIT_ALREADY_SUBMITTED = 5
@@ -68,6 +68,15 @@ def submit(home: Home, year: int, month: int, waive: list[str], reason: str | No
         )
         return EXIT_GATE_FAILED
     if not result.success:
+        if failure_class(result) == "AlreadySubmitted":  # another submit froze the month meanwhile
+            print(
+                f"{year}-{month:02d} 已报送（仓库的报送记录中已有该月版本，可能由同时进行的另一次报送冻结）"
+                f" / {year}-{month:02d} was already submitted (the warehouse records a version of it, "
+                f"perhaps frozen by another submit meanwhile). To send a corrected version, run: "
+                f"zhaoshang submit "
+                f'--month {year}-{month:02d} --resubmit --reason "..."'
+            )
+            return EXIT_ALREADY_SUBMITTED
         raise UserError(f"The submission failed: {failure_message(result)}", "Nothing was frozen.", 1)
     folder = home.submissions / f"{year}-{month:02d}" / f"v{versions(home, year, month)[-1]}"
     print(f"Submitted {year}-{month:02d}: {folder}")

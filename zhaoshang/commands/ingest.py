@@ -9,6 +9,7 @@ from basics.errors import UserError
 from basics.home import Home
 from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
+from ingestion.limits import first_week, last_week
 from orchestration.jobs import WEEKLY_JOB
 from orchestration.partitions import week_partition_key
 from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
@@ -17,9 +18,12 @@ EXIT_REJECTED = 3
 
 
 def week_range(inbox: Path) -> tuple[str, str]:
-    """Weekly partition keys spanning the inbox's week folders (this week's when there is none)."""
-    weeks = (parse_week_folder(p.name) for p in inbox.iterdir() if p.is_dir())
-    labels = sorted(week.label for week in weeks if week) or [label_of(date.today())]
+    """Weekly partition keys spanning the inbox's week folders within the accepted window (this week's when
+    there is none); folders outside it, and links, are left to ingestion, which quarantines their files."""
+    weeks = (parse_week_folder(p.name) for p in inbox.iterdir() if p.is_dir() and not p.is_symlink())
+    window = (first_week(), last_week())
+    labels = sorted(w.label for w in weeks if w and window[0] <= w.label <= window[1])
+    labels = labels or [label_of(date.today())]
     return week_partition_key(labels[0]), week_partition_key(labels[-1])
 
 

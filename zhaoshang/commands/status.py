@@ -8,6 +8,7 @@ from basics.home import Home
 from basics.registers import units
 from basics.weeks import week_end, weeks_ending_in
 from submission import versions
+from zhaoshang.commands import verify
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import has_table, read_only
 
@@ -79,4 +80,6 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
             else "?"
         )
         print(f"  {name}: v{frozen[-1] if frozen else '?'} ({len(frozen)} version(s)), last at {created}")
+    print("\n报送文件核验 / frozen files:")
+    print("\n".join("  " + line for line in verify.lines(*verify.check(home))))
     return 0
