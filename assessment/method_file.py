@@ -1,0 +1,962 @@
+"""Read and validate a method file (methods/*.yml); every mistake is one sentence with file, line and key.
+
+`load_method(path)` returns a `Method` (the compiled rows the engine reads) or raises `MethodErrors`.
+The format is explained for the committee in docs/METHOD_FILES.md; methods/2021.yml is the commented example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assessment import fields as F
+from assessment.yaml_lines import DuplicateKey, Node, Seq, load
+from basics.registers import units
+
+PERIODS = {"ytd_month": "年初至当月末", "quarter": "本季度", "year": "全年（逐月累计）"}
+MISSING_TARGET = ("share", "zero")
+UNIT_TYPES = ("platform", "department", "bureau_section")
+FORMULAS = {
+    "indicators": ("ratio_to_target", "weighted", "efficacy", "tiers", "shortfall", "per_item", "manual"),
+    "bonuses": ("per_item", "per_event", "manual"),
+    "deductions": ("per_item", "per_event", "manual"),
+}
+KIND = {"indicators": "indicator", "bonuses": "bonus", "deductions": "deduction"}
+CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+METHOD_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+TOP_KEYS = {
+    "code": True,
+    "title_zh": True,
+    "period": True,
+    "missing_target": False,
+    "total_points": True,
+    "rounding": False,
+    "groups": True,
+    "unit_lists": False,
+    "measures": True,
+    "indicators": True,
+    "bonuses": False,
+    "deductions": False,
+    "caps": False,
+}
+MEASURE_KEYS = {"label_zh", "from", "sum", "count", "where", "ratio", "when_zero", "change", "entry"}
+ITEM_KEYS = {
+    "label_zh",
+    "points",
+    "formula",
+    "measure",
+    "target",
+    "cap",
+    "floor",
+    "points_each",
+    "beyond_target",
+    "components",
+    "tiers",
+    "groups",
+    "cap_group",
+}
+COMPONENT_KEYS = {"measure", "target", "weight", "scale", "cap"}
+# keys each formula needs (besides label_zh, formula)
+NEEDS = {
+    "ratio_to_target": ("points", "measure", "target", "cap"),
+    "weighted": ("points", "components"),
+    "efficacy": ("points", "components"),
+    "tiers": ("points", "components", "tiers"),
+    "shortfall": ("points", "measure", "target", "points_each"),
+    "per_item": ("measure", "points_each"),
+    "per_event": ("measure", "points_each"),
+    "manual": ("points", "measure"),
+}
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    key: str
+    zh: str
+    en: str
+
+    def sentence(self) -> str:
+        return f"{self.file} 第{self.line}行 {self.key}：{self.zh} / {self.file}, line {self.line}, {self.key}: {self.en}"
+
+
+class MethodErrors(Exception):
+    """Every mistake found in one or more method files."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(p.sentence() for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Method:
+    """A validated method and the rows the engine reads (one list per seed, see assessment.seeds)."""
+
+    code: str
+    path: Path
+    title_zh: str
+    period: str
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+class _Reader:
+    """Validates one file, collecting problems; builds the rows as it goes."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.file = display
+        self.problems: list[Problem] = []
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def problem(self, line: int, key: str, zh: str, en: str) -> None:
+        self.problems.append(Problem(self.file, line, key, zh, en))
+
+    @staticmethod
+    def line_of(node: Any, key: str | None = None, default: int = 1) -> int:
+        if isinstance(node, Node) and key is not None and key in node.key_lines:
+            return node.key_lines[key]
+        return getattr(node, "line", default)
+
+    def mapping(self, node: Any, key: str, line: int) -> Node | None:
+        if not isinstance(node, Node):
+            self.problem(line, key, "应为键值表", "expected a mapping of keys to values")
+            return None
+        return node
+
+    def check_keys(self, node: Node, allowed: set[str] | dict, where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.problem(
+                    node.key_lines[key],
+                    f"{where}.{key}" if where else key,
+                    f"未知的键“{key}”，可用的键：{', '.join(sorted(allowed))}",
+                    f"unknown key '{key}' (known keys: {', '.join(sorted(allowed))})",
+                )
+
+    def number(self, node: Node, key: str, where: str, minimum: float | None = 0) -> float | None:
+        value = node.get(key)
+        line = self.line_of(node, key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(line, f"{where}.{key}", f"“{value}”不是数字", f"'{value}' is not a number")
+            return None
+        if minimum is not None and value < minimum:
+            self.problem(line, f"{where}.{key}", f"{value} 不能小于 {minimum}", f"{value} is below {minimum}")
+            return None
+        return float(value)
+
+    def text(self, node: Node, key: str, where: str) -> str | None:
+        value = node.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.problem(
+                self.line_of(node, key), f"{where}.{key}", "应为非空文字", f"expected text, got '{value}'"
+            )
+            return None
+        return value.strip()
+
+    def code_ok(self, code: str, line: int, where: str) -> bool:
+        if not CODE.match(code):
+            self.problem(
+                line,
+                where,
+                f"编号“{code}”只能用字母、数字和下划线，以字母开头",
+                f"code '{code}' must be letters, digits and underscores, starting with a letter",
+            )
+            return False
+        return True
+
+    # --- the file --------------------------------------------------------------------------------
+
+    def read(self) -> Method | None:
+        try:
+            doc = load(self.path)
+        except FileNotFoundError:
+            self.problem(1, "-", "文件不存在", "the file does not exist")
+            return None
+        except DuplicateKey as dup:
+            self.problem(dup.line, dup.key, f"键“{dup.key}”重复", f"the key '{dup.key}' appears twice")
+            return None
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            what = getattr(err, "problem", None) or str(err)
+            self.problem(line, "-", f"YAML格式错误（{what}）", f"not valid YAML ({what})")
+            return None
+        root = self.mapping(doc, "-", 1)
+        if root is None:
+            return None
+        self.check_keys(root, TOP_KEYS, "")
+        for key, required in TOP_KEYS.items():
+            if required and key not in root:
+                self.problem(root.line, key, f"缺少必填的键“{key}”", f"the required key '{key}' is missing")
+        if self.problems:
+            return None
+        code = str(root["code"])
+        if not METHOD_CODE.match(code):
+            self.problem(
+                self.line_of(root, "code"),
+                "code",
+                f"办法编号“{code}”只能用字母、数字、-和_",
+                f"method code '{code}' must be letters, digits, - and _",
+            )
+        title = self.text(root, "title_zh", "") or ""
+        period = root["period"]
+        if period not in PERIODS:
+            self.problem(
+                self.line_of(root, "period"),
+                "period",
+                f"考核期“{period}”不可用，应为 {' / '.join(PERIODS)}",
+                f"unknown period '{period}' (expected one of {', '.join(PERIODS)})",
+            )
+        missing_target = root.get("missing_target", "share")
+        if missing_target not in MISSING_TARGET:
+            self.problem(
+                self.line_of(root, "missing_target"),
+                "missing_target",
+                f"“{missing_target}”不可用，应为 share 或 zero",
+                f"'{missing_target}' is not share or zero",
+            )
+        total = self.number(root, "total_points", "")
+        rounding = root.get("rounding", 2)
+        method = Method(code, self.path, title, str(period))
+        rows = method.rows
+        rows["method_register"] = []
+        rows["methods"] = [
+            {
+                "method_code": code,
+                "title_zh": title,
+                "period": period,
+                "missing_target": missing_target,
+                "total_points": total,
+                "rounding": rounding,
+                "file": self.path.name,
+            }
+        ]
+        self.unit_lists = self.read_unit_lists(root)
+        groups = self.read_groups(root, code, rows)
+        measures = self.read_measures(root, code, rows)
+        caps = self.read_caps(root, code, rows)
+        self.read_items(root, code, rows, groups, measures, caps, total)
+        return None if self.problems else method
+
+    def read_unit_lists(self, root: Node) -> dict[str, dict[str, list[str]]]:
+        node = root.get("unit_lists")
+        if node is None:
+            return {}
+        node = self.mapping(node, "unit_lists", self.line_of(root, "unit_lists"))
+        out: dict[str, dict[str, list[str]]] = {}
+        for name, per_unit in (node or {}).items():
+            where = f"unit_lists.{name}"
+            per_unit = self.mapping(per_unit, where, node.key_lines[name])
+            if per_unit is None:
+                continue
+            out[name] = {}
+            for unit, values in per_unit.items():
+                if unit not in units():
+                    self.problem(
+                        per_unit.key_lines[unit],
+                        f"{where}.{unit}",
+                        f"单位“{unit}”不在单位名录中",
+                        f"unit '{unit}' is not in the unit register",
+                    )
+                out[name][unit] = list(values) if isinstance(values, list) else [values]
+        return out
+
+    def read_groups(self, root: Node, code: str, rows: dict) -> dict[str, int]:
+        node = self.mapping(root["groups"], "groups", self.line_of(root, "groups"))
+        rows["method_groups"] = []
+        seen_units: dict[str, str] = {}
+        seen_types: dict[str, str] = {}
+        out: dict[str, int] = {}
+        for order, (group, spec) in enumerate((node or {}).items(), start=1):
+            where = f"groups.{group}"
+            line = node.key_lines[group]
+            if not self.code_ok(group, line, where):
+                continue
+            spec = self.mapping(spec, where, line)
+            if spec is None:
+                continue
+            self.check_keys(spec, {"label_zh", "unit_types", "units"}, where)
+            label = self.text(spec, "label_zh", where) or group
+            out[group] = line
+            members = [("unit_type", t) for t in spec.get("unit_types") or []]
+            members += [("unit_code", u) for u in spec.get("units") or []]
+            if not members:
+                self.problem(
+                    line,
+                    where,
+                    "分组应列出 unit_types（单位类型）或 units（单位编号）",
+                    "a group needs unit_types or units",
+                )
+            for column, value in members:
+                key_line = self.line_of(spec, "unit_types" if column == "unit_type" else "units")
+                if column == "unit_type" and value not in UNIT_TYPES:
+                    self.problem(
+                        key_line,
+                        f"{where}.unit_types",
+                        f"单位类型“{value}”不存在，应为 {' / '.join(UNIT_TYPES)}",
+                        f"unknown unit type '{value}' (expected {', '.join(UNIT_TYPES)})",
+                    )
+                    continue
+                if column == "unit_code" and value not in units():
+                    self.problem(
+                        key_line,
+                        f"{where}.units",
+                        f"单位“{value}”不在单位名录中",
+                        f"unit '{value}' is not in the unit register",
+                    )
+                    continue
+                seen = seen_types if column == "unit_type" else seen_units
+                if value in seen:
+                    self.problem(
+                        key_line,
+                        f"{where}",
+                        f"“{value}”已在分组 {seen[value]} 中，一个单位只能属于一个分组",
+                        f"'{value}' is already in group {seen[value]}: a unit belongs to one group",
+                    )
+                    continue
+                seen[value] = group
+                rows["method_groups"].append(
+                    {
+                        "method_code": code,
+                        "group_code": group,
+                        "label_zh": label,
+                        "sort_order": order,
+                        "unit_type": value if column == "unit_type" else None,
+                        "unit_code": value if column == "unit_code" else None,
+                    }
+                )
+        for unit, group in seen_units.items():
+            unit_type = units()[unit].unit_type
+            if unit_type in seen_types:
+                self.problem(
+                    out[group],
+                    f"groups.{group}",
+                    f"单位 {unit} 的类型 {unit_type} 已属于分组 {seen_types[unit_type]}",
+                    f"unit {unit} is a {unit_type}, already in group {seen_types[unit_type]}",
+                )
+        return out
+
+    # --- measures --------------------------------------------------------------------------------
+
+    def read_measures(self, root: Node, code: str, rows: dict) -> dict[str, str]:
+        node = self.mapping(root["measures"], "measures", self.line_of(root, "measures"))
+        rows["method_measures"] = []
+        specs: dict[str, Node] = {}
+        for name, spec in (node or {}).items():
+            where = f"measures.{name}"
+            if not self.code_ok(name, node.key_lines[name], where):
+                continue
+            spec = self.mapping(spec, where, node.key_lines[name])
+            if spec is not None:
+                self.check_keys(spec, MEASURE_KEYS, where)
+                specs[name] = spec
+        sources: dict[str, str] = {}
+        for name, spec in specs.items():
+            where = f"measures.{name}"
+            row = {
+                "method_code": code,
+                "measure_code": name,
+                "label_zh": spec.get("label_zh") or name,
+                "source": None,
+                "aggregate": None,
+                "expression_sql": None,
+                "filter_sql": "true",
+                "filter_zh": None,
+                "ref_sql": None,
+                "numerator": None,
+                "denominator": None,
+                "when_zero": None,
+                "base_measure": None,
+                "entry_code": None,
+            }
+            if "ratio" in spec:
+                pair = spec["ratio"]
+                if not isinstance(pair, list) or len(pair) != 2:
+                    self.problem(
+                        self.line_of(spec, "ratio"),
+                        f"{where}.ratio",
+                        "应为 [分子口径, 分母口径]",
+                        "expected [numerator measure, denominator measure]",
+                    )
+                    continue
+                for part in pair:
+                    self.known_measure(part, specs, spec, "ratio", where)
+                row.update(
+                    aggregate="ratio",
+                    numerator=pair[0],
+                    denominator=pair[1],
+                    when_zero=spec.get("when_zero", 0),
+                )
+                sources[name] = "derived"
+            elif "change" in spec:
+                self.known_measure(spec["change"], specs, spec, "change", where)
+                row.update(aggregate="change", base_measure=spec["change"])
+                sources[name] = "derived"
+            else:
+                source = spec.get("from")
+                if source not in F.SOURCES:
+                    self.problem(
+                        self.line_of(spec, "from"),
+                        f"{where}.from",
+                        f"数据来源“{source}”不可用，应为 {' / '.join(F.SOURCES)}",
+                        f"unknown source '{source}' (expected one of {', '.join(F.SOURCES)})",
+                    )
+                    continue
+                row["source"] = source
+                row["ref_sql"] = F.REF_SQL[source]
+                sources[name] = source
+                self.read_aggregate(spec, source, where, row)
+                if source == "entries":
+                    entry = spec.get("entry")
+                    if not isinstance(entry, str) or not entry:
+                        self.problem(
+                            spec.line,
+                            f"{where}.entry",
+                            "来自录入数据的口径须写明 entry（录入项目编号）",
+                            "a measure from entries needs entry (the code of the entered item)",
+                        )
+                    else:
+                        row["entry_code"] = entry
+                        row["filter_sql"] = f"r.entry_code = {F.quote(entry)}"
+                where_node = spec.get("where")
+                if where_node is not None:
+                    where_node = self.mapping(where_node, f"{where}.where", self.line_of(spec, "where"))
+                    if where_node is not None:
+                        sql, zh = self.compile_where(where_node, source, f"{where}.where")
+                        row["filter_sql"] = sql
+                        row["filter_zh"] = zh
+            rows["method_measures"].append(row)
+        return sources
+
+    def known_measure(self, name: Any, specs: dict, spec: Node, key: str, where: str) -> None:
+        if name not in specs:
+            self.problem(
+                self.line_of(spec, key),
+                f"{where}.{key}",
+                f"未定义的口径“{name}”",
+                f"unknown measure '{name}'",
+            )
+
+    def read_aggregate(self, spec: Node, source: str, where: str, row: dict) -> None:
+        if "sum" in spec:
+            column = spec["sum"]
+            allowed = F.SUMMABLE.get(source, {})
+            if column not in allowed:
+                self.problem(
+                    self.line_of(spec, "sum"),
+                    f"{where}.sum",
+                    f"不能对“{column}”求和，可用：{', '.join(allowed) or '无'}",
+                    f"cannot sum '{column}' of {source} (can sum: {', '.join(allowed) or 'nothing'})",
+                )
+                return
+            row.update(aggregate="sum", expression_sql=f"coalesce({allowed[column]}, 0)")
+        elif "count" in spec:
+            if spec["count"] != F.COUNTED[source]:
+                self.problem(
+                    self.line_of(spec, "count"),
+                    f"{where}.count",
+                    f"“{spec['count']}”不可计数，{source} 应写 count: {F.COUNTED[source]}",
+                    f"cannot count '{spec['count']}' of {source} (write count: {F.COUNTED[source]})",
+                )
+                return
+            row.update(aggregate="count", expression_sql="1")
+        else:
+            self.problem(
+                spec.line,
+                where,
+                "口径须写明 sum（求和的字段）或 count（计数）",
+                "a measure needs sum (a field) or count",
+            )
+
+    def compile_where(self, node: Node, source: str, where: str) -> tuple[str, str]:
+        """SQL and a Chinese description of a filter (every condition must hold)."""
+        parts: list[str] = []
+        words: list[str] = []
+        for key, value in node.items():
+            line = node.key_lines[key]
+            at = f"{where}.{key}"
+            if key not in F.FIELDS[source]:
+                allowed = ", ".join(sorted(F.FIELDS[source])) or "无"
+                self.problem(
+                    line,
+                    at,
+                    f"未知字段“{key}”，{source} 可用的字段：{allowed}",
+                    f"unknown field '{key}' for {source} (known: {allowed})",
+                )
+                continue
+            sql = self.condition(key, value, source, line, at)
+            if sql is not None:
+                parts.append(sql)
+                words.append(f"{key}={value}")
+        return (" and ".join(parts) or "true"), "；".join(words)
+
+    def condition(self, key: str, value: Any, source: str, line: int, at: str) -> str | None:
+        flags = F.PROJECT_FLAGS if source == "projects" else F.LEAD_FLAGS
+        if key in flags:
+            if not isinstance(value, bool):
+                self.problem(line, at, "应为 true 或 false", f"expected true or false, got '{value}'")
+                return None
+            return f"coalesce({flags[key]}, false)" if value else f"not coalesce({flags[key]}, false)"
+        if key in F.ENUMS:
+            return self.enum_condition(key, value, line, at)
+        if key in F.AMOUNTS:
+            return self.range_condition(F.AMOUNTS[key], value, line, at)
+        if key in ("stage_reached", "receiver_stage_reached"):
+            order = F.stage_order().get(str(value))
+            if order is None:
+                self.problem(line, at, f"阶段“{value}”不存在", f"unknown stage '{value}'")
+                return None
+            return f"coalesce(st.stage_order >= {order}, false)"
+        if key == "feedback_later_than_days":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                self.problem(line, at, "应为天数（非负整数）", f"expected a number of days, got '{value}'")
+                return None
+            due = f"cast(r.shared_on + {value} as date)"
+            return (
+                f"(case when r.feedback_on is not null then r.feedback_on > {due} else p.period_end > {due} end)"
+            )
+        if key in ("empty", "filled"):
+            names = value if isinstance(value, list) else [value]
+            bad = [n for n in names if n not in F.DATES]
+            if bad:
+                self.problem(
+                    line, at, f"“{bad[0]}”不是日期字段", f"'{bad[0]}' is not a date field ({', '.join(F.DATES)})"
+                )
+                return None
+            test = "is null" if key == "empty" else "is not null"
+            return "(" + " and ".join(f"r.{n} {test}" for n in names) + ")"
+        if key == "days_between":
+            return self.days_condition(value, line, at)
+        raise AssertionError(key)
+
+    def enum_condition(self, key: str, value: Any, line: int, at: str) -> str | None:
+        codes = F.enum_codes(key)
+        column = F.ENUMS[key][1]
+        if isinstance(value, Node) and set(value) == {"unit_list"}:
+            name = value["unit_list"]
+            if name not in self.unit_lists:
+                self.problem(line, at, f"未定义的单位清单“{name}”", f"unknown unit list '{name}' (unit_lists)")
+                return None
+            ors = []
+            for unit, labels_ in self.unit_lists[name].items():
+                mapped = self.enum_values(key, labels_, codes, line, at)
+                if mapped:
+                    ors.append(f"(r.unit_code = {F.quote(unit)} and {column} in ({mapped}))")
+            return "(" + (" or ".join(ors) or "false") + ")"
+        negate = False
+        if isinstance(value, Node) and set(value) == {"not"}:
+            negate, value = True, value["not"]
+        names = value if isinstance(value, list) else [value]
+        mapped = self.enum_values(key, names, codes, line, at)
+        if mapped is None:
+            return None
+        if negate:
+            return f"({column} is not null and {column} not in ({mapped}))"
+        return f"coalesce({column} in ({mapped}), false)"
+
+    def enum_values(self, key: str, names: list, codes: dict, line: int, at: str) -> str | None:
+        out = []
+        for name in names:
+            if str(name) not in codes:
+                self.problem(
+                    line,
+                    at,
+                    f"“{name}”不是{key}的取值，可用：{'、'.join(k for k in codes if not k.isascii())}",
+                    f"'{name}' is not a value of {key}",
+                )
+                return None
+            out.append(F.quote(codes[str(name)]))
+        return ", ".join(out)
+
+    def range_condition(self, column: str, value: Any, line: int, at: str) -> str | None:
+        if not isinstance(value, Node) or not value or set(value) - set(F.COMPARISONS):
+            self.problem(
+                line,
+                at,
+                f"应为范围，如 {{at_least: 3, below: 10}}，可用：{', '.join(F.COMPARISONS)}",
+                f"expected a range such as {{at_least: 3, below: 10}} ({', '.join(F.COMPARISONS)})",
+            )
+            return None
+        parts = []
+        for op, bound in value.items():
+            if isinstance(bound, bool) or not isinstance(bound, int | float):
+                self.problem(line, f"{at}.{op}", f"“{bound}”不是数字", f"'{bound}' is not a number")
+                return None
+            parts.append(f"{column} {F.COMPARISONS[op]} {bound}")
+        return "coalesce(" + " and ".join(parts) + ", false)"
+
+    def days_condition(self, value: Any, line: int, at: str) -> str | None:
+        if not isinstance(value, Node) or "from" not in value or "to" not in value:
+            self.problem(
+                line,
+                at,
+                "应写 {from: 日期字段, to: 日期字段或 period_end, more_than: 天数}",
+                "expected {from: date field, to: date field or period_end, more_than: days}",
+            )
+            return None
+        ends = []
+        for end in ("from", "to"):
+            name = value[end]
+            if name == "period_end" and end == "to":
+                ends.append("p.period_end")
+            elif name in F.DATES:
+                ends.append(f"r.{name}")
+            else:
+                self.problem(line, f"{at}.{end}", f"“{name}”不是日期字段", f"'{name}' is not a date field")
+                return None
+        ops = {k: v for k, v in value.items() if k in F.COMPARISONS}
+        if not ops or set(value) - {"from", "to", *F.COMPARISONS}:
+            self.problem(
+                line, at, "应写天数条件，如 more_than: 180", "expected a day bound such as more_than: 180"
+            )
+            return None
+        days = f"(cast({ends[1]} as date) - cast({ends[0]} as date))"
+        return "coalesce(" + " and ".join(f"{days} {F.COMPARISONS[o]} {n}" for o, n in ops.items()) + ", false)"
+
+    # --- caps and items --------------------------------------------------------------------------
+
+    def read_caps(self, root: Node, code: str, rows: dict) -> dict[str, int]:
+        rows["method_caps"] = []
+        node = root.get("caps")
+        if node is None:
+            return {}
+        node = self.mapping(node, "caps", self.line_of(root, "caps"))
+        out = {}
+        for name, spec in (node or {}).items():
+            where = f"caps.{name}"
+            spec = self.mapping(spec, where, node.key_lines[name])
+            if spec is None or not self.code_ok(name, node.key_lines[name], where):
+                continue
+            self.check_keys(spec, {"label_zh", "cap"}, where)
+            cap = self.number(spec, "cap", where)
+            out[name] = node.key_lines[name]
+            rows["method_caps"].append(
+                {"method_code": code, "cap_code": name, "label_zh": spec.get("label_zh") or name, "cap": cap}
+            )
+        return out
+
+    def read_items(
+        self,
+        root: Node,
+        code: str,
+        rows: dict,
+        groups: dict[str, int],
+        measures: dict[str, str],
+        caps: dict[str, int],
+        total: float | None,
+    ) -> None:
+        rows["method_items"] = []
+        rows["method_components"] = []
+        rows["method_tiers"] = []
+        codes: dict[str, str] = {}
+        group_points: dict[str, float] = {g: 0.0 for g in groups}
+        order = 0
+        for section in ("indicators", "bonuses", "deductions"):
+            node = root.get(section)
+            if node is None:
+                continue
+            node = self.mapping(node, section, self.line_of(root, section))
+            for item, spec in (node or {}).items():
+                order += 1
+                line = node.key_lines[item]
+                where = f"{section}.{item}"
+                if not self.code_ok(item, line, where):
+                    continue
+                if item in codes or item in caps:
+                    other = codes.get(item, "caps")
+                    self.problem(
+                        line,
+                        where,
+                        f"编号“{item}”与 {other}.{item} 重复",
+                        f"the code '{item}' is used twice (also {other}.{item})",
+                    )
+                    continue
+                codes[item] = section
+                spec = self.mapping(spec, where, line)
+                if spec is None:
+                    continue
+                self.check_keys(spec, ITEM_KEYS, where)
+                item_row = self.read_item(code, section, item, spec, where, groups, measures, caps, rows)
+                if item_row is None:
+                    continue
+                item_row["sort_order"] = order
+                rows["method_items"].append(item_row)
+                if section == "indicators" and item_row["points"] is not None:
+                    for group in item_row["_groups"] or list(groups):
+                        if group in group_points:
+                            group_points[group] += item_row["points"]
+        for row in rows["method_items"]:
+            row.pop("_groups")
+        if total is None or self.problems:
+            return
+        for group, points in group_points.items():
+            if abs(points - total) > 1e-9:
+                self.problem(
+                    self.line_of(root, "total_points"),
+                    "total_points",
+                    f"分组 {group} 的指标分值合计 {points:g}，与总分 {total:g} 不符",
+                    f"the indicators of group {group} add up to {points:g} points, not {total:g}",
+                )
+
+    def read_item(
+        self,
+        code: str,
+        section: str,
+        item: str,
+        spec: Node,
+        where: str,
+        groups: dict[str, int],
+        measures: dict[str, str],
+        caps: dict[str, int],
+        rows: dict,
+    ) -> dict | None:
+        formula = spec.get("formula")
+        if formula is None and section != "indicators":
+            formula = "per_event"
+        if formula not in FORMULAS[section]:
+            self.problem(
+                self.line_of(spec, "formula"),
+                f"{where}.formula",
+                f"计分公式“{formula}”不可用，应为 {' / '.join(FORMULAS[section])}",
+                f"unknown formula '{formula}' (expected one of {', '.join(FORMULAS[section])})",
+            )
+            return None
+        for key in NEEDS[formula]:
+            if key not in spec:
+                self.problem(
+                    spec.line,
+                    f"{where}.{key}",
+                    f"公式 {formula} 缺少参数“{key}”",
+                    f"formula {formula} needs the parameter '{key}'",
+                )
+        if formula == "per_item" and spec.get("beyond_target") and "target" not in spec:
+            self.problem(
+                spec.line, f"{where}.target", "beyond_target 需要 target", "beyond_target needs a target"
+            )
+        if self.problems and any(p.key.startswith(where) for p in self.problems):
+            return None
+        item_groups = spec.get("groups")
+        if item_groups is not None:
+            for group in item_groups if isinstance(item_groups, list) else [item_groups]:
+                if group not in groups:
+                    self.problem(
+                        self.line_of(spec, "groups"),
+                        f"{where}.groups",
+                        f"未定义的分组“{group}”",
+                        f"unknown group '{group}'",
+                    )
+        cap_group = spec.get("cap_group")
+        if cap_group is not None and cap_group not in caps:
+            self.problem(
+                self.line_of(spec, "cap_group"),
+                f"{where}.cap_group",
+                f"未定义的封顶“{cap_group}”（见 caps）",
+                f"unknown cap '{cap_group}' (see caps)",
+            )
+        row = {
+            "method_code": code,
+            "item_code": item,
+            "kind": "manual" if formula == "manual" and section == "indicators" else KIND[section],
+            "label_zh": spec.get("label_zh") or item,
+            "group_code": None,
+            "formula": formula,
+            "points": self.number(spec, "points", where) if "points" in spec else None,
+            "cap": None,
+            "floor": None,
+            "points_each": self.number(spec, "points_each", where) if "points_each" in spec else None,
+            "beyond_target": bool(spec.get("beyond_target", False)),
+            "cap_group": cap_group,
+            "_groups": item_groups if isinstance(item_groups, list) else ([item_groups] if item_groups else None),
+        }
+        if "cap" in spec:
+            row["cap"] = self.number(spec, "cap", where)
+        if "floor" in spec:
+            row["floor"] = self.number(spec, "floor", where, minimum=None)
+        if row["_groups"]:
+            row["group_code"] = ",".join(row["_groups"])
+        if formula == "per_event":
+            measure = spec["measure"]
+            if measure not in measures:
+                self.problem(self.line_of(spec, "measure"), f"{where}.measure", f"未定义的口径“{measure}”", f"unknown measure '{measure}'")
+            elif measures[measure] == "derived":
+                self.problem(
+                    self.line_of(spec, "measure"),
+                    f"{where}.measure",
+                    f"逐项计分须用逐条统计的口径，“{measure}”是比率或变化量",
+                    f"per_event needs a measure that counts rows; '{measure}' is a ratio or change",
+                )
+            rows["method_components"].append(self.component(code, item, item, spec, where, measures, item))
+            return row
+        if formula in ("weighted", "efficacy", "tiers"):
+            comps = self.mapping(spec["components"], f"{where}.components", self.line_of(spec, "components"))
+            if comps is None:
+                return None
+            if not comps:
+                self.problem(comps.line, f"{where}.components", "至少需要一个分项", "needs at least one component")
+            for name, comp in comps.items():
+                at = f"{where}.components.{name}"
+                comp = self.mapping(comp, at, comps.key_lines[name])
+                if comp is None:
+                    continue
+                self.check_keys(comp, COMPONENT_KEYS, at)
+                default_scale = "efficacy" if formula == "efficacy" else "ratio"
+                rows["method_components"].append(
+                    self.component(code, item, str(name), comp, at, measures, f"{item}_{name}", default_scale)
+                )
+            if formula == "tiers":
+                self.read_tiers(code, item, spec, where, set(comps), row["points"], rows)
+            return row
+        rows["method_components"].append(self.component(code, item, item, spec, where, measures, item))
+        return row
+
+    def component(
+        self,
+        code: str,
+        item: str,
+        name: str,
+        spec: Node,
+        where: str,
+        measures: dict[str, str],
+        target_column: str,
+        default_scale: str = "ratio",
+    ) -> dict:
+        measure = spec.get("measure")
+        if measure is None:
+            self.problem(spec.line, f"{where}.measure", "缺少参数“measure”", "the parameter 'measure' is missing")
+        elif measure not in measures:
+            self.problem(
+                self.line_of(spec, "measure"),
+                f"{where}.measure",
+                f"未定义的口径“{measure}”",
+                f"unknown measure '{measure}'",
+            )
+        scale = spec.get("scale", default_scale)
+        if scale not in ("ratio", "efficacy"):
+            self.problem(
+                self.line_of(spec, "scale"),
+                f"{where}.scale",
+                f"“{scale}”不可用，应为 ratio（与目标比）或 efficacy（功效系数）",
+                f"unknown scale '{scale}' (ratio or efficacy)",
+            )
+        row = {
+            "method_code": code,
+            "item_code": item,
+            "component": name,
+            "measure_code": measure,
+            "weight": 1.0,
+            "scale": scale,
+            "cap": None,
+            "target_source": None,
+            "target_ref": None,
+            "target_value": None,
+        }
+        if "weight" in spec:
+            row["weight"] = self.number(spec, "weight", where)
+        if "cap" in spec and where.count(".components.") == 1:
+            row["cap"] = self.number(spec, "cap", where)
+        target = spec.get("target")
+        line = self.line_of(spec, "target")
+        if target is None:
+            if scale == "ratio" and ".components." in where:
+                self.problem(spec.line, f"{where}.target", "与目标比须写 target", "a ratio component needs a target")
+        elif target == "targets":
+            row.update(target_source="targets", target_ref=target_column)
+        elif isinstance(target, Node) and len(target) == 1:
+            (kind, ref), = target.items()
+            if kind == "value" and isinstance(ref, int | float) and not isinstance(ref, bool):
+                row.update(target_source="value", target_value=float(ref))
+            elif kind == "column" and isinstance(ref, str) and CODE.match(ref):
+                row.update(target_source="targets", target_ref=ref)
+            elif kind == "measure" and ref in measures:
+                row.update(target_source="measure", target_ref=ref)
+            elif kind == "entry" and isinstance(ref, str):
+                row.update(target_source="entry", target_ref=ref)
+            else:
+                self.problem(
+                    line,
+                    f"{where}.target",
+                    f"目标“{kind}: {ref}”不可用",
+                    f"bad target '{kind}: {ref}' (value: number, column: targets column, measure: a measure, "
+                    "entry: an entered item)",
+                )
+        else:
+            self.problem(
+                line,
+                f"{where}.target",
+                "目标应为 targets、{value: 数}、{column: 列名}、{measure: 口径} 或 {entry: 录入项}",
+                "target must be targets, {value: n}, {column: name}, {measure: m} or {entry: code}",
+            )
+        return row
+
+    def read_tiers(self, code: str, item: str, spec: Node, where: str, comps: set, points, rows: dict) -> None:
+        tiers = spec["tiers"]
+        if not isinstance(tiers, Seq) or not tiers:
+            self.problem(self.line_of(spec, "tiers"), f"{where}.tiers", "应为档次列表", "expected a list of tiers")
+            return
+        for number, tier in enumerate(tiers, start=1):
+            at = f"{where}.tiers[{number}]"
+            tier = self.mapping(tier, at, tiers.line)
+            if tier is None:
+                continue
+            self.check_keys(tier, {"points", "when"}, at)
+            tier_points = self.number(tier, "points", at) if "points" in tier else None
+            if tier_points is None:
+                self.problem(tier.line, f"{at}.points", "档次缺少分值", "a tier needs points")
+                continue
+            if points is not None and tier_points > points:
+                self.problem(
+                    tier.line,
+                    f"{at}.points",
+                    f"档次分值 {tier_points:g} 超过指标分值 {points:g}",
+                    f"tier points {tier_points:g} exceed the indicator's {points:g}",
+                )
+            when = tier.get("when") or Node()
+            if not isinstance(when, Node):
+                self.problem(tier.line, f"{at}.when", "应为 {分项: 最低完成率}", "expected {component: minimum ratio}")
+                continue
+            for comp, minimum in when.items():
+                if comp not in comps:
+                    self.problem(
+                        when.key_lines[comp], f"{at}.when.{comp}", f"未定义的分项“{comp}”", f"unknown component '{comp}'"
+                    )
+                    continue
+                if isinstance(minimum, bool) or not isinstance(minimum, int | float):
+                    self.problem(when.key_lines[comp], f"{at}.when.{comp}", "应为完成率", "expected a ratio")
+                    continue
+                rows["method_tiers"].append(
+                    {
+                        "method_code": code,
+                        "item_code": item,
+                        "tier": number,
+                        "points": tier_points,
+                        "component": comp,
+                        "min_ratio": float(minimum),
+                    }
+                )
+            if not when:
+                rows["method_tiers"].append(
+                    {
+                        "method_code": code,
+                        "item_code": item,
+                        "tier": number,
+                        "points": tier_points,
+                        "component": None,
+                        "min_ratio": None,
+                    }
+                )
+
+
+def load_method(path: Path, display: str | None = None) -> Method:
+    """The validated method of `path`; raises MethodErrors listing every mistake."""
+    reader = _Reader(path, display or str(path))
+    method = reader.read()
+    if reader.problems or method is None:
+        raise MethodErrors(reader.problems)
+    return method
