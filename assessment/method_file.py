@@ -83,7 +83,8 @@ class Problem:
     en: str
 
     def sentence(self) -> str:
-        return f"{self.file} 第{self.line}行 {self.key}：{self.zh} / {self.file}, line {self.line}, {self.key}: {self.en}"
+        where = f"{self.file}, line {self.line}, {self.key}"
+        return f"{self.file} 第{self.line}行 {self.key}：{self.zh} / {where}: {self.en}"
 
 
 class MethodErrors(Exception):
@@ -519,15 +520,17 @@ class _Reader:
                 self.problem(line, at, "应为天数（非负整数）", f"expected a number of days, got '{value}'")
                 return None
             due = f"cast(r.shared_on + {value} as date)"
-            return (
-                f"(case when r.feedback_on is not null then r.feedback_on > {due} else p.period_end > {due} end)"
-            )
+            late = f"r.feedback_on > {due}"
+            return f"(case when r.feedback_on is not null then {late} else p.period_end > {due} end)"
         if key in ("empty", "filled"):
             names = value if isinstance(value, list) else [value]
             bad = [n for n in names if n not in F.DATES]
             if bad:
                 self.problem(
-                    line, at, f"“{bad[0]}”不是日期字段", f"'{bad[0]}' is not a date field ({', '.join(F.DATES)})"
+                    line,
+                    at,
+                    f"“{bad[0]}”不是日期字段",
+                    f"'{bad[0]}' is not a date field ({', '.join(F.DATES)})",
                 )
                 return None
             test = "is null" if key == "empty" else "is not null"
@@ -542,7 +545,9 @@ class _Reader:
         if isinstance(value, Node) and set(value) == {"unit_list"}:
             name = value["unit_list"]
             if name not in self.unit_lists:
-                self.problem(line, at, f"未定义的单位清单“{name}”", f"unknown unit list '{name}' (unit_lists)")
+                self.problem(
+                    line, at, f"未定义的单位清单“{name}”", f"unknown unit list '{name}' (unit_lists)"
+                )
                 return None
             ors = []
             for unit, labels_ in self.unit_lists[name].items():
@@ -618,7 +623,9 @@ class _Reader:
             )
             return None
         days = f"(cast({ends[1]} as date) - cast({ends[0]} as date))"
-        return "coalesce(" + " and ".join(f"{days} {F.COMPARISONS[o]} {n}" for o, n in ops.items()) + ", false)"
+        return (
+            "coalesce(" + " and ".join(f"{days} {F.COMPARISONS[o]} {n}" for o, n in ops.items()) + ", false)"
+        )
 
     # --- caps and items --------------------------------------------------------------------------
 
@@ -773,7 +780,9 @@ class _Reader:
             "points_each": self.number(spec, "points_each", where) if "points_each" in spec else None,
             "beyond_target": bool(spec.get("beyond_target", False)),
             "cap_group": cap_group,
-            "_groups": item_groups if isinstance(item_groups, list) else ([item_groups] if item_groups else None),
+            "_groups": item_groups
+            if isinstance(item_groups, list)
+            else ([item_groups] if item_groups else None),
         }
         if "cap" in spec:
             row["cap"] = self.number(spec, "cap", where)
@@ -784,7 +793,12 @@ class _Reader:
         if formula == "per_event":
             measure = spec["measure"]
             if measure not in measures:
-                self.problem(self.line_of(spec, "measure"), f"{where}.measure", f"未定义的口径“{measure}”", f"unknown measure '{measure}'")
+                self.problem(
+                    self.line_of(spec, "measure"),
+                    f"{where}.measure",
+                    f"未定义的口径“{measure}”",
+                    f"unknown measure '{measure}'",
+                )
             elif measures[measure] == "derived":
                 self.problem(
                     self.line_of(spec, "measure"),
@@ -799,7 +813,9 @@ class _Reader:
             if comps is None:
                 return None
             if not comps:
-                self.problem(comps.line, f"{where}.components", "至少需要一个分项", "needs at least one component")
+                self.problem(
+                    comps.line, f"{where}.components", "至少需要一个分项", "needs at least one component"
+                )
             for name, comp in comps.items():
                 at = f"{where}.components.{name}"
                 comp = self.mapping(comp, at, comps.key_lines[name])
@@ -829,7 +845,9 @@ class _Reader:
     ) -> dict:
         measure = spec.get("measure")
         if measure is None:
-            self.problem(spec.line, f"{where}.measure", "缺少参数“measure”", "the parameter 'measure' is missing")
+            self.problem(
+                spec.line, f"{where}.measure", "缺少参数“measure”", "the parameter 'measure' is missing"
+            )
         elif measure not in measures:
             self.problem(
                 self.line_of(spec, "measure"),
@@ -865,11 +883,13 @@ class _Reader:
         line = self.line_of(spec, "target")
         if target is None:
             if scale == "ratio" and ".components." in where:
-                self.problem(spec.line, f"{where}.target", "与目标比须写 target", "a ratio component needs a target")
+                self.problem(
+                    spec.line, f"{where}.target", "与目标比须写 target", "a ratio component needs a target"
+                )
         elif target == "targets":
             row.update(target_source="targets", target_ref=target_column)
         elif isinstance(target, Node) and len(target) == 1:
-            (kind, ref), = target.items()
+            ((kind, ref),) = target.items()
             if kind == "value" and isinstance(ref, int | float) and not isinstance(ref, bool):
                 row.update(target_source="value", target_value=float(ref))
             elif kind == "column" and isinstance(ref, str) and CODE.match(ref):
@@ -895,10 +915,14 @@ class _Reader:
             )
         return row
 
-    def read_tiers(self, code: str, item: str, spec: Node, where: str, comps: set, points, rows: dict) -> None:
+    def read_tiers(
+        self, code: str, item: str, spec: Node, where: str, comps: set, points, rows: dict
+    ) -> None:
         tiers = spec["tiers"]
         if not isinstance(tiers, Seq) or not tiers:
-            self.problem(self.line_of(spec, "tiers"), f"{where}.tiers", "应为档次列表", "expected a list of tiers")
+            self.problem(
+                self.line_of(spec, "tiers"), f"{where}.tiers", "应为档次列表", "expected a list of tiers"
+            )
             return
         for number, tier in enumerate(tiers, start=1):
             at = f"{where}.tiers[{number}]"
@@ -919,12 +943,17 @@ class _Reader:
                 )
             when = tier.get("when") or Node()
             if not isinstance(when, Node):
-                self.problem(tier.line, f"{at}.when", "应为 {分项: 最低完成率}", "expected {component: minimum ratio}")
+                self.problem(
+                    tier.line, f"{at}.when", "应为 {分项: 最低完成率}", "expected {component: minimum ratio}"
+                )
                 continue
             for comp, minimum in when.items():
                 if comp not in comps:
                     self.problem(
-                        when.key_lines[comp], f"{at}.when.{comp}", f"未定义的分项“{comp}”", f"unknown component '{comp}'"
+                        when.key_lines[comp],
+                        f"{at}.when.{comp}",
+                        f"未定义的分项“{comp}”",
+                        f"unknown component '{comp}'",
                     )
                     continue
                 if isinstance(minimum, bool) or not isinstance(minimum, int | float):

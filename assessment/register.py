@@ -112,7 +112,12 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
             continue
         start, end = entry.get("from_year"), entry.get("to_year")
         if not isinstance(start, int) or (end is not None and (not isinstance(end, int) or end < start)):
-            problem(line, key, "年份应为整数，to_year 不早于 from_year", "years must be integers, to_year >= from_year")
+            problem(
+                line,
+                key,
+                "年份应为整数，to_year 不早于 from_year",
+                "years must be integers, to_year >= from_year",
+            )
             continue
         upper = end if end is not None else 9999
         for other_start, other_end, other_file in spans:
@@ -126,7 +131,12 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
         spans.append((start, upper, str(entry["file"])))
         method_path = methods_dir / str(entry["file"])
         if not method_path.is_file():
-            problem(line, f"{key}.file", f"文件“{entry['file']}”不存在", f"the file '{entry['file']}' does not exist")
+            problem(
+                line,
+                f"{key}.file",
+                f"文件“{entry['file']}”不存在",
+                f"the file '{entry['file']}' does not exist",
+            )
             continue
         try:
             method = load_method(method_path, _display(method_path))
@@ -134,7 +144,12 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
             problems += err.problems
             continue
         if any(m.code == method.code for m in methods):
-            problem(line, f"{key}.file", f"办法编号“{method.code}”重复", f"method code '{method.code}' is used twice")
+            problem(
+                line,
+                f"{key}.file",
+                f"办法编号“{method.code}”重复",
+                f"method code '{method.code}' is used twice",
+            )
             continue
         method.rows["method_register"] = [{"method_code": method.code, "year_from": start, "year_to": end}]
         methods.append(method)

@@ -91,6 +91,27 @@ create table if not exists raw.row_issues (
     expected_en     varchar not null
 );
 
+-- committee entries and outside figures (考核录入): one row per unit and entered item of an entries workbook
+-- <inbox>/entries/<YYYY-MM>/<name>.xlsx; the newest version of a (month, file) supersedes the earlier ones
+create table if not exists raw.entry_rows (
+    file_sha256     varchar not null,
+    source_path     varchar not null,   -- entries/2021-12/委员会评分.xlsx
+    archive_path    varchar not null,
+    version         integer not null,   -- 1, 2, ... per source_path in arrival order
+    received_at     timestamp not null,
+    year            integer not null,
+    month           integer not null,
+    sheet           varchar not null,
+    row_number      integer not null,
+    unit_code       varchar not null,
+    entry_code      varchar not null,   -- the item the method names (entry: CODE)
+    value           double,
+    target          double,
+    entered_by      varchar,
+    reason          varchar,
+    primary key (source_path, version, sheet, row_number)
+);
+
 -- files rejected whole (SPEC 2.5); the file itself is moved to quarantine/
 create table if not exists raw.rejected_files (
     file_sha256     varchar,            -- NULL when the file could not be read at all
