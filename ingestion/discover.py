@@ -151,7 +151,12 @@ def discover(inbox: Path, weeks: set[str] | None = None) -> list[Candidate]:
     """
     if not inbox.is_dir():
         return []
-    found = {path: (kind, info) for path, kind, info in _files(inbox)}
+    # committee entries (ingestion/entries.py) are not weekly reports
+    found = {
+        path: (kind, info)
+        for path, kind, info in _files(inbox)
+        if path.relative_to(inbox).parts[0] != "entries"
+    }
     files = list(found)
     regular = [path for path, (kind, _) in found.items() if kind == "file"]
     csv_ledgers = {(p.parent, p.name[:-4].lower()): p for p in regular if _suffix(p.name) == ".csv"}

@@ -61,6 +61,7 @@ class IngestReport:
     ledger_rows: int = 0
     lead_rows: int = 0
     row_issues: int = 0
+    entries: list = field(default_factory=list)  # accepted committee-entries files (ingestion.entries)
 
     def add_accepted(self, outcome: FileOutcome) -> None:
         self.accepted.append(outcome)

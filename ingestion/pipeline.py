@@ -13,6 +13,7 @@ import duckdb
 from basics.home import Home
 from ingestion.archive import archive_report
 from ingestion.discover import Candidate, Received, discover, receive
+from ingestion.entries import ingest_entries
 from ingestion.file_rules import FileRejected, check_entry
 from ingestion.inspection import check_file_size
 from ingestion.outcomes import FileOutcome, IngestReport, Rejection
@@ -46,6 +47,9 @@ def ingest_inbox(
             _ingest_one(home, con, candidate, stored, report)
             if progress is not None:
                 progress(done, len(candidates))
+        entries, entry_rejections = ingest_entries(home, con, folder)
+        report.entries += entries
+        report.rejected += entry_rejections
     finally:
         con.close()
     for line in report.summary_lines():
