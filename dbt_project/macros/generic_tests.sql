@@ -33,3 +33,19 @@ where {{ column_name }} is not null
 select n_rows from (select count(*) as n_rows from {{ model }}) as counted
 where n_rows <> 1
 {% endtest %}
+
+{#- Every target_* column (whatever items the method files name) is NULL or >= 0. -#}
+{% test targets_not_negative(model) %}
+{%- set columns = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if column.name.lower().startswith('target_') %}{% do columns.append(column.name) %}{% endif -%}
+    {%- endfor -%}
+{%- endif %}
+select *
+from {{ model }}
+where false
+{%- for column in columns %}
+   or {{ column }} < 0
+{%- endfor %}
+{% endtest %}

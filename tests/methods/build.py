@@ -1,0 +1,88 @@
+"""A scratch warehouse scored by a method file written in the test: inbox → ingestion → a real `dbt build`.
+
+The test writes its method (YAML text) and targets; they are compiled into a copy of dbt_project/ exactly as
+`zhaoshang build` compiles methods/ (assessment.register.write_seeds).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from assessment.register import write_seeds
+from basics.home import DBT_PROJECT_DIR, Home
+from tests.scoring.conftest import dbt_build, ingest, query
+
+ENTRY_HEADERS = ["单位编号", "录入项", "数值", "目标", "录入人", "理由"]
+
+
+def write_entries(inbox: Path, month: str, name: str, rows: list[tuple[Any, ...]]) -> Path:
+    """`<inbox>/entries/<YYYY-MM>/<name>.xlsx` with sheet 考核录入 (rows: unit, item, value, target, who, why)."""
+    folder = inbox / "entries" / month
+    folder.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "考核录入"
+    sheet.append(ENTRY_HEADERS)
+    for row in rows:
+        sheet.append(list(row))
+    path = folder / f"{name}.xlsx"
+    book.save(path)
+    return path
+
+
+def write_methods(folder: Path, method_yaml: str, name: str = "method.yml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(method_yaml, encoding="utf-8")
+    (folder / "register.yml").write_text(
+        f"methods:\n  - file: {name}\n    from_year: 2000\n", encoding="utf-8"
+    )
+    return folder
+
+
+def build(
+    root: Path,
+    method_yaml: str,
+    targets_header: str,
+    targets: list[str],
+    write_inbox: Callable[[Path], None],
+) -> Path:
+    """Ingest the inbox, compile the method into a copy of dbt_project/, run `dbt build`; the warehouse path."""
+    home = Home(root / "home").ensure()
+    inbox = root / "inbox"
+    write_inbox(inbox)
+    ingest(home, inbox)
+    project = root / "dbt_project"
+    shutil.copytree(
+        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
+    )
+    (project / "seeds" / "targets.csv").write_text(
+        "\n".join([targets_header, *targets]) + "\n", encoding="utf-8"
+    )
+    write_seeds(write_methods(root / "methods", method_yaml), project / "seeds" / "method")
+    dbt_build(project, home.warehouse)
+    return home.warehouse
+
+
+def totals(warehouse: Path, year: int, month: int) -> dict[str, dict]:
+    rows = query(
+        warehouse,
+        "select * from marts.score_totals where year = ? and month = ? order by unit_code",
+        [year, month],
+    )
+    return {r["unit_code"]: r for r in rows}
+
+
+def points(warehouse: Path, unit: str, year: int, month: int) -> dict[tuple[str, str | None, str], float]:
+    """(item_code, ref, line) -> points of the unit-month."""
+    rows = query(
+        warehouse,
+        "select item_code, ref, line, points from marts.score_points "
+        "where unit_code = ? and year = ? and month = ?",
+        [unit, year, month],
+    )
+    return {(r["item_code"], r["ref"], r["line"]): r["points"] for r in rows}

@@ -1,0 +1,80 @@
+"""Method A of METHODS.md (ratio with a ceiling + committee points), through workbooks, ingestion and dbt.
+
+Worked example at December 2021 (U1 = P01, U2 = P02; targets A1 40, A2 3):
+  U1: A1 36/40 -> 50 x 0.9 = 45; A2 4/3 -> 30 x min(1.33, 1) = 30; A3 committee 16.5 -> total 91.50, rank 1
+  U2: A1 52/40 -> 50 x 1 = 50;   A2 1/3 -> 30 x 0.333 = 10;         A3 committee 18   -> total 78.00, rank 2
+U1's 36 亿 = 20 (粤港澳) + 16 (长三角); its 10 亿 市内 project and a 2020 signing (境外, 50 亿) do not count.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.workbooks import week_path, write_report
+from tests.methods.build import build, points, totals, write_entries
+from tests.scoring.timeline import Project, ledger_at, sunday
+
+METHOD = (Path(__file__).resolve().parents[2] / "methods" / "examples" / "method_a.yml").read_text("utf-8")
+d = date
+
+PROJECTS = {
+    "P01": [
+        Project("A", investor_type="世界500强", amount=20, origin="粤港澳", signed_on=d(2021, 3, 1)),
+        Project("B", investor_type="上市公司", amount=16, origin="长三角", signed_on=d(2021, 6, 1)),
+        Project("C", investor_type="中国500强", amount=10, origin="市内", signed_on=d(2021, 7, 1)),
+        Project("D", investor_type="民营500强", amount=5, origin="市内", signed_on=d(2021, 9, 1)),
+        Project("E", amount=50, origin="境外", signed_on=d(2020, 11, 1)),
+    ],
+    "P02": [
+        Project("F", amount=52, origin="境外", signed_on=d(2021, 4, 1)),
+        Project("G", investor_type="上市公司", amount=3, origin="市内", signed_on=d(2021, 5, 1)),
+    ],
+}
+
+
+def write_inbox(inbox: Path) -> None:
+    for unit, projects in PROJECTS.items():
+        write_report(week_path(inbox, "2021-W51", unit), ledger_at(projects, sunday("2021-W51")))
+    write_entries(
+        inbox,
+        "2021-12",
+        "委员会评分",
+        [("P01", "A3", 16.5, None, "考核委员会", "年度工作总结评议"), ("P02", "A3", 18, None, "考核委员会", "年度工作总结评议")],
+    )
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    return build(
+        tmp_path_factory.mktemp("method_a"),
+        METHOD,
+        "year,unit_code,target_A1,target_A2",
+        ["2021,P01,40,3", "2021,P02,40,3"],
+        write_inbox,
+    )
+
+
+def test_worked_example(warehouse):
+    got = totals(warehouse, 2021, 12)
+    assert set(got) == {"P01", "P02"}
+    assert got["P01"]["total_score"] == pytest.approx(91.5, abs=0.005)
+    assert got["P02"]["total_score"] == pytest.approx(78.0, abs=0.005)
+    assert (got["P01"]["rank_in_group"], got["P02"]["rank_in_group"]) == (1, 2)
+    u1 = points(warehouse, "P01", 2021, 12)
+    assert u1[("A1", None, "item")] == pytest.approx(45)
+    assert u1[("A2", None, "item")] == pytest.approx(30)
+    assert u1[("A3", None, "item")] == pytest.approx(16.5)
+    u2 = points(warehouse, "P02", 2021, 12)
+    assert u2[("A1", None, "item")] == pytest.approx(50)
+    assert u2[("A2", None, "item")] == pytest.approx(10)
+    assert u2[("A3", None, "item")] == pytest.approx(18)
+
+
+def test_committee_score_only_in_its_month(warehouse):
+    """The committee entered A3 for December only; in November U1 had not reported yet (first report W51):
+    A1 0/40, A2 0/3 and no committee score -> 0, and the A3 line says 0."""
+    assert totals(warehouse, 2021, 11)["P01"]["total_score"] == pytest.approx(0, abs=0.005)
+    assert points(warehouse, "P01", 2021, 11)[("A3", None, "item")] == pytest.approx(0)
