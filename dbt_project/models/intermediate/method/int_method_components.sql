@@ -29,7 +29,11 @@ targets_long as (
     from {{ ref('targets') }}
     union all
     {%- endfor %}
-    select cast(null as integer), cast(null as varchar), cast(null as varchar), cast(null as {{ double() }})
+    select
+        cast(null as integer) as year,
+        cast(null as varchar) as unit_code,
+        cast(null as varchar) as target_ref,
+        cast(null as {{ double() }}) as target
     where 1 = 0
 
 ),
