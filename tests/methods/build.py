@@ -21,7 +21,7 @@ ENTRY_HEADERS = ["单位编号", "录入项", "数值", "目标", "录入人", "
 
 
 def write_entries(inbox: Path, month: str, name: str, rows: list[tuple[Any, ...]]) -> Path:
-    """`<inbox>/entries/<YYYY-MM>/<name>.xlsx` with sheet 考核录入 (rows: unit, item, value, target, who, why)."""
+    """`<inbox>/entries/<YYYY-MM>/<name>.xlsx`, sheet 考核录入; rows: unit, item, value, target, who, why."""
     folder = inbox / "entries" / month
     folder.mkdir(parents=True, exist_ok=True)
     book = Workbook()
@@ -51,7 +51,7 @@ def build(
     targets: list[str],
     write_inbox: Callable[[Path], None],
 ) -> Path:
-    """Ingest the inbox, compile the method into a copy of dbt_project/, run `dbt build`; the warehouse path."""
+    """Ingest, compile the method into a copy of dbt_project/, run `dbt build`; return the warehouse."""
     home = Home(root / "home").ensure()
     inbox = root / "inbox"
     write_inbox(inbox)
