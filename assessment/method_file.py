@@ -6,6 +6,7 @@ The format is explained for the committee in docs/METHOD_FILES.md; methods/2021.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,11 +135,18 @@ class _Reader:
     def check_keys(self, node: Node, allowed: set[str] | dict, where: str) -> None:
         for key in node:
             if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.8)
+                hint_zh = f"，是否应为“{close[0]}”" if close else f"，可用的键：{', '.join(sorted(allowed))}"
+                hint_en = (
+                    f" (did you mean '{close[0]}'?)"
+                    if close
+                    else f" (known keys: {', '.join(sorted(allowed))})"
+                )
                 self.problem(
                     node.key_lines[key],
                     f"{where}.{key}" if where else key,
-                    f"未知的键“{key}”，可用的键：{', '.join(sorted(allowed))}",
-                    f"unknown key '{key}' (known keys: {', '.join(sorted(allowed))})",
+                    f"未知的键“{key}”{hint_zh}",
+                    f"unknown key '{key}'{hint_en}",
                 )
 
     def number(self, node: Node, key: str, where: str, minimum: float | None = 0) -> float | None:
@@ -184,7 +192,8 @@ class _Reader:
             self.problem(dup.line, dup.key, f"键“{dup.key}”重复", f"the key '{dup.key}' appears twice")
             return None
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
+            # where the broken construct starts (an unclosed bracket), else where the parser stopped
+            mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
             line = mark.line + 1 if mark else 1
             what = getattr(err, "problem", None) or str(err)
             self.problem(line, "-", f"YAML格式错误（{what}）", f"not valid YAML ({what})")
@@ -703,14 +712,17 @@ class _Reader:
             row.pop("_groups")
         if total is None or self.problems:
             return
+        wrong: dict[float, list[str]] = {}
         for group, points in group_points.items():
             if abs(points - total) > 1e-9:
-                self.problem(
-                    self.line_of(root, "total_points"),
-                    "total_points",
-                    f"分组 {group} 的指标分值合计 {points:g}，与总分 {total:g} 不符",
-                    f"the indicators of group {group} add up to {points:g} points, not {total:g}",
-                )
+                wrong.setdefault(points, []).append(group)
+        for points, names in wrong.items():
+            self.problem(
+                self.line_of(root, "total_points"),
+                "total_points",
+                f"分组 {'、'.join(names)} 的指标分值合计 {points:g}，与总分 {total:g} 不符",
+                f"the indicators of group {', '.join(names)} add up to {points:g} points, not {total:g}",
+            )
 
     def read_item(
         self,
@@ -735,8 +747,9 @@ class _Reader:
                 f"unknown formula '{formula}' (expected one of {', '.join(FORMULAS[section])})",
             )
             return None
+        misspelt = {k for k in spec if k not in ITEM_KEYS}
         for key in NEEDS[formula]:
-            if key not in spec:
+            if key not in spec and not difflib.get_close_matches(key, misspelt, n=1, cutoff=0.8):
                 self.problem(
                     spec.line,
                     f"{where}.{key}",

@@ -1,4 +1,4 @@
-"""Imports run one way: basics → ingestion → expectations → submission → bulletin → orchestration → CLI."""
+"""Imports run one way: basics → assessment → ingestion → … → bulletin → orchestration → zhaoshang (the CLI)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.conftest import PROJECT_ROOT
 # Each package may import only the packages listed before it (and itself).
 LAYERS = [
     "basics",
+    "assessment",
     "ingestion",
     "expectations",
     "submission",

@@ -107,6 +107,18 @@ def parser() -> argparse.ArgumentParser:
         "verify",
         "Check every frozen submission against the warehouse's record; exit 6 if a file was altered.",
     )
+    method = add("method", "Assessment method files (考核办法): `method check FILE` validates one.")
+    method_sub = method.add_subparsers(dest="method_command", metavar="ACTION", required=True)
+    method_check = method_sub.add_parser(
+        "check", help="validate a method file (or methods/register.yml and every method it names)"
+    )
+    method_check.add_argument("file", help="the method file, e.g. methods/2021.yml")
+    explain = add(
+        "explain",
+        "Every point of one unit's score for a month, in Chinese, down to the projects, weeks and leads.",
+    )
+    explain.add_argument("--unit", required=True, help="unit code, e.g. P01")
+    explain.add_argument("--month", required=True, help="the month, YYYY-MM")
     ui = add("ui", "Start the Dagster UI on http://127.0.0.1:3000 (this machine only).")
     ui.add_argument("--port", type=int, default=3000)
     return root
@@ -121,6 +133,14 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         summary = write_sample_inbox(Path(args.out), year=args.year, seed=args.seed)
         print(f"Wrote {summary.files_written} files for {args.year} into {args.out}.")
         return 0
+    if args.command == "method":
+        from zhaoshang.commands import method
+
+        return method.check(args.file)
+    if args.command == "explain":
+        from zhaoshang.commands import explain
+
+        return explain.run(home, args.unit, *parse_month(args.month))
     activate(home)
     if args.command == "ui":
         cmd = [

@@ -19,6 +19,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from assessment.method_file import MethodErrors
+from assessment.register import write_seeds
 from basics.home import DBT_PROJECT_DIR
 from basics.warehouse_access import open_warehouse
 from orchestration.progress import progress_bar
@@ -64,6 +66,10 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
         warehouse = home.paths().warehouse
         os.environ["ZHAOSHANG_WAREHOUSE"] = str(warehouse)
         open_warehouse(warehouse).close()  # wait (with a message) while a leftover process holds the file
+        try:  # the method files become seeds first; a bad file builds nothing
+            write_seeds()
+        except MethodErrors as err:
+            raise dg.Failure(description="\n".join(p.sentence() for p in err.problems)) from None
         invocation = dbt.cli(["build"], context=context, raise_on_error=True)
         total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
         with progress_bar("dbt build", unit="node") as progress:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
+from assessment.method_file import MethodErrors
+from assessment.register import write_seeds
 from basics.home import Home
 from orchestration.jobs import BUILD_JOB
+from zhaoshang.commands.method import EXIT_BAD_METHOD, print_problems
 from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
 
 EXIT_DBT_FAILED = 1
@@ -39,6 +44,12 @@ def units_line(result: object) -> str:
 
 
 def run(home: Home) -> int:
+    try:
+        write_seeds()  # validate every method file first: a bad one builds nothing
+    except MethodErrors as err:
+        print_problems(err)
+        print("未构建：请先改正考核办法文件 / nothing was built: correct the method file.", file=sys.stderr)
+        return EXIT_BAD_METHOD
     ok, summary = build(home)
     print(summary)
     if not ok:

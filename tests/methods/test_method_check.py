@@ -1,0 +1,195 @@
+"""Bad method files: each mistake is one sentence naming file, line and key; exit 2; nothing built.
+
+Each case edits one line of a copy of methods/2021.yml; the expected line is found in the edited text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessment.method_file import MethodErrors, load_method
+from assessment.register import METHODS_DIR, render_seeds, write_seeds
+from basics.home import Home
+from zhaoshang.cli import main
+
+GOOD = (METHODS_DIR / "2021.yml").read_text(encoding="utf-8")
+
+# (name, text replaced, replacement, marker on the line the sentence names, key, a word of the sentence)
+CASES = [
+    (
+        "unknown measure",
+        "    measure: major_signed\n",
+        "    measure: major_projects\n",
+        "measure: major_projects",
+        "indicators.M.measure",
+        "未定义的口径",
+    ),
+    (
+        "unknown field",
+        "where: {industrial: true}",
+        "where: {industral: true}",
+        "industral",
+        "measures.industrial_funds.where.industral",
+        "未知字段",
+    ),
+    (
+        "unknown formula",
+        "    formula: ratio_to_target   #",
+        "    formula: ratio_capped   #",
+        "ratio_capped",
+        "indicators.C.formula",
+        "计分公式",
+    ),
+    (
+        "points do not add up",
+        "    label_zh: 实际到位资金\n    points: 30",
+        "    label_zh: 实际到位资金\n    points: 25",
+        "total_points:",
+        "total_points",
+        "与总分 100 不符",
+    ),
+    (
+        "missing parameter",
+        "    formula: ratio_to_target\n    cap: 1.2\n  M:",
+        "    formula: ratio_to_target\n  M:",
+        "  Q:\n",
+        "indicators.Q.cap",
+        "缺少参数",
+    ),
+    (
+        "bad group",
+        "unit_types: [department]",
+        "unit_types: [departments]",
+        "departments",
+        "groups.department.unit_types",
+        "单位类型",
+    ),
+    (
+        "unit not in register",
+        "unit_types: [bureau_section]",
+        "units: [B09]",
+        "B09",
+        "groups.bureau_section.units",
+        "单位名录",
+    ),
+    ("bad period", "period: ytd_month ", "period: monthly ", "period: monthly", "period", "考核期"),
+    (
+        "duplicate code",
+        "  missing_report:\n",
+        "  lead_signed:\n",
+        "  lead_signed:\n    label_zh: 缺报周报",
+        "deductions.lead_signed",
+        "重复",
+    ),
+    (
+        "duplicate key",
+        "    points: 40\n",
+        "    points: 40\n    points: 40\n",
+        "    points: 40\n    points: 40",
+        "points",
+        "重复",
+    ),
+    (
+        "unknown value",
+        "investor_type: [世界500强,",
+        "investor_type: [世界600强,",
+        "世界600强",
+        "measures.quality_signed.where.investor_type",
+        "世界600强",
+    ),
+    (
+        "not a number",
+        "    points: 10\n    measure: landing_rate",
+        "    points: ten\n    measure: landing_rate",
+        "points: ten",
+        "indicators.R.points",
+        "不是数字",
+    ),
+    (
+        "unknown key",
+        "    points_each: 0.5\n",
+        "    point_each: 0.5\n",
+        "point_each",
+        "deductions.late_feedback.point_each",
+        "未知的键",
+    ),
+    (
+        "bad yaml",
+        "  C:\n    label_zh: 协议引资额\n",
+        "  C:\n    label_zh: [协议引资额\n",
+        "label_zh: [协议引资额",
+        "-",
+        "YAML",
+    ),
+]
+
+
+def line_of(text: str, marker: str) -> int:
+    index = text.index(marker)
+    # a marker that starts with a newline-led block names the line after the newlines it skips
+    return text[:index].count("\n") + 1 + (len(marker) - len(marker.lstrip("\n")))
+
+
+def bad_file(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    assert GOOD.count(old) == 1, old
+    text = GOOD.replace(old, new)
+    path = tmp_path / "2021.yml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+@pytest.mark.parametrize(("name", "old", "new", "marker", "key", "word"), CASES, ids=[c[0] for c in CASES])
+def test_one_sentence_with_file_line_and_key(tmp_path, name, old, new, marker, key, word):
+    path, text = bad_file(tmp_path, old, new)
+    with pytest.raises(MethodErrors) as caught:
+        load_method(path, "methods/2021.yml")
+    problems = caught.value.problems
+    assert len(problems) == 1, [p.sentence() for p in problems]
+    problem = problems[0]
+    expected_line = line_of(text, marker)
+    if name == "duplicate key":
+        expected_line += 1  # the second `points:`
+    if name == "missing parameter":
+        expected_line = line_of(text, "  Q:\n") + 1  # the Q mapping starts on the line after its key
+    assert (problem.file, problem.line, problem.key) == ("methods/2021.yml", expected_line, key)
+    sentence = problem.sentence()
+    assert sentence.startswith(f"methods/2021.yml 第{expected_line}行 {key}：")
+    assert word in sentence
+    assert "\n" not in sentence
+
+
+def test_the_2021_file_is_valid_and_its_seeds_are_committed():
+    """methods/2021.yml compiles to exactly the committed seeds (zhaoshang build would write the same)."""
+    from assessment.register import METHOD_SEEDS_DIR, load_register
+
+    for name, text in render_seeds(load_register()).items():
+        assert (METHOD_SEEDS_DIR / f"{name}.csv").read_text(encoding="utf-8") == text, name
+
+
+def test_cli_check_exit_codes(tmp_path, capsys):
+    assert main(["method", "check", str(METHODS_DIR / "2021.yml")]) == 0
+    assert "有效" in capsys.readouterr().out
+    path, _ = bad_file(tmp_path, "period: ytd_month ", "period: monthly ")
+    assert main(["method", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "第5行 period：考核期“monthly”不可用" in err
+
+
+def test_build_refuses_a_bad_method_and_builds_nothing(tmp_path, monkeypatch, capsys):
+    """`zhaoshang build` with a bad method file: exit 2, the sentence, no seed written, no dbt run."""
+    from zhaoshang.commands import build
+
+    methods = tmp_path / "methods"
+    methods.mkdir()
+    (methods / "register.yml").write_text("methods:\n  - file: 2021.yml\n    from_year: 2000\n", "utf-8")
+    bad_file(methods, "where: {industrial: true}", "where: {industral: true}")
+    seeds = tmp_path / "seeds"
+    monkeypatch.setattr(build, "write_seeds", lambda: write_seeds(methods, seeds))
+    monkeypatch.setattr(build, "build", lambda home: pytest.fail("dbt must not run"))
+    home = Home(tmp_path / "home")
+    assert build.run(home) == 2
+    err = capsys.readouterr().err
+    assert "industral" in err and "未构建" in err
+    assert not seeds.exists() and not home.warehouse.exists()
