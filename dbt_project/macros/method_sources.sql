@@ -67,3 +67,8 @@
 {% macro fmt(expr) -%}
     coalesce(rtrim(rtrim(cast(cast(round(cast({{ expr }} as decimal(20, 6)), 3) as decimal(20, 3)) as varchar), '0'), '.'), '—')
 {%- endmacro %}
+
+{#- The same, NULL when the number is NULL (to leave a part out of a formula). -#}
+{% macro fmt_or_null(expr) -%}
+    case when {{ expr }} is not null then {{ fmt(expr) }} end
+{%- endmacro %}

@@ -119,3 +119,24 @@ def test_first_quarter(warehouse):
     assert row["total_score"] == pytest.approx(42)
     got = points(warehouse, "P01", 2021, 3)
     assert (got[("D1", None, "item")], got[("D2", None, "item")]) == (pytest.approx(6), pytest.approx(16))
+
+
+def test_explain_down_to_projects_leads_and_entries(warehouse, capsys):
+    """`zhaoshang explain` prints every line of the score with the rows behind it, in Chinese."""
+    from zhaoshang.cli import main
+
+    home = str(warehouse.parent)
+    assert main(["explain", "--home", home, "--unit", "P01", "--month", "2021-06"]) == 0
+    out = capsys.readouterr().out
+    assert "总分 115.5 = 基础分 84.5 + 加分 31 − 减分 0；产业专班第 1 名" in out
+    assert "D2 实际到位资金：+14 分 = 20 × min(14 ÷ 20, 1)" in out
+    assert "（本期末值减上期末值）" in out
+    # the 8 projects behind D1, each with its week, sheet and row; not the 0.5 亿 one nor the Q1 one
+    d1 = out.split("D1 亿元以上项目数")[1].split("D2 实际到位资金")[0]
+    assert sum(1 for line in d1.splitlines() if "· S" in line) == 8 and "S9" not in d1 and "Q1" not in d1
+    assert "2021-W25 周报 项目台账 第" in d1
+    assert "工作队 录入 D5 = 13.5：二季度评分" in out
+    assert "线索 P01-L3" in out and "共享给 P02" in out
+    assert "共享线索被推进 封顶：-1.5 分（封顶 3 分，封顶前 4.5 分）" in out
+    assert main(["explain", "--home", home, "--unit", "P02", "--month", "2021-06"]) == 2
+    assert "P02 在 2021年6月 没有考核得分" in capsys.readouterr().err

@@ -40,7 +40,8 @@ item_figures as (
             {{ fmt('weight') }} || ' × '
             || case
                 when scale = 'efficacy' then '功效系数' || {{ fmt('coefficient * 100') }} || '%（' || {{ fmt('value') }} || '）'
-                else 'min(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ', ' || coalesce({{ fmt('component_cap') }}, '∞') || ')'
+                when component_cap is null then '(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ')'
+                else 'min(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ', ' || {{ fmt('component_cap') }} || ')'
             end,
             ' + ' order by component
         ) as components_zh
@@ -212,7 +213,8 @@ item_rows as (
                     else {{ fmt('item_points') }}
                         || case when missing_target = 'share' and applicable_points <> pool_points
                             then ' × ' || {{ fmt('pool_points') }} || '/' || {{ fmt('applicable_points') }} else '' end
-                        || ' × ' || components_zh
+                        || ' × min(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }}
+                        || coalesce(', ' || {{ fmt_or_null('cap') }}, '') || ')'
                 end
             when 'weighted' then {{ fmt('item_points') }} || ' × (' || components_zh || ')'
                 || case when cap is not null then '，封顶 ' || {{ fmt('cap') }} else '' end
@@ -291,7 +293,7 @@ rule_caps as (
         cast(null as {{ double() }}) as target,
         cast(null as {{ double() }}) as ratio,
         (case when points < 0 then -1 else 1 end) * (cap - abs(points)) as points,
-        '封顶 ' || {{ fmt('cap') }} || ' 分（封顶前 ' || {{ fmt('abs(points)') }} || ' 分）' as formula_zh,
+        '封顶 ' || {{ fmt('cap') }} || ' 分，封顶前 ' || {{ fmt('abs(points)') }} || ' 分' as formula_zh,
         cast(null as varchar) as ref,
         'cap' as line,
         sort_order
@@ -326,7 +328,7 @@ group_caps as (
         cast(null as {{ double() }}) as target,
         cast(null as {{ double() }}) as ratio,
         (case when capped.points < 0 then -1 else 1 end) * (caps.cap - abs(capped.points)) as points,
-        caps.label_zh || '合计封顶 ' || {{ fmt('caps.cap') }} || ' 分（封顶前 ' || {{ fmt('abs(capped.points)') }} || ' 分）'
+        caps.label_zh || '合计封顶 ' || {{ fmt('caps.cap') }} || ' 分，封顶前 ' || {{ fmt('abs(capped.points)') }} || ' 分'
             as formula_zh,
         cast(null as varchar) as ref,
         'cap' as line,

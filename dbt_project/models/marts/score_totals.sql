@@ -9,9 +9,9 @@ with sums as (
         unit_code,
         sum(case when kind in ('indicator', 'manual') then points end) as base_score,
         sum(case when kind = 'bonus' then points else 0 end) as bonus,
-        -sum(case when kind = 'deduction' then points else 0 end) as deductions,
+        sum(case when kind = 'deduction' then -points else 0 end) as deductions,
         sum(case when kind = 'bonus' and line <> 'cap' then points else 0 end) as bonus_before_cap,
-        -sum(case when kind = 'deduction' and line <> 'cap' then points else 0 end) as deductions_before_cap
+        sum(case when kind = 'deduction' and line <> 'cap' then -points else 0 end) as deductions_before_cap
     from {{ ref('score_points') }}
     group by year, month, unit_code
 

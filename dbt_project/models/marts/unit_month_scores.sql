@@ -32,8 +32,8 @@ points as (
         max(case when item_code = '{{ indicator | upper }}' and line = 'item' then target end) as target_{{ indicator }},
         max(case when item_code = '{{ indicator | upper }}' and line = 'item' then points end) as score_{{ indicator }},
         {%- endfor %}
-        -sum(case when item_code = 'missing_report' then points else 0 end) as missing_report_deduction,
-        -sum(case when item_code = 'late_feedback' then points else 0 end) as late_feedback_deduction
+        sum(case when item_code = 'missing_report' then -points else 0 end) as missing_report_deduction,
+        sum(case when item_code = 'late_feedback' then -points else 0 end) as late_feedback_deduction
     from {{ ref('score_points') }}
     group by year, month, unit_code
 

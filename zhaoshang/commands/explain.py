@@ -1,0 +1,227 @@
+"""`zhaoshang explain --unit U --month YYYY-MM`: every point of a unit's score, in Chinese, down to the rows.
+
+Reads marts.score_totals / marts.score_points and, for each line, the rows behind it: the projects of the
+snapshot a measure counted (its filter, compiled from the method file, is in seeds.method_measures), the
+leads, the missing weeks or months and the committee's entries. Read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from basics.errors import UserError
+from basics.home import Home
+from basics.registers import read_seed
+from zhaoshang.warehouse import read_only, require_table
+
+KIND_ZH = {"indicator": "考核指标", "manual": "考核指标", "bonus": "加分", "deduction": "减分"}
+SECTIONS = [("一、考核指标", ("indicator", "manual")), ("二、加分", ("bonus",)), ("三、减分", ("deduction",))]
+
+
+def num(value: Any, decimals: int = 2) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def stage_zh() -> dict[str, str]:
+    return {r["stage_code"]: r["label_zh"] for r in read_seed("stages")}
+
+
+def project_lines(con, measure: dict, key: list) -> list[str]:
+    found = rows(
+        con,
+        f"""
+        select r.project_code, r.project_name, r.stage, r.contract_amount, r.funds_ytd, r.signed_on,
+               r.landed_on, r.week_label, r.sheet, r.row_number
+        from intermediate.int_unit_month_snapshots as r
+        left join seeds.stages as st on st.stage_code = r.stage
+        inner join intermediate.int_method_periods as p
+            on p.year = r.year and p.month = r.month and p.unit_code = r.unit_code
+        where r.year = ? and r.month = ? and r.unit_code = ? and not r.is_cross_unit_duplicate
+          and ({measure["filter_sql"]})
+        order by r.row_number
+        """,
+        key,
+    )
+    stages = stage_zh()
+    out = []
+    for p in found:
+        dates = "，".join(
+            f"{label} {p[field]}"
+            for field, label in (("signed_on", "签约"), ("landed_on", "落地"))
+            if p[field]
+        )
+        out.append(
+            f"      · {p['project_code']} {p['project_name']}（{stages.get(p['stage'], p['stage'])}"
+            f"{'，' + dates if dates else ''}）协议引资额 {num(p['contract_amount'])} 亿元，"
+            f"本年到位资金 {num(p['funds_ytd'])} 亿元 —— {p['week_label']} 周报 {p['sheet']} "
+            f"第{p['row_number']}行"
+        )
+    return out or ["      （无符合口径的项目）"]
+
+
+def measure_lines(con, measures: dict[str, dict], code: str, key: list, depth: int = 0) -> list[str]:
+    """The measure, its value and the rows behind it (ratio: numerator and denominator)."""
+    measure = measures.get(code)
+    if measure is None or depth > 2:
+        return []
+    value = con.execute(
+        "select value from intermediate.int_method_measure_values "
+        "where year = ? and month = ? and unit_code = ? and measure_code = ?",
+        [*key, code],
+    ).fetchone()
+    out = [f"    口径“{measure['label_zh']}” = {num(value[0] if value else None, 4)}"]
+    if measure["aggregate"] == "ratio":
+        for part in (measure["numerator"], measure["denominator"]):
+            out += measure_lines(con, measures, part, key, depth + 1)
+    elif measure["aggregate"] == "change":
+        out.append("    （本期末值减上期末值）")
+        out += measure_lines(con, measures, measure["base_measure"], key, depth + 1)
+    elif measure["source"] == "projects":
+        out += project_lines(con, measure, key)
+    elif measure["source"] == "entries":
+        entries = rows(
+            con,
+            "select entry_ref from staging.stg_entry_rows where year = ? and month = ? and unit_code = ? "
+            "and entry_code = ? order by entry_ref",
+            [*key, measure["entry_code"]],
+        )
+        out += [f"      · {event_detail(con, 'entries', e['entry_ref'], key)}" for e in entries]
+        out += [] if entries else ["      （本月无录入）"]
+    return out
+
+
+def event_detail(con, source: str | None, ref: str, key: list) -> str:
+    year, month, unit = key
+    if source in ("leads_shared", "leads_received"):
+        lead = rows(
+            con,
+            "select * from intermediate.int_leads where lead_id = ? and year = ? and month = ?",
+            [ref, year, month],
+        )
+        if lead:
+            x = lead[0]
+            outcome = (
+                f"接收单位项目 {x['receiver_project_code']}"
+                + (f" 签约 {x['signed_on']}" if x["signed_on"] else "")
+                + (f" 落地 {x['landed_on']}" if x["landed_on"] else "")
+                + (f"，反馈 {x['feedback_on']}" if x["feedback_on"] else "，尚未反馈")
+                if x["receiver_project_code"]
+                else "接收单位台账中尚无此线索"
+            )
+            return (
+                f"线索 {ref}“{x['project_name']}”：{x['sharer_unit']} 于 {x['shared_on']} 共享给 "
+                f"{x['receiver_unit']}（{x['shared_week_label']} 周报 {x['sheet']} "
+                f"第{x['row_number']}行）；{outcome}"
+            )
+    if source == "missing_weeks":
+        week = rows(
+            con,
+            "select week_start, week_end from intermediate.int_expected_reports where week_label = ? "
+            "and unit_code = ?",
+            [ref, unit],
+        )
+        if week:
+            return f"{ref}（{week[0]['week_start']} 至 {week[0]['week_end']}）未收到周报"
+    if source == "missing_months":
+        return f"{ref} 整月未收到周报"
+    if source == "entries":
+        entry = rows(con, "select * from staging.stg_entry_rows where entry_ref = ?", [ref])
+        if entry:
+            e = entry[0]
+            return f"{e['entered_by']} 录入 {e['entry_code']} = {num(e['value'])}：{e['reason']}（{ref}）"
+    if source == "projects":
+        return f"项目 {ref}"
+    return ref
+
+
+def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) -> list[str]:
+    key = [year, month, unit]
+    total = rows(
+        con,
+        "select t.*, m.title_zh, u.name_zh from marts.score_totals t "
+        "left join seeds.methods m on m.method_code = t.method_code "
+        "left join seeds.units u on u.unit_code = t.unit_code "
+        "where t.year = ? and t.month = ? and t.unit_code = ?",
+        key,
+    )
+    if not total:
+        raise UserError(
+            f"{unit} 在 {year}年{month}月 没有考核得分 / no score for {unit} in {year}-{month:02d}.",
+            "Check the unit code and the month (`zhaoshang scores --month YYYY-MM`).",
+        )
+    t = total[0]
+    measures = {
+        m["measure_code"]: m
+        for m in rows(con, "select * from seeds.method_measures where method_code = ?", [t["method_code"]])
+    }
+    components = rows(
+        con,
+        "select item_code, measure_code, target_source, target_ref from seeds.method_components "
+        "where method_code = ?",
+        [t["method_code"]],
+    )
+    rank = (
+        f"{t['group_label_zh']}第 {t['rank_in_group']} 名" if t["rank_in_group"] else "不排名（无适用指标）"
+    )
+    out = [
+        f"{unit} {t['name_zh'] or ''} —— {year}年{month}月 考核得分说明 / score explained",
+        f"考核办法：{t['title_zh']}（{t['method_code']}）；考核期 {t['period_start']} 至 {t['period_end']}；"
+        f"分组：{t['group_label_zh']}",
+        f"总分 {num(t['total_score'])} = 基础分 {num(t['base_score'])} + 加分 {num(t['bonus'])} − 减分 "
+        f"{num(t['deductions'])}；{rank}",
+        f"项目数据取自 {t['snapshot_week_label'] or '（本期尚无周报）'} 周报（期末快照）。",
+    ]
+    lines = rows(
+        con,
+        "select * from marts.score_points where year = ? and month = ? and unit_code = ? "
+        "order by sort_order, case line when 'item' then 0 when 'event' then 1 else 2 end, ref",
+        key,
+    )
+    for title, kinds in SECTIONS:
+        section = [x for x in lines if x["kind"] in kinds]
+        if not section:
+            continue
+        out += ["", title]
+        for x in section:
+            sign = "+" if x["points"] is not None and x["points"] > 0 else ""
+            points = "不适用" if x["points"] is None else f"{sign}{num(x['points'])} 分"
+            if x["line"] == "item":
+                target = f"，目标 {num(x['target'], 4)}" if x["target"] is not None else ""
+                out.append(f"  {x['item_code']} {x['item_label_zh']}：{points} = {x['formula_zh']}{target}")
+                for c in (c for c in components if c["item_code"] == x["item_code"]):
+                    out += measure_lines(con, measures, c["measure_code"], key)
+                    if c["target_source"] == "measure":
+                        out += measure_lines(con, measures, c["target_ref"], key)
+            elif x["line"] == "event":
+                source = next(
+                    (
+                        measures[c["measure_code"]]["source"]
+                        for c in components
+                        if c["item_code"] == x["item_code"]
+                    ),
+                    None,
+                )
+                detail = event_detail(con, source, x["ref"], key)
+                out.append(f"  {x['item_label_zh']}：{points}（{x['formula_zh']}）—— {detail}")
+            else:
+                out.append(f"  {x['item_label_zh']} 封顶：{points}（{x['formula_zh']}）")
+    return out
+
+
+def run(home: Home, unit: str, year: int, month: int) -> int:
+    with read_only(home) as con:
+        require_table(con, "marts", "score_points")
+        for line in explain(con, unit, year, month):
+            print(line)
+    return 0
