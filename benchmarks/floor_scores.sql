@@ -1,8 +1,9 @@
 -- The floor: marts.unit_month_scores written by hand in one DuckDB script, straight from the raw tables and the
 -- seed CSVs (SPEC 3 and the readings of docs/ARCHITECTURE.md), as fast as a careful person would write it.
 -- It is the reference the dbt scoring is timed against and cross-checked with (benchmarks/floor.py).
--- __SEEDS__ is replaced by the seeds folder. Scoring parameters are literals (SPEC 3 defaults); the weights,
--- industrial industries and quality investor types come from the seeds.
+-- __SEEDS__ is replaced by the seeds folder. Scoring parameters and weights are literals (SPEC 3 defaults, not
+-- methods/2021.yml: the floor is an independent reading); industrial industries and quality investor types come
+-- from the seeds.
 --   ratio cap 1.2, weights rescaled to 100; major project >= 50 (亿元); lead bonus +1 signed, +2 landed, cap 5;
 --   missing report 1 per due week, cap 10; late feedback 0.5 per lead, > 7 days, cap 5.
 
@@ -21,8 +22,7 @@ from read_csv('__SEEDS__/targets.csv', header = true,
                        'target_Q': 'DOUBLE', 'target_M': 'DOUBLE', 'target_R': 'DOUBLE'});
 
 create or replace temp table f_weights as
-select indicator, weight::double as weight
-from read_csv('__SEEDS__/indicator_weights.csv', header = true);
+select * from (values ('C', 40.0), ('F', 30.0), ('Q', 10.0), ('M', 10.0), ('R', 10.0)) as w(indicator, weight);
 
 create or replace temp table f_industrial as
 select industry_code from read_csv('__SEEDS__/industries.csv', header = true) where is_industrial;

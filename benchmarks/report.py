@@ -133,6 +133,17 @@ def targets(payloads: list[dict[str, Any]]) -> str:
                     f"floor's {floor['wall_s']:.1f} s (target <= 3x){over}",
                 )
             )
+            elapsed = ((scoring.get("extra") or {}).get("nodes") or {}).get("elapsed")
+            if elapsed:
+                # dbt start-up (interpreter, imports, parse, connection) = wall time - dbt's own elapsed_time
+                apart = elapsed / floor["wall_s"]
+                lines.append(
+                    _verdict(
+                        apart <= 2,
+                        f"L {stage}, dbt start-up apart: {scoring['wall_s'] - elapsed:.1f} s start-up + "
+                        f"{elapsed:.1f} s run = {apart:.1f}x the floor without start-up (goal <= 2x)",
+                    )
+                )
     for fmt in ("xlsx", "csv"):
         big = _find(payloads, "S", f"parse: one 20,000-row ledger [{fmt}]")
         if big and big.get("rows_per_s"):
