@@ -20,6 +20,8 @@ from tests.methods.build import build, points, totals
 from tests.scoring.timeline import Project, ledger_at, sunday
 
 METHOD = (Path(__file__).resolve().parents[2] / "methods" / "examples" / "method_c.yml").read_text("utf-8")
+pytestmark = pytest.mark.slow  # a real dbt build (the formulas' dbt unit tests run in every build)
+
 d = date
 FIGURES = {"P01": (10, 5), "P02": (6, 5), "P03": (4, 1), "P04": (2, 3)}
 

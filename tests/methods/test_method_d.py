@@ -22,6 +22,8 @@ from tests.methods.build import build, points, totals, write_entries
 from tests.scoring.timeline import Project, ledger_at, sunday
 
 METHOD = (Path(__file__).resolve().parents[2] / "methods" / "examples" / "method_d.yml").read_text("utf-8")
+pytestmark = pytest.mark.slow  # a real dbt build (the formulas' dbt unit tests run in every build)
+
 d = date
 Q2 = d(2021, 4, 1)
 

@@ -21,6 +21,8 @@ from tests.helpers.workbooks import week_path, write_report
 from tests.methods.build import build, points, totals
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
 
+pytestmark = pytest.mark.slow  # a real dbt build (the formulas' dbt unit tests run in every build)
+
 d = date
 SIXTH = """
   sci_tech_signed:
