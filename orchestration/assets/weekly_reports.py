@@ -50,6 +50,7 @@ def weekly_reports(
             "rejected": len(report.rejected),
             "ledger_rows": report.ledger_rows,
             "lead_rows": report.lead_rows,
+            "entries_files": len(report.entries),  # committee entries workbooks (ingestion/entries.py)
             "rejections": dg.MetadataValue.md(
                 "\n".join(f"- {r.message()}" for r in report.rejected) or "none"
             ),

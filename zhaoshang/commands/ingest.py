@@ -57,6 +57,8 @@ def run(home: Home, inbox: Path | None) -> int:
         f"unchanged {counts.get('skipped', 0)}, rejected {counts.get('rejected', 0)} "
         f"({counts.get('ledger_rows', 0)} ledger rows, {counts.get('lead_rows', 0)} lead rows loaded)"
     )
+    if counts.get("entries_files"):
+        print(f"考核录入 committee entries: {counts['entries_files']} file(s) loaded")
     if counts.get("rejected"):
         print("Rejected files (moved to quarantine):")
         print(counts.get("rejections", ""))
