@@ -443,6 +443,17 @@ class _Reader:
                         row["filter_sql"] = sql
                         row["filter_zh"] = zh
             rows["method_measures"].append(row)
+        for row in rows["method_measures"]:
+            for part in (row["numerator"], row["denominator"], row["base_measure"]):
+                if part is not None and sources.get(part) == "derived":
+                    spec = specs[row["measure_code"]]
+                    key = "ratio" if row["aggregate"] == "ratio" else "change"
+                    self.problem(
+                        self.line_of(spec, key),
+                        f"measures.{row['measure_code']}.{key}",
+                        f"“{part}”本身是比率或变化量，请直接用求和或计数的口径",
+                        f"'{part}' is itself a ratio or change; use a sum or count measure",
+                    )
         return sources
 
     def known_measure(self, name: Any, specs: dict, spec: Node, key: str, where: str) -> None:

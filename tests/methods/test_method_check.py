@@ -116,6 +116,14 @@ CASES = [
         "未知的键",
     ),
     (
+        "ratio of a ratio",
+        "    ratio: [signed_and_landed, signed]\n",
+        "    ratio: [signed_and_landed, landing_rate]\n",
+        "ratio: [signed_and_landed, landing_rate]",
+        "measures.landing_rate.ratio",
+        "本身是比率",
+    ),
+    (
         "bad yaml",
         "  C:\n    label_zh: 协议引资额\n",
         "  C:\n    label_zh: [协议引资额\n",
