@@ -1,4 +1,4 @@
-"""Imports run one way: basics → assessment → ingestion → … → bulletin → orchestration → zhaoshang (the CLI)."""
+"""Imports run one way: basics → assessment → ingestion → … → bulletin → orchestration → CLI."""
 
 from __future__ import annotations
 
