@@ -59,10 +59,13 @@ def entry_files(inbox: Path) -> list[Path]:
     folder = inbox / ENTRIES_FOLDER
     if not folder.is_dir():
         return []
-    files = [
+    files = [  # symbolic links are never followed: nothing outside the inbox is read or moved
         p
         for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith(".reason.txt")
+        if not p.is_symlink()
+        and p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not p.name.endswith(".reason.txt")
     ]
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.as_posix()))
 
