@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bulletin.pdf import FLAGS, chromium
 from expectations.offline_docs import offline_html
 from expectations.scope import SUITES_DIR
@@ -12,6 +14,7 @@ from tests.bulletin.conftest import LABEL, Report, keep_artefact
 LOCAL = re.compile(r"^(file:|data:|about:blank)")
 
 
+@pytest.mark.slow
 def test_gx_data_docs_of_the_latest_gate_run_open_offline(report: Report, tmp_path) -> None:
     docs = report.home.gate_reports / LABEL / "latest" / "data_docs"
     pages = sorted(docs.rglob("*.html"))

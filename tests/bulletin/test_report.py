@@ -13,6 +13,9 @@ from bulletin.pdf import FLAGS, chromium
 from tests.bulletin.conftest import LABEL, Report, keep_artefact, zhaoshang
 from tests.gate.dataset import MONTH, YEAR
 
+# The real `zhaoshang report` (gate, HTML, Chromium PDF): the fast loop skips it.
+pytestmark = pytest.mark.slow
+
 CHARTS = {"points", "cumulative_contract_amount_industrial", "cumulative_funds_in_place_industrial", "funnel",
           "industries", "leads"}  # fmt: skip
 LOCAL = re.compile(r"^(file:|data:|about:blank)")

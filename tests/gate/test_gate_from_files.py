@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from basics.home import Home
 from expectations.gate import run_gate
 from tests.gate.dataset import MONTH, YEAR, unit_ledger
 from tests.gate.warehouse import dbt_build, ingest
 from tests.helpers.workbooks import ledger_row, week_path, write_report
+
+# Workbooks resent through ingestion and a dbt build each: the fast loop skips them.
+pytestmark = pytest.mark.slow
 
 
 def test_resent_workbook_with_row_faults_fails_once_per_fault(home: Home) -> None:
