@@ -20,9 +20,11 @@ import psutil
 from basics.home import Home
 
 DAGSTER_YAML = """\
-# written by zhaoshang: local instance of the bureau's warehouse
+# written by zhaoshang: local instance of the bureau's warehouse (rewritten when it differs)
 telemetry:
-  enabled: false
+  enabled: false   # no usage data leaves the machine
+nux:
+  enabled: false   # no "new user experience" / community newsletter modal in the UI
 concurrency:
   pools:
     default_limit: 1   # one writer of the DuckDB file at a time
@@ -45,7 +47,7 @@ def activate(home: Home) -> None:
     """Point Dagster, dbt and the assets at this home folder (env vars read by resources and profiles)."""
     home.ensure()
     config = home.dagster_home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or config.read_text(encoding="utf-8") != DAGSTER_YAML:
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ["ZHAOSHANG_HOME"] = str(home.root)

@@ -19,6 +19,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from basics import terms as t
 from basics.home import DBT_PROJECT_DIR
 from basics.warehouse_access import open_warehouse
 from orchestration.progress import progress_bar
@@ -66,7 +67,7 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
         open_warehouse(warehouse).close()  # wait (with a message) while a leftover process holds the file
         invocation = dbt.cli(["build"], context=context, raise_on_error=True)
         total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-        with progress_bar("dbt build", unit="node") as progress:
+        with progress_bar(f"{t.BUILD} dbt build", unit="node") as progress:
             for done, event in enumerate(invocation.stream(), start=1):
                 progress(min(done, total), total)
                 yield event
