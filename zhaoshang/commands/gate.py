@@ -77,6 +77,11 @@ def _waiver_file(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+def _name(unit: str) -> str:
+    known = units().get(unit)
+    return known.name_zh if known else ""
+
+
 def previous_waivers(home: Home, year: int, month: int) -> tuple[int, dict[str, str]]:
     """(version, {unit: reason}) of the month's latest frozen version."""
     frozen = versions(home, year, month)
@@ -159,7 +164,7 @@ def submit(
         for unit, why in sorted(waivers.items()):
             print(
                 f"沿用第{version}{t.VERSION}的{t.WAIVER} "
-                f"/ carried from v{version}: {unit} {units()[unit].name_zh}"
+                f"/ carried from v{version}: {unit} {_name(unit)}"
                 f"：{why}"
             )
         if waivers:
@@ -204,7 +209,7 @@ def submit(
     folder = home.submissions / key / f"v{versions(home, year, month)[-1]}"
     print(f"已{t.SUBMIT} {key}（{folder.name}）/ submitted {key}: {folder}")
     for unit, why in sorted(gate.waivers.items()):
-        print(f"  {t.WAIVER} waiver: {unit} {units()[unit].name_zh}：{why}")
+        print(f"  {t.WAIVER} waiver: {unit} {_name(unit)}：{why}")
     for path in sorted(folder.iterdir()):
         print(f"  {path.name}")
     return 0
