@@ -31,7 +31,8 @@ def run(home: Home, week_text: str, units: list[str], out: str | None) -> int:
     if unknown:
         raise UserError(
             f"未知单位 / unknown unit(s): {', '.join(unknown)}.",
-            f"请使用名册中的{t.UNIT_CODE}，如 {', '.join(list(register)[:3])} / use codes of the unit register.",
+            f"请使用名册中的{t.UNIT_CODE}，如 {', '.join(list(register)[:3])}"
+            " / use codes of the unit register.",
         )
     folder = Path(out).resolve() if out else None
     config = {"week": week.label, "units": units, "out": str(folder) if folder else None}
@@ -43,7 +44,8 @@ def run(home: Home, week_text: str, units: list[str], out: str | None) -> int:
     meta = materialization_metadata(result, "unit_templates")
     written = meta.get("templates", 0)
     print(
-        f"已写入 {written} 份 {week.label} {t.TEMPLATES} / {written} template(s) written: {meta.get('folder')}"
+        f"已写入 {written} 份 {week.label} {t.TEMPLATES}"
+        f" / {written} template(s) written: {meta.get('folder')}"
     )
     print(meta.get("prefilled", ""))
     return 0
