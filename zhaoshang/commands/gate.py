@@ -194,7 +194,8 @@ def submit(
     if not result.success:
         if failure_class(result) == "AlreadySubmitted":  # another submit froze the month meanwhile
             print(
-                f"{year}-{month:02d} 已报送（仓库的报送记录中已有该月版本，可能由同时进行的另一次报送冻结）"
+                f"{year}-{month:02d} 已{t.SUBMIT}（仓库的{t.SUBMIT}记录中已有该月版本，"
+                f"可能由同时进行的另一次{t.SUBMIT}冻结）"
                 f" / {year}-{month:02d} was already submitted (the warehouse records a version of it, "
                 f"perhaps frozen by another submit meanwhile). To send a corrected version, run: "
                 f"zhaoshang submit "

@@ -117,6 +117,6 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
             f"最后于 last at {data.get('created_at', '?')}"
             + (f"；{t.WAIVER} waived: {waived}" if waived else "")
         )
-    print("\n报送文件核验 / frozen files:")
+    print(f"\n{t.SUBMIT}文件核验 / frozen files:")
     print("\n".join("  " + line for line in verify.lines(*verify.check(home))))
     return 0
