@@ -1,38 +1,45 @@
-"""Chinese labels of output columns (code and tables stay English; the committee reads Chinese)."""
+"""Chinese labels of output columns (code and tables stay English; the committee reads Chinese).
+
+Built from the bureau's vocabulary (`basics.terms`), the one place of its words.
+"""
 
 from __future__ import annotations
 
-UNIT_TYPE_ZH = {"platform": "平台", "department": "部门", "bureau_section": "局内科室"}
+from basics import terms as t
+
+UNIT_TYPE_ZH = t.UNIT_TYPE_ZH
+
+_AMOUNT = f"({t.HUNDRED_MILLION_YUAN})"
 
 # (column of marts.unit_month_scores, Chinese header, number format kind: amount | count | ratio | score)
 SCORE_COLUMNS: list[tuple[str, str, str]] = [
-    ("value_c", "协议引资额(亿元)", "amount"),
-    ("target_c", "协议引资额目标(亿元)", "amount"),
-    ("score_c", "协议引资额得分", "score"),
-    ("value_f", "实际到位资金(亿元)", "amount"),
-    ("target_f", "实际到位资金目标(亿元)", "amount"),
-    ("score_f", "实际到位资金得分", "score"),
-    ("value_q", "优质项目(个)", "count"),
-    ("target_q", "优质项目目标(个)", "count"),
-    ("score_q", "优质项目得分", "score"),
-    ("value_m", "重大项目(个)", "count"),
-    ("target_m", "重大项目目标(个)", "count"),
-    ("score_m", "重大项目得分", "score"),
-    ("value_r", "落地转化率", "ratio"),
-    ("target_r", "落地转化率目标", "ratio"),
-    ("score_r", "落地转化率得分", "score"),
-    ("base_score", "基础得分", "score"),
-    ("bonus", "信息共享加分", "score"),
-    ("deductions", "减分", "score"),
-    ("total_score", "总分", "score"),
+    ("value_c", f"{t.CONTRACT_AMOUNT}{_AMOUNT}", "amount"),
+    ("target_c", f"{t.CONTRACT_AMOUNT}{t.TARGET}{_AMOUNT}", "amount"),
+    ("score_c", f"{t.CONTRACT_AMOUNT}得分", "score"),
+    ("value_f", f"{t.FUNDS_IN_PLACE}{_AMOUNT}", "amount"),
+    ("target_f", f"{t.FUNDS_IN_PLACE}{t.TARGET}{_AMOUNT}", "amount"),
+    ("score_f", f"{t.FUNDS_IN_PLACE}得分", "score"),
+    ("value_q", f"{t.QUALITY_PROJECTS}(个)", "count"),
+    ("target_q", f"{t.QUALITY_PROJECTS}{t.TARGET}(个)", "count"),
+    ("score_q", f"{t.QUALITY_PROJECTS}得分", "score"),
+    ("value_m", f"{t.MAJOR_PROJECTS}(个)", "count"),
+    ("target_m", f"{t.MAJOR_PROJECTS}{t.TARGET}(个)", "count"),
+    ("score_m", f"{t.MAJOR_PROJECTS}得分", "score"),
+    ("value_r", t.LANDING_RATE, "ratio"),
+    ("target_r", f"{t.LANDING_RATE}{t.TARGET}", "ratio"),
+    ("score_r", f"{t.LANDING_RATE}得分", "score"),
+    ("base_score", t.BASE_SCORE, "score"),
+    ("bonus", t.SHARING_BONUS, "score"),
+    ("deductions", t.DEDUCTIONS, "score"),
+    ("total_score", t.TOTAL_SCORE, "score"),
 ]
 
 SCORE_COLUMNS_ZH: dict[str, str] = {
-    "year": "年度",
-    "month": "月份",
-    "unit_code": "单位编号",
-    "name_zh": "单位名称",
-    "unit_type": "单位类型",
+    "year": t.YEAR,
+    "month": t.MONTH,
+    "unit_code": t.UNIT_CODE,
+    "name_zh": t.UNIT_NAME,
+    "unit_type": t.UNIT_TYPE,
     **{column: header for column, header, _ in SCORE_COLUMNS},
-    "rank_in_type": "同类排名",
+    "rank_in_type": t.RANK_IN_TYPE,
 }

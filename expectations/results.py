@@ -113,6 +113,20 @@ class GateResult:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateResult:
+        """The inverse of `to_dict` (reads a `checks.json` back)."""
+        return cls(
+            year=int(data["year"]),
+            month=int(str(data["month"]).split("-")[1]),
+            created_at=data["created_at"],
+            weeks=list(data["weeks"]),
+            checks=[CheckResult(**c) for c in data["checks"]],
+            failures=[Failure(**f) for f in data["failures"]],
+            waivers=dict(data.get("waivers") or {}),
+            data_docs=data.get("data_docs"),
+        )
+
     def failure_table(self) -> str:
         """One readable list of every failure (Chinese + English), blocking first."""
         return format_failure_table(self)

@@ -43,12 +43,20 @@ def partition_of(relative_path: str, today: date) -> str:
 @dg.sensor(job=weekly_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, home: HomeResource) -> dg.SensorResult:
     """Request one run (ingest + build) covering every week folder with new or changed files."""
-    previous: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     current = inbox_signature(home.paths().inbox)
+    if not context.cursor:  # first evaluation: the inbox as it is now is the starting point, not new work
+        return dg.SensorResult(
+            skip_reason=f"首次运行：记录收件箱现状（{len(current)} 个文件），之后新到或变化的文件才会"
+            f"启动运行 / first evaluation: {len(current)} file(s) recorded as the starting point; "
+            "later changes start runs.",
+            cursor=json.dumps(current),
+        )
+    previous: dict[str, str] = json.loads(context.cursor)
     changed = sorted(path for path, sig in current.items() if previous.get(path) != sig)
     if not changed:
         return dg.SensorResult(
-            skip_reason="No new or changed files in the inbox.", cursor=json.dumps(current)
+            skip_reason="收件箱没有新的或变化的文件 / no new or changed files in the inbox.",
+            cursor=json.dumps(current),
         )
     keys = sorted({partition_of(path, date.today()) for path in changed})
     request = dg.RunRequest(

@@ -1,111 +1,216 @@
-"""The `zhaoshang` command: the data officer's routine tasks, each running the Dagster assets the UI shows."""
+"""The `zhaoshang` command: the data officer's routine tasks, each running the Dagster assets the UI shows.
+
+Every line the officer reads is Chinese first, English after it, in the bureau's terms (`basics.terms`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
 
+from basics import terms as t
 from basics.errors import UserError
-from basics.home import PROJECT_ROOT, Home
+from basics.home import Home
 from basics.months import parse_month
 from zhaoshang.machine_errors import machine_problem
 
-DESCRIPTION = """\
-区招商投资促进局 统计与考核数据仓库 / statistics and assessment warehouse of the investment-promotion bureau.
+DESCRIPTION = f"""\
+区招商投资促进局 统计与考核{t.WAREHOUSE}
+statistics and assessment warehouse of the investment-promotion bureau.
 
-Everything lives in one home folder (--home DIR, else $ZHAOSHANG_HOME, else ./var): the warehouse, the inbox
-where units drop their weekly reports (<inbox>/YYYY-Www/<unit>.xlsx), the archive, the quarantine of rejected
-files and the frozen monthly submissions.
+所有数据都在一个{t.HOME}中（--home DIR，否则 $ZHAOSHANG_HOME，否则 ./var）：
+{t.WAREHOUSE}、各单位放{t.WEEKLY_REPORT}的{t.INBOX}（<inbox>/YYYY-Www/<单位编号>.xlsx）、{t.ARCHIVE}、{t.REJECTED}文件的{t.QUARANTINE}和已冻结的月度{t.SUBMIT}。
+Everything lives in one home folder: the warehouse, the inbox, the archive, the quarantine, the submissions.
 
-Weekly: `zhaoshang ingest`, then `zhaoshang build`, then `zhaoshang status` to chase missing reports.
-Monthly: `zhaoshang check --month YYYY-MM`, then `zhaoshang submit --month YYYY-MM`;
-`zhaoshang report --month YYYY-MM` writes the committee's bulletin.
+每周 weekly:   zhaoshang weekly（= ingest + build），再 zhaoshang status 催{t.MISSING_REPORT}
+每月 monthly:  zhaoshang check --month YYYY-MM，再 zhaoshang submit --month YYYY-MM
+每月 monthly:  zhaoshang report --month YYYY-MM 写出月度考核通报 / writes the committee's bulletin
 """
 
-EXIT_CODES = """\
-exit codes: 0 done; 1 dbt or run failure; 2 wrong input; 3 a file was rejected (ingest);
-4 the quality gate failed (check, submit); 5 the month was already submitted (submit);
-6 a frozen submission file was altered or is missing (verify)."""
+EXIT_CODES = f"""\
+退出码 exit codes: 0 完成 done; 1 计算或运行失败 dbt/run failure; 2 输入有误 wrong input;
+3 有文件被{t.REJECTED} a file was rejected (ingest, weekly);
+4 {t.QUALITY_GATE}{t.FAILED} the gate failed (check, submit);
+5 该月已{t.SUBMIT} the month was already submitted (submit);
+6 已冻结的{t.SUBMIT}文件被改动或缺失 a frozen submission file was altered or is missing (verify)."""
+
+# commands that only read the home: they never create it (a mistyped --home is named, not made)
+READ_ONLY = {"scores", "check", "submit", "status", "report", "verify", "explain"}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings and one-sentence errors (exit 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "命令 commands"
+        self._optionals.title = "选项 options"
+        if not any("-h" in a.option_strings for a in self._actions):
+            self.add_argument("-h", "--help", action="help", help="显示本说明 / show this help")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法 usage:", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "用法 usage:", 1)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(
+            f"错误：命令行参数有误（{message}）。运行 `{self.prog} --help` 查看用法。/ "
+            f"error: wrong arguments ({message}); see `{self.prog} --help`.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="zhaoshang",
-        description=DESCRIPTION,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    root = Parser(prog="zhaoshang", description=DESCRIPTION, epilog=EXIT_CODES)
+    common = argparse.ArgumentParser(add_help=False)  # default group titles: merged into each command's
+    common.add_argument("--home", help=f"{t.HOME} home folder（默认 $ZHAOSHANG_HOME，否则 ./var）")
+    common.add_argument(
+        "--verbose", action="store_true", help="显示 Dagster 运行日志 / show the Dagster run log"
     )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", help="home folder (default: $ZHAOSHANG_HOME, else ./var)")
-    common.add_argument("--verbose", action="store_true", help="show the Dagster run log")
-    sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        return sub.add_parser(
+            name, parents=[common], help=help_text, description=help_text, epilog=EXIT_CODES
+        )
+
+    def month_arg(p: argparse.ArgumentParser, required: bool = True, what: str = "") -> None:
+        p.add_argument(
+            "--month", required=required, help=f"{t.MONTH}，写成 YYYY-MM{what} / the month, YYYY-MM"
+        )
 
     add(
         "demo",
-        "Write the bundled sample year into the inbox if it is empty, ingest it, build the "
-        "warehouse, check and submit the latest complete month, and print where everything is.",
+        f"演示：{t.INBOX}为空时写入自带的样例年度，{t.INGEST}、{t.BUILD}、检查并{t.SUBMIT}最近一个完整月份，"
+        "并说明各文件的位置。"
+        "/ Write the sample year, ingest, build, check and submit the latest complete month.",
     )
-    sample = add("sample", "Write a realistic sample year of weekly reports (for trying things out).")
-    sample.add_argument("--out", required=True, help="folder to write the inbox into")
-    sample.add_argument("--year", type=int, default=2021, help="the year (default 2021)")
-    sample.add_argument("--seed", type=int, default=7, help="random seed: same seed, same files")
+    sample = add(
+        "sample",
+        f"写出一个逼真的样例年度{t.WEEKLY_REPORT}（试用）/ write a realistic sample year of weekly reports.",
+    )
+    sample.add_argument(
+        "--out", required=True, help=f"写入的{t.INBOX}文件夹 / folder to write the inbox into"
+    )
+    sample.add_argument("--year", type=int, default=2021, help="年份（默认 2021）/ the year (default 2021)")
+    sample.add_argument("--seed", type=int, default=7, help="随机种子：同一种子，同样文件 / random seed")
     ingest = add(
         "ingest",
-        "Load every new or changed weekly report from the inbox. Prints how many files "
-        "were accepted, superseded (a resent week) and rejected, and why each rejection.",
+        f"{t.INGEST}{t.INBOX}中新的或有变化的{t.WEEKLY_REPORT}，列出{t.ACCEPTED}、{t.SUPERSEDED}、{t.REJECTED}"
+        f"的文件及每个{t.REJECTED}理由，并说明下一步。"
+        f"/ Load new or changed weekly reports; says what to run next.",
     )
-    ingest.add_argument("--inbox", help="inbox folder (default: <home>/inbox)")
-    add("build", "Rebuild the warehouse and the scores from the loaded reports, and run its tests (dbt).")
-    scores = add("scores", "Print a month's ranking (year to date) with every component of every score.")
-    scores.add_argument("--month", required=True, help="the month, YYYY-MM")
-    scores.add_argument("--csv", action="store_true", help="print CSV with Chinese headers instead")
-    check = add("check", "Run the data-quality gate of a month and list every failure. Sends nothing.")
-    check.add_argument("--month", required=True, help="the month, YYYY-MM")
-    submit = add("submit", "Run the gate and, when it passes, export and freeze the city-level submission.")
-    submit.add_argument("--month", required=True, help="the month, YYYY-MM")
+    ingest.add_argument("--inbox", help=f"{t.INBOX}文件夹（默认 <home>/inbox）/ inbox folder")
+    add(
+        "build",
+        f"{t.BUILD}：由已{t.INGEST}的{t.WEEKLY_REPORT}重建{t.WAREHOUSE}和{t.SCORES}并运行其测试（dbt）。"
+        "/ Rebuild the warehouse and the scores (dbt build).",
+    )
+    add(
+        "weekly",
+        f"每周例行：{t.INGEST}（ingest）后{t.BUILD}（build），再列出{t.MISSING_REPORT}。"
+        "/ The weekly routine in one command: ingest, build, then the missing reports.",
+    )
+    scores = add(
+        "scores",
+        f"某月（年初至月末累计）的{t.SCORES}排名及每项得分。"
+        f"/ A month's ranking (year to date), every component.",
+    )
+    month_arg(scores)
+    scores.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help=f"输出 CSV（UTF-8 带 BOM，中文表头，按{t.SUBMIT}口径取整）到文件或屏幕 / CSV to FILE or stdout",
+    )
+    scores.add_argument(
+        "--xlsx", metavar="FILE", help="输出 Excel 工作簿（中文表头，数字格式）/ write an .xlsx workbook"
+    )
+    check = add(
+        "check",
+        f"运行某月的{t.QUALITY_GATE}并列出每个问题，不{t.SUBMIT}。"
+        f"/ Run a month's quality gate; sends nothing.",
+    )
+    month_arg(check)
+    submit = add(
+        "submit",
+        f"{t.QUALITY_GATE}{t.PASSED}后导出并冻结{t.SUBMISSION}。"
+        f"/ Gate, export and freeze the city submission.",
+    )
+    month_arg(submit)
     submit.add_argument(
         "--waive",
         nargs="+",
         default=[],
-        metavar="UNIT",
-        help="units whose missing weekly reports are excused (needs --reason)",
+        metavar='UNIT="理由"',
+        help=f'{t.MISSING_REPORT}{t.WAIVER}的单位，各带{t.REASON}：--waive D01="书面说明…" D05="…" '
+        "/ units excused for missing reports, each with its own reason",
+    )
+    submit.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help=f"{t.WAIVER}清单 CSV（两列：{t.UNIT_CODE},{t.REASON}）"
+        f"/ a waiver file: unit_code,reason per line",
     )
     submit.add_argument(
         "--resubmit",
         action="store_true",
-        help="create the next version of a month already submitted (needs --reason)",
+        help=f"{t.RESUBMIT}已{t.SUBMIT}的月份，生成下一版（需 --reason）"
+        f"/ make the next version (needs --reason)",
     )
     submit.add_argument(
-        "--reason", help="written reason for a waiver or a resubmission (kept in the manifest)"
+        "--no-previous-waivers",
+        action="store_true",
+        help=f"{t.RESUBMIT}时不沿用上一版的{t.WAIVER} / do not carry the previous version's waivers",
     )
     template = add(
         "template",
-        "Write the weekly workbook each unit fills (周报模板): its ledger pre-filled from its latest "
-        "accepted report, with drop-down lists and validation.",
+        f"写出各单位填报的{t.WEEKLY_REPORT}模板：项目台账按该单位最近一份已{t.ACCEPTED}的{t.WEEKLY_REPORT}预填，"
+        "带下拉选项和校验。/ Write the weekly workbook each unit fills, pre-filled, with drop-down lists.",
     )
-    template.add_argument("--week", required=True, help="the ISO week the units will report, YYYY-Www")
     template.add_argument(
-        "--unit", nargs="+", default=[], metavar="U", help="only these units (default: all active)"
+        "--week", required=True, help=f"各单位将填报的{t.ISO_WEEK}，写成 YYYY-Www / the ISO week"
     )
-    template.add_argument("--out", help="folder to write into (default: <home>/templates)")
+    template.add_argument(
+        "--unit",
+        nargs="+",
+        default=[],
+        metavar="U",
+        help="只写这些单位（默认全部在册单位）/ only these units",
+    )
+    template.add_argument("--out", help="写入的文件夹（默认 <home>/templates）/ folder to write into")
     report = add(
         "report",
-        "Write the committee's monthly bulletin (月度考核通报) under <home>/reports/YYYY-MM/: "
-        "a self-contained HTML file, its PDF and a workbook.",
+        f"写出月度考核通报（{t.SCORES}，HTML、PDF 和工作簿）到 <home>/reports/YYYY-MM/ "
+        "/ Write the committee's monthly bulletin: a self-contained HTML file, its PDF and a workbook.",
     )
-    report.add_argument("--month", required=True, help="the month, YYYY-MM")
-    status = add("status", "Show missing weekly reports, rejected files and the last submissions.")
-    status.add_argument("--month", help="month to list missing reports for (default: the latest)")
+    month_arg(report)
+    submit.add_argument(
+        "--reason",
+        help=f"{t.RESUBMIT}的书面{t.REASON}（记入清单 manifest）；未写理由的{t.WAIVER}单位也用它 "
+        "/ the written reason of a resubmission (also used by waived units given without their own reason)",
+    )
+    status = add(
+        "status",
+        f"{t.MISSING_REPORT}周次、{t.REJECTED}文件和最近的{t.SUBMIT}记录。"
+        f"/ Missing reports, rejected files, submissions.",
+    )
+    month_arg(status, required=False, what="（默认最近一个月 / default: the latest）")
     add(
         "verify",
-        "Check every frozen submission against the warehouse's record; exit 6 if a file was altered.",
+        f"核验每个已冻结的{t.SUBMIT}文件与{t.WAREHOUSE}中的记录是否一致；有改动则退出码 6。"
+        "/ Check every frozen submission against the warehouse's record; exit 6 if a file was altered.",
     )
     method = add("method", "Assessment method files (考核办法): `method check FILE` validates one.")
     method_sub = method.add_subparsers(dest="method_command", metavar="ACTION", required=True)
@@ -119,8 +224,11 @@ def parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--unit", required=True, help="unit code, e.g. P01")
     explain.add_argument("--month", required=True, help="the month, YYYY-MM")
-    ui = add("ui", "Start the Dagster UI on http://127.0.0.1:3000 (this machine only).")
-    ui.add_argument("--port", type=int, default=3000)
+    ui = add(
+        "ui",
+        "启动 Dagster 界面 http://127.0.0.1:3000（仅本机）/ Start the Dagster UI on this machine only.",
+    )
+    ui.add_argument("--port", type=int, default=3000, help="端口 / port (default 3000)")
     return root
 
 
@@ -131,32 +239,28 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.sample_data import write_sample_inbox
 
         summary = write_sample_inbox(Path(args.out), year=args.year, seed=args.seed)
-        print(f"Wrote {summary.files_written} files for {args.year} into {args.out}.")
+        print(
+            f"已写出 {args.year} 年样例{t.WEEKLY_REPORT} {summary.files_written} 个文件到 {args.out} / "
+            f"wrote {summary.files_written} files for {args.year} into {args.out}."
+        )
         return 0
     if args.command == "method":
         from zhaoshang.commands import method
 
         return method.check(args.file)
+    if args.command in READ_ONLY:
+        from zhaoshang.warehouse import require_home
+
+        require_home(home)
     if args.command == "explain":
         from zhaoshang.commands import explain
 
         return explain.run(home, args.unit, *parse_month(args.month))
     activate(home)
     if args.command == "ui":
-        cmd = [
-            str(Path(sys.executable).with_name("dagster")),
-            "dev",
-            "-m",
-            "orchestration.definitions",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(args.port),
-        ]
-        print(f"Dagster UI: http://127.0.0.1:{args.port} (home {home.root}); stop with Ctrl+C.")
-        # `dagster dev` re-parses the dbt project on load (DbtProject.prepare_if_dev): with the venv's dbt
-        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        return subprocess.call(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PATH": path})
+        from zhaoshang.commands import ui
+
+        return ui.run(home, args.port)
     from zhaoshang.commands import build, demo, gate, ingest, report, scores, status, verify
 
     if args.command == "demo":
@@ -165,12 +269,17 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         return ingest.run(home, Path(args.inbox).resolve() if args.inbox else None)
     if args.command == "build":
         return build.run(home)
+    if args.command == "weekly":
+        return ingest.weekly(home)
     if args.command == "scores":
-        return scores.run(home, *parse_month(args.month), args.csv)
+        return scores.run(home, *parse_month(args.month), args.csv, args.xlsx)
     if args.command == "check":
         return gate.check(home, *parse_month(args.month))
     if args.command == "submit":
-        return gate.submit(home, *parse_month(args.month), args.waive, args.reason, args.resubmit)
+        waivers = gate.parse_waivers(args.waive, args.waivers, args.reason, args.resubmit)
+        return gate.submit(
+            home, *parse_month(args.month), waivers, args.reason, args.resubmit, not args.no_previous_waivers
+        )
     if args.command == "report":
         return report.run(home, *parse_month(args.month))
     if args.command == "verify":
@@ -189,19 +298,21 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if args.verbose:
         os.environ["ZHAOSHANG_VERBOSE"] = "1"
-    else:  # library warnings (beta/deprecation notices) are for developers, not the data officer
+    else:  # library warnings and log records are for developers: the commands print their own summary
         warnings.simplefilter("ignore")
+        logging.getLogger().addHandler(logging.NullHandler())
     home = Home.resolve(args.home)
     try:
-        if args.home and not Path(args.home).expanduser().parent.exists():
+        if args.home and not Path(args.home).expanduser().resolve().parent.exists():
             raise UserError(
-                f"The home folder's parent {Path(args.home).parent} does not exist.",
-                "Create it first or choose another --home.",
+                f"{t.HOME}的上级文件夹 {Path(args.home).expanduser().resolve().parent} 不存在 / "
+                "the home folder's parent does not exist.",
+                "请先建立它或换一个 --home / create it first or choose another --home.",
             )
         return dispatch(args, home)
     except UserError as err:
         err = machine_problem(err, home) or err  # a run that failed on a full disk says so plainly
-        print(f"error: {err}", file=sys.stderr)
+        print(f"错误 error: {err}", file=sys.stderr)
         return err.exit_code
     except Exception as exc:  # the machine refusing (disk full, permission) is one sentence too
         problem = machine_problem(exc, home)
@@ -210,8 +321,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return problem.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("已中断 / interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error of the officer's
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

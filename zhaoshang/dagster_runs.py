@@ -17,12 +17,15 @@ from typing import Any
 
 import psutil
 
+from basics import terms as t
 from basics.home import Home
 
 DAGSTER_YAML = """\
-# written by zhaoshang: local instance of the bureau's warehouse
+# written by zhaoshang: local instance of the bureau's warehouse (rewritten when it differs)
 telemetry:
-  enabled: false
+  enabled: false   # no usage data leaves the machine
+nux:
+  enabled: false   # no "new user experience" / community newsletter modal in the UI
 concurrency:
   pools:
     default_limit: 1   # one writer of the DuckDB file at a time
@@ -31,10 +34,10 @@ concurrency:
 # who runs a run: checked by the next command, which fails the run of a process that is gone
 PID_TAG, HOST_TAG, PROCESS_STARTED_TAG = "zhaoshang/pid", "zhaoshang/host", "zhaoshang/process_started"
 JOB_LABELS = {  # (中文, English) of each job, for the one-line messages
-    "weekly_ingest_and_build": ("导入", "ingestion"),
-    "warehouse_build": ("构建", "build"),
-    "monthly_gate_and_submission": ("质量检查和报送", "gate and submission"),
-    "monthly_gate_only": ("质量检查", "quality gate"),
+    "weekly_ingest_and_build": (t.INGEST, "ingestion"),
+    "warehouse_build": (t.BUILD, "build"),
+    "monthly_gate_and_submission": (f"{t.QUALITY_GATE}和{t.SUBMIT}", "gate and submission"),
+    "monthly_gate_only": (t.QUALITY_GATE, "quality gate"),
 }
 
 # the commands print their own plain summary; the full run log stays in the instance (the UI shows it)
@@ -45,7 +48,7 @@ def activate(home: Home) -> None:
     """Point Dagster, dbt and the assets at this home folder (env vars read by resources and profiles)."""
     home.ensure()
     config = home.dagster_home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or config.read_text(encoding="utf-8") != DAGSTER_YAML:
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ["ZHAOSHANG_HOME"] = str(home.root)

@@ -1,24 +1,41 @@
-"""Read-only access to the warehouse for the commands that print from it."""
+"""Read-only access to the warehouse for the commands that print from it, and what it knows about itself:
+which weeks have arrived, and whether reports arrived after the last build (stale scores)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 
 import duckdb
 
+from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from basics.warehouse_access import open_warehouse
 
 
+def require_home(home: Home) -> None:
+    """Read-only commands never create a home: a missing one is named (a mistyped --home, most often)."""
+    if not home.root.is_dir():
+        raise UserError(
+            f"{t.HOME} {home.root} 不存在（--home 是否写错？）/ the home folder {home.root} does not exist "
+            "(a mistyped --home?).",
+            "请检查路径，或先运行 `zhaoshang demo` / `zhaoshang ingest` 建立它 / check the path, or create "
+            "it with `zhaoshang demo` or `zhaoshang ingest`.",
+        )
+
+
 @contextmanager
 def read_only(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, or a UserError telling how to create the warehouse."""
+    require_home(home)
     if not home.warehouse.exists():
         raise UserError(
-            f"There is no warehouse in {home.root}.",
-            "Run `zhaoshang ingest` and `zhaoshang build` first (or `zhaoshang demo`).",
+            f"{home.root} 中还没有{t.WAREHOUSE} / there is no warehouse in {home.root}.",
+            "请先运行 `zhaoshang ingest` 和 `zhaoshang build`（或 `zhaoshang demo`）/ "
+            "run `zhaoshang ingest` and `zhaoshang build` first (or `zhaoshang demo`).",
         )
     con = open_warehouse(home.warehouse, read_only=True)
     try:
@@ -38,4 +55,60 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 def require_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
     if not has_table(con, schema, table):
-        raise UserError(f"The warehouse has no {schema}.{table} yet.", "Run `zhaoshang build` first.")
+        raise UserError(
+            f"{t.WAREHOUSE}中还没有 {schema}.{table} / the warehouse has no {schema}.{table} yet.",
+            "请先运行 `zhaoshang build` / run `zhaoshang build` first.",
+        )
+
+
+def received_weeks(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """{(unit_code, week_label)} of every accepted report."""
+    if not has_table(con, "raw", "report_files"):
+        return set()
+    return set(con.execute("select distinct unit_code, week_label from raw.report_files").fetchall())
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Reports received after the last build: the scores do not include them yet."""
+
+    new_files: int
+    last_build: datetime | None
+
+    def warning(self) -> str:
+        built = f"{self.last_build:%Y-%m-%d %H:%M}" if self.last_build else "从未 never"
+        return (
+            f"注意：上次{t.BUILD}（{built}）之后又收到 {self.new_files} 份{t.WEEKLY_REPORT}，"
+            "以下结果尚未包含它们；"
+            f"请先运行 `zhaoshang build`。/ warning: {self.new_files} report(s) arrived after the last build "
+            f"({built}); the figures below do not include them yet: run `zhaoshang build` first."
+        )
+
+
+def staleness(home: Home) -> Staleness | None:
+    """None when the scores include every received report (or there is nothing to compare)."""
+    if not home.warehouse.exists():
+        return None
+    with read_only(home) as con:
+        if not has_table(con, "raw", "report_files"):
+            return None
+        received = con.execute("select count(*) from raw.report_files").fetchone()[0]
+        if not has_table(con, "marts", "warehouse_build"):
+            return Staleness(received, None) if received else None
+        built_at, through, files = con.execute(
+            "select built_at, reports_received_through, report_files from marts.warehouse_build"
+        ).fetchone()
+        newer = con.execute(
+            "select count(*) from raw.report_files where ? is null or received_at > ?", [through, through]
+        ).fetchone()[0]
+    new_files = max(newer, received - files)
+    return Staleness(new_files, built_at) if new_files else None
+
+
+def warn_if_stale(home: Home) -> None:
+    """Print the staleness warning (stderr, so a CSV on stdout stays clean)."""
+    import sys
+
+    stale = staleness(home)
+    if stale:
+        print(stale.warning(), file=sys.stderr)

@@ -1,10 +1,13 @@
 """The monthly quality gate (one asset check per SPEC 5 check) and the city-level submission it guards."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from basics.terms import no_reports_yet
+from basics.weeks import weeks_ending_in
 from orchestration.partitions import monthly_partitions, year_month
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
@@ -15,8 +18,12 @@ GATE_INPUTS = [
 
 
 class GateConfig(dg.Config):
-    """Waivers of the missing-report check: units named by the data officer, with a written reason."""
+    """Waivers (免报) of the missing-report check: {unit code: its own written reason}.
 
+    `waive_units` + `waiver_reason` (one reason for several units) remain for runs launched by hand in the UI.
+    """
+
+    waivers: dict[str, str] = {}
     waive_units: list[str] = []
     waiver_reason: str | None = None
 
@@ -37,6 +44,7 @@ def gate_check_specs() -> list[dg.AssetCheckSpec]:
             asset="monthly_gate",
             blocking=check.severity == "blocking",
             description=f"{check.label_zh} ({check.severity})",
+            partitions_def=monthly_partitions,  # each result belongs to its month
         )
         for check in CHECKS
     ]
@@ -58,16 +66,33 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
 
     paths = home.paths()
     year, month = year_month(context.partition_key)
+    month_key = f"{year}-{month:02d}"
+    if not _has_reports(paths.warehouse, year, month):
+        raise dg.Failure(
+            description=no_reports_yet(year, month), metadata={"month": month_key}, allow_retries=False
+        )
     waivers = waivers_from(config)
-    report_dir = paths.gate_reports / f"{year}-{month:02d}" / context.run_id
+    report_dir = paths.gate_reports / month_key / context.run.run_id
     gate = run_gate(paths.warehouse, year, month, waivers=waivers, report_dir=report_dir)
     mark_latest(report_dir)
     table = gate.failure_table()
-    if not gate.passed:
-        context.log.error(f"Quality gate failed for {year}-{month:02d}:\n{table}")
+    results = list(_check_results(gate, month_key))
+    if not gate.passed:  # no materialization: a failed gate is a failed step, never a green asset
+        yield from results
+        raise dg.Failure(
+            description=f"{month_key} 数据质量检查未通过 / quality gate failed for {month_key}",
+            metadata={
+                "month": month_key,
+                "failures": len(gate.failures),
+                "failure_list": dg.MetadataValue.md(f"```\n{table}\n```"),
+                "report_dir": dg.MetadataValue.path(str(report_dir)),
+            },
+            allow_retries=False,
+        )
     yield dg.Output(
         gate,
         metadata={
+            "month": month_key,
             "passed": gate.passed,
             "failures": len(gate.failures),
             "failure_list": dg.MetadataValue.md(f"```\n{table}\n```" if gate.failures else "none"),
@@ -76,6 +101,10 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
             "waivers": dg.MetadataValue.json(waivers),
         },
     )
+    yield from results
+
+
+def _check_results(gate: Any, month_key: str) -> Iterator[dg.AssetCheckResult]:
     for check in gate.checks:
         failures = [f for f in gate.failures if f.check == check.name]
         yield dg.AssetCheckResult(
@@ -84,7 +113,9 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
             severity=dg.AssetCheckSeverity.ERROR
             if check.severity == "blocking"
             else dg.AssetCheckSeverity.WARN,
+            description=f"{month_key} {check.label_zh}",
             metadata={
+                "month": month_key,
                 "failure_count": check.failure_count,
                 "waived": check.waived,
                 "failures": dg.MetadataValue.md(
@@ -94,11 +125,33 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
         )
 
 
+def _has_reports(warehouse: Path, year: int, month: int) -> bool:
+    """Whether any report of a week ending in the month was received (else the gate has nothing to check)."""
+    import duckdb
+
+    weeks = weeks_ending_in(year, month)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return bool(
+            con.execute(
+                "select count(*) from raw.report_files where week_label in "
+                f"({', '.join('?' for _ in weeks)})",
+                weeks,
+            ).fetchone()[0]
+        )
+    except duckdb.CatalogException:
+        return False
+    finally:
+        con.close()
+
+
 def waivers_from(config: GateConfig) -> dict[str, str]:
     """{unit_code: reason}; a waiver without a reason is refused."""
-    if config.waive_units and not (config.waiver_reason or "").strip():
-        raise dg.Failure("A waiver needs a written reason (waiver_reason).")
-    return {unit: config.waiver_reason or "" for unit in config.waive_units}
+    out = {unit: config.waiver_reason or "" for unit in config.waive_units} | dict(config.waivers)
+    missing = sorted(unit for unit, reason in out.items() if not (reason or "").strip())
+    if missing:
+        raise dg.Failure(f"免报须填写理由 / a waiver needs a written reason: {', '.join(missing)}")
+    return out
 
 
 @dg.asset(

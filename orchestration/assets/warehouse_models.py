@@ -21,6 +21,7 @@ from dagster_dbt import (
 
 from assessment.method_file import MethodErrors
 from assessment.register import write_seeds
+from basics import terms as t
 from basics.home import DBT_PROJECT_DIR
 from basics.warehouse_access import open_warehouse
 from orchestration.progress import progress_bar
@@ -75,7 +76,7 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
             ["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=True
         )
         total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-        with progress_bar("dbt build", unit="node") as progress:
+        with progress_bar(f"{t.BUILD} dbt build", unit="node") as progress:
             for done, event in enumerate(invocation.stream(), start=1):
                 progress(min(done, total), total)
                 yield event

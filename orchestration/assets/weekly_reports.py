@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from basics import terms as t
 from orchestration.partitions import week_label, weekly_partitions
 from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
@@ -32,8 +33,9 @@ def weekly_reports(
     from unit_workbooks.receipt import ingest_summary
 
     paths = home.paths()
+    inbox = Path(config.inbox) if config.inbox else paths.inbox
     weeks = {week_label(key) for key in context.partition_keys}
-    with progress_bar("ingest", unit="file") as progress:
+    with progress_bar(f"{t.INGEST} ingest", unit="file") as progress:
         report = ingest_inbox(
             paths, Path(config.inbox) if config.inbox else None, weeks=weeks, progress=progress
         )
@@ -45,6 +47,10 @@ def weekly_reports(
     return dg.MaterializeResult(
         metadata={
             "accepted": len(report.accepted),
+            # `.leads.csv` files loaded with their CSV report (a pair counts as one report above)
+            "lead_companions": sum(
+                1 for o in report.accepted if (inbox / o.file).with_suffix(".leads.csv").is_file()
+            ),
             "superseded": len(report.superseded),
             "skipped": len(report.skipped),
             "rejected": len(report.rejected),

@@ -41,7 +41,7 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
     home, proc = demo_home
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 superseded" in proc.stdout
-    assert "Submitted 2021-12" in proc.stdout
+    assert "已报送 2021-12" in proc.stdout and "submitted 2021-12" in proc.stdout
     folder = home / "submissions" / "2021-12" / "v1"
     assert {p.suffix for p in folder.iterdir()} >= {".xlsx", ".csv", ".json"}
     assert (home / "warehouse.duckdb").exists() and any((home / "archive").rglob("*.xlsx"))
@@ -50,7 +50,7 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
 def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(demo_home):
     home, proc = demo_home
     html = home / "reports" / "2021-12" / "月度考核通报_2021-12.html"
-    assert f"Bulletin (月度考核通报) of 2021-12: {html}" in proc.stdout
+    assert f"月度考核通报 / bulletin of 2021-12: {html}" in proc.stdout
     assert html.exists() and html.with_suffix(".pdf").exists() and html.with_suffix(".xlsx").exists()
     assert "重庆交通大学创新生态圈" in html.read_text(encoding="utf-8")  # P07, active from March
 
@@ -113,7 +113,7 @@ def test_ingesting_again_changes_nothing(demo_home):
     home, _ = demo_home
     proc = zhaoshang("ingest", home=home)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "accepted 0 (of which superseded an earlier version: 0)" in proc.stdout
+    assert "接收 0 份周报（其中替换旧版 0 份）" in proc.stdout and "accepted 0 report(s)" in proc.stdout
 
 
 def test_ingest_of_a_bad_file_exits_3_with_the_reason(tmp_path):
@@ -131,8 +131,8 @@ def test_ingest_of_a_bad_file_exits_3_with_the_reason(tmp_path):
     [
         (("scores", "--month", "2021-13"), "YYYY-MM"),
         (("check", "--month", "June"), "YYYY-MM"),
-        (("submit", "--month", "2021-12", "--waive", "XX1", "--reason", "r"), "Unknown unit"),
-        (("submit", "--month", "2021-12", "--waive", "P01"), "--reason"),
+        (("submit", "--month", "2021-12", "--waive", "XX1", "--reason", "r"), "不在单位名册中"),
+        (("submit", "--month", "2021-12", "--waive", "P01"), '--waive P01="'),
     ],
 )
 def test_wrong_input_gets_one_sentence_and_exit_2(tmp_path, args, phrase):
@@ -157,7 +157,7 @@ def test_help_explains_each_command_in_plain_words():
     assert proc.returncode == 0
     for command in ("demo", "ingest", "build", "scores", "check", "submit", "report", "status"):
         assert command in proc.stdout
-    assert "exit codes" in proc.stdout
+    assert "退出码 exit codes" in proc.stdout
 
 
 def test_check_of_a_month_with_a_missing_report_exits_4_with_one_readable_list(demo_home):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import dagster as dg
 import pytest
 
 from basics.home import Home
+from expectations.results import GateResult
 from orchestration.definitions import defs
 from orchestration.partitions import partition_range_tags
 from orchestration.resources import HomeResource
@@ -73,7 +75,15 @@ def test_blocking_gate_check_stops_the_submission(loaded):
     )
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
     assert {c.check_name for c in failed} == {"missing_reports"}
-    gate = result.output_for_node("monthly_gate")
+    # every check result belongs to its month, and a failed gate is a failed step, not a green materialisation
+    assert {c.partition for c in result.get_asset_check_evaluations()} == {"2021-12-01"}
+    assert not result.is_node_success("monthly_gate")
+    assert "monthly_gate" not in {
+        e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+    }
+    gate = GateResult.from_dict(
+        json.loads((home.gate_reports / "2021-12" / "latest" / "checks.json").read_text())
+    )
     assert [(f.unit_code, f.week_label) for f in gate.failures if not f.waived] == [("D05", "2021-W49")]
     assert result.is_node_skipped("monthly_submission") or not result.is_node_success("monthly_submission")
     assert not (home.submissions / "2021-12").exists()
@@ -94,3 +104,8 @@ def test_waiving_the_silent_unit_lets_the_month_through(loaded):
     assert result.success
     manifest = (home.submissions / "2021-12" / "v1" / "manifest.json").read_text("utf-8")
     assert "书面说明：系统故障" in manifest and "D05" in manifest
+    gate = [
+        e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "monthly_gate"
+    ]
+    assert len(gate) == 1 and gate[0].partition == "2021-12-01"
+    assert gate[0].materialization.metadata["month"].value == "2021-12"

@@ -77,3 +77,16 @@ def test_sensor_covers_every_week_touched_in_one_run(tmp_path):
         "2021-02-01",
         "2021-02-15",
     )
+
+
+def test_sensor_first_evaluation_starts_from_the_current_inbox_without_a_run(tmp_path):
+    week = tmp_path / "inbox" / "2021-W05"
+    week.mkdir(parents=True)
+    for unit in ("P01", "P02", "D01"):
+        (week / f"{unit}.xlsx").write_bytes(b"already there when the sensor first runs")
+    first = _evaluate(tmp_path)
+    assert not first.run_requests and "首次运行" in first.skip_reason.skip_message
+    assert not _evaluate(tmp_path, first.cursor).run_requests  # nothing changed since
+    (week / "P03.xlsx").write_bytes(b"new")
+    later = _evaluate(tmp_path, first.cursor)
+    assert len(later.run_requests) == 1

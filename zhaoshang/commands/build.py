@@ -6,6 +6,7 @@ import sys
 
 from assessment.method_file import MethodErrors
 from assessment.register import write_seeds
+from basics import terms as t
 from basics.home import Home
 from orchestration.jobs import BUILD_JOB
 from zhaoshang.commands.method import EXIT_BAD_METHOD, print_problems
@@ -23,11 +24,20 @@ def build(home: Home) -> tuple[bool, str]:
     if result.success:
         return (
             True,
-            f"dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)"
+            f"{t.BUILD}完成：{models} 个模型和登记表，{len(checks)} 项测试（{len(failed)} 项警告）"
+            f" / dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)"
             + units_line(result),
         )
     names = ", ".join(c.check_name for c in failed[:10]) or failure_message(result)
-    return False, f"dbt build failed: {names}"
+    return False, f"{t.BUILD}失败 / dbt build failed: {names}"
+
+
+def print_fix() -> None:
+    print(
+        "处理：在 Dagster 界面（`zhaoshang ui`）查看失败的测试，或运行 "
+        "`dbt build --project-dir dbt_project --profiles-dir dbt_project` 看完整日志。"
+        "/ Fix: see the failing tests in the Dagster UI, or run dbt build for the full log."
+    )
 
 
 def units_line(result: object) -> str:
@@ -53,8 +63,5 @@ def run(home: Home) -> int:
     ok, summary = build(home)
     print(summary)
     if not ok:
-        print(
-            "Fix: see the failing tests above in the Dagster UI (`zhaoshang ui`) or run "
-            "`dbt build --project-dir dbt_project --profiles-dir dbt_project` for the full log."
-        )
+        print_fix()
     return 0 if ok else EXIT_DBT_FAILED

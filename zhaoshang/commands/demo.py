@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from basics import terms as t
 from basics.home import Home
 from basics.weeks import week_end, weeks_ending_in
 from submission import versions
 from zhaoshang.commands import build, gate, ingest, report
+from zhaoshang.text_table import render
 from zhaoshang.warehouse import read_only
 
 SAMPLE_YEAR = 2021
@@ -25,43 +27,67 @@ def latest_complete_month(home: Home) -> tuple[int, int]:
     return year, month
 
 
+def _counts(counts: dict) -> str:
+    return "\n".join("      " + line for line in ingest.summary(counts))
+
+
 def run(home: Home) -> int:
     from zhaoshang.sample_data import apply_sample_resend, write_sample_inbox
 
     home.ensure()
     if not any(home.inbox.iterdir()):
         summary = write_sample_inbox(home.inbox, year=SAMPLE_YEAR, seed=SAMPLE_SEED)
-        print(f"1/5 Wrote the sample year {SAMPLE_YEAR} to {home.inbox} ({summary.files_written} files).")
+        companions = sum(1 for _ in home.inbox.rglob("*.leads.csv"))
+        print(
+            f"1/5 已写出 {SAMPLE_YEAR} 年样例到 {home.inbox}：{summary.files_written} 个文件"
+            f"（{summary.files_written - companions} 份{t.WEEKLY_REPORT}，另 {companions} 个 .leads.csv "
+            f"{t.LEADS_COMPANION}）/ wrote the sample year: {summary.files_written} files "
+            f"({summary.files_written - companions} reports + {companions} .leads.csv companions)."
+        )
         counts, _ = ingest.ingest(home)
-        print(f"2/5 Ingested: {counts.get('accepted', 0)} accepted, {counts.get('rejected', 0)} rejected.")
+        print(f"2/5 {t.INGEST} / ingested:\n{_counts(counts)}")
         resent = apply_sample_resend(home.inbox, year=SAMPLE_YEAR, seed=SAMPLE_SEED)
         counts, _ = ingest.ingest(home)
         print(
-            f"3/5 A unit resent {resent.relative_to(home.inbox)}: {counts.get('superseded', 0)} superseded."
+            f"3/5 某单位重报了 {resent.relative_to(home.inbox)}"
+            f"（{t.SUPERSEDED} {counts.get('superseded', 0)} 份）"
+            f" / a unit resent it: {counts.get('superseded', 0)} superseded."
         )
     else:
         counts, _ = ingest.ingest(home)
-        print(f"1-3/5 Inbox already present: {counts.get('accepted', 0)} new file(s) ingested.")
+        print(f"1-3/5 {t.INBOX}已有文件 / inbox already present:\n{_counts(counts)}")
     ok, line = build.build(home)
     print(f"4/5 {line}")
     if not ok:
         return build.EXIT_DBT_FAILED
     year, month = latest_complete_month(home)
+    key = t.month_key(year, month)
     if versions(home, year, month):
-        print(f"5/5 {year}-{month:02d} is already submitted (frozen).")
+        print(f"5/5 {key} 已{t.SUBMIT}（{t.FROZEN}）/ already submitted (frozen).")
     else:
-        print(f"5/5 Quality gate and submission of {year}-{month:02d}:")
-        gate.submit(home, year, month, [], None, False)
+        print(f"5/5 {key} 的{t.QUALITY_GATE}与{t.SUBMIT} / quality gate and submission of {key}:")
+        gate.submit(home, year, month, {}, None, False)
     bulletin = report.report(home, year, month)
-    print(f"Bulletin (月度考核通报) of {year}-{month:02d}: {bulletin.get('html')}")
+    print(f"月度考核通报 / bulletin of {key}: {bulletin.get('html')}")
     if bulletin.get("pdf"):
         print(f"  PDF {bulletin.get('pdf')}")
     print(
-        f"\nEverything is under {home.root}:\n  warehouse   {home.warehouse}\n  inbox       {home.inbox}\n"
-        f"  archive     {home.archive}\n  quarantine  {home.quarantine}\n  submissions {home.submissions}\n"
-        f"  gate        {home.gate_reports}\n  receipts    {home.root / 'receipts'}\n"
-        f"  templates   {home.root / 'templates'}\n  reports     {home.root / 'reports'}\n"
-        f"Next: `zhaoshang scores --month {year}-{month:02d}`, "
-        f"`zhaoshang status`, `zhaoshang ui`."
+        f"\n所有文件都在 {home.root} 下 / everything is under {home.root}:\n"
+        + render(
+            ["", "", ""],
+            [
+                [t.WAREHOUSE, "warehouse", str(home.warehouse)],
+                [t.INBOX, "inbox", str(home.inbox)],
+                [t.ARCHIVE, "archive", str(home.archive)],
+                [t.QUARANTINE, "quarantine", str(home.quarantine)],
+                [t.SUBMIT, "submissions", str(home.submissions)],
+                [t.QUALITY_GATE, "gate", str(home.gate_reports)],
+                [t.RECEIPTS, "receipts", str(home.root / "receipts")],
+                [t.TEMPLATES, "templates", str(home.root / "templates")],
+                [t.BULLETIN, "reports", str(home.root / "reports")],
+            ],
+        ).split("\n", 2)[2]
+        + "\n"
+        f"下一步 / next: `zhaoshang scores --month {key}`, `zhaoshang status`, `zhaoshang ui`."
     )
     return 0

@@ -11,11 +11,13 @@ from typing import Any
 
 import duckdb
 
+from basics import terms
 from basics.errors import UserError
 from basics.home import Home
 from basics.registers import read_seed
-from zhaoshang.warehouse import read_only, require_table
+from zhaoshang.warehouse import read_only, require_table, warn_if_stale
 
+NO_REPORT_YET = f"（本期尚无{terms.WEEKLY_REPORT}）"
 KIND_ZH = {"indicator": "考核指标", "manual": "考核指标", "bonus": "加分", "deduction": "减分"}
 SECTIONS = [("一、考核指标", ("indicator", "manual")), ("二、加分", ("bonus",)), ("三、减分", ("deduction",))]
 
@@ -63,9 +65,9 @@ def project_lines(con, measure: dict, key: list) -> list[str]:
         )
         out.append(
             f"      · {p['project_code']} {p['project_name']}（{stages.get(p['stage'], p['stage'])}"
-            f"{'，' + dates if dates else ''}）协议引资额 {num(p['contract_amount'])} 亿元，"
-            f"本年到位资金 {num(p['funds_ytd'])} 亿元 —— {p['week_label']} 周报 {p['sheet']} "
-            f"第{p['row_number']}行"
+            f"{'，' + dates if dates else ''}）{terms.CONTRACT_AMOUNT} {num(p['contract_amount'])} 亿元，"
+            f"本年到位资金 {num(p['funds_ytd'])} 亿元 —— "
+            f"{p['week_label']} {terms.WEEKLY_REPORT} {p['sheet']} 第{p['row_number']}行"
         )
     return out or ["      （无符合口径的项目）"]
 
@@ -121,7 +123,7 @@ def event_detail(con, source: str | None, ref: str, key: list) -> str:
             )
             return (
                 f"线索 {ref}“{x['project_name']}”：{x['sharer_unit']} 于 {x['shared_on']} 共享给 "
-                f"{x['receiver_unit']}（{x['shared_week_label']} 周报 {x['sheet']} "
+                f"{x['receiver_unit']}（{x['shared_week_label']} {terms.WEEKLY_REPORT} {x['sheet']} "
                 f"第{x['row_number']}行）；{outcome}"
             )
     if source == "missing_weeks":
@@ -132,9 +134,9 @@ def event_detail(con, source: str | None, ref: str, key: list) -> str:
             [ref, unit],
         )
         if week:
-            return f"{ref}（{week[0]['week_start']} 至 {week[0]['week_end']}）未收到周报"
+            return f"{ref}（{week[0]['week_start']} 至 {week[0]['week_end']}）未收到{terms.WEEKLY_REPORT}"
     if source == "missing_months":
-        return f"{ref} 整月未收到周报"
+        return f"{ref} 整月未收到{terms.WEEKLY_REPORT}"
     if source == "entries":
         entry = rows(con, "select * from staging.stg_entry_rows where entry_ref = ?", [ref])
         if entry:
@@ -180,7 +182,7 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
         f"分组：{t['group_label_zh']}",
         f"总分 {num(t['total_score'])} = 基础分 {num(t['base_score'])} + 加分 {num(t['bonus'])} − 减分 "
         f"{num(t['deductions'])}；{rank}",
-        f"项目数据取自 {t['snapshot_week_label'] or '（本期尚无周报）'} 周报（期末快照）。",
+        f"项目数据取自 {t['snapshot_week_label'] or NO_REPORT_YET} {terms.WEEKLY_REPORT}（期末快照）。",
     ]
     lines = rows(
         con,
@@ -220,6 +222,7 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
 
 
 def run(home: Home, unit: str, year: int, month: int) -> int:
+    warn_if_stale(home)
     with read_only(home) as con:
         require_table(con, "marts", "score_points")
         for line in explain(con, unit, year, month):

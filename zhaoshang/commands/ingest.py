@@ -1,10 +1,12 @@
-"""`zhaoshang ingest`: load every new or changed weekly report of the inbox."""
+"""`zhaoshang ingest` (load every new or changed weekly report of the inbox) and `zhaoshang weekly`
+(ingest, build, then the missing reports: the weekly routine in one command)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
+from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from basics.weeks import label_of
@@ -13,6 +15,7 @@ from ingestion.limits import first_week, last_week
 from orchestration.jobs import WEEKLY_JOB
 from orchestration.partitions import week_partition_key
 from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
+from zhaoshang.warehouse import staleness
 
 EXIT_REJECTED = 3
 
@@ -32,8 +35,9 @@ def ingest(home: Home, inbox: Path | None = None) -> tuple[dict, int]:
     folder = inbox or home.inbox
     if not folder.is_dir():
         raise UserError(
-            f"The inbox folder {folder} does not exist.",
-            "Create it or pass the right folder with --inbox DIR.",
+            f"{t.INBOX} {folder} 不存在 / the inbox folder {folder} does not exist.",
+            "请建立它，或用 --inbox DIR 指定正确的文件夹 "
+            "/ create it or pass the right folder with --inbox DIR.",
         )
     config = {"ops": {"weekly_reports": {"config": {"inbox": str(folder) if inbox else None}}}}
     result = run_job(
@@ -41,28 +45,89 @@ def ingest(home: Home, inbox: Path | None = None) -> tuple[dict, int]:
     )
     if not result.success:
         raise UserError(
-            f"Ingestion failed: {failure_message(result)}",
-            "Nothing was loaded from the file that failed; fix the cause and run `zhaoshang ingest` again.",
+            f"{t.INGEST}失败 / ingestion failed: {failure_message(result)}",
+            f"出错的文件没有任何内容被{t.INGEST}；排除原因后再运行 `zhaoshang ingest` / nothing was loaded "
+            "from the file that failed; fix the cause and run `zhaoshang ingest` again.",
             exit_code=1,
         )
     counts = materialization_metadata(result, "weekly_reports")
     return counts, EXIT_REJECTED if counts.get("rejected") else 0
 
 
+def summary(counts: dict) -> list[str]:
+    """The counts of one ingestion, in the bureau's words; the numbers add up to the files seen."""
+    accepted, superseded = counts.get("accepted", 0), counts.get("superseded", 0)
+    companions = counts.get("lead_companions", 0)
+    lines = [
+        f"{t.ACCEPTED} {accepted} 份{t.WEEKLY_REPORT}（其中{t.SUPERSEDED} {superseded} 份），"
+        f"{t.UNCHANGED} {counts.get('skipped', 0)} 份，{t.REJECTED} {counts.get('rejected', 0)} 份；"
+        f"载入项目台账 {counts.get('ledger_rows', 0)} 行、线索 {counts.get('lead_rows', 0)} 行。",
+        f"accepted {accepted} report(s) ({superseded} superseding an earlier version), unchanged "
+        f"{counts.get('skipped', 0)}, rejected {counts.get('rejected', 0)}; "
+        f"{counts.get('ledger_rows', 0)} ledger rows, {counts.get('lead_rows', 0)} lead rows loaded.",
+    ]
+    if counts.get("entries_files"):
+        lines.append(
+            f"考核录入 {counts['entries_files']} 个文件已载入 "
+            f"/ committee entries: {counts['entries_files']} file(s) loaded"
+        )
+    if companions:
+        lines.append(
+            f"另有 {companions} 个 .leads.csv {t.LEADS_COMPANION}随同其 CSV {t.WEEKLY_REPORT}一起{t.INGEST}"
+            f"（不单独计数）/ plus {companions} .leads.csv companion file(s) loaded with their CSV report."
+        )
+    return lines
+
+
+def print_rejections(counts: dict) -> None:
+    if counts.get("rejected"):
+        print(f"\n{t.REJECTED}的文件（已移入{t.QUARANTINE}）/ rejected files (moved to quarantine):")
+        print(counts.get("rejections", ""))
+
+
+def print_receipts(counts: dict) -> None:
+    if counts.get("receipts") not in (None, "none"):
+        print(
+            f"\n{t.RECEIPTS}摘要（`zhaoshang build` 在 receipts/YYYY-Www/ 写出完整{t.RECEIPTS}）"
+            "/ receipts (the build writes them in full):"
+        )
+        print(counts["receipts"])
+
+
+def next_step(home: Home) -> str:
+    """What to run after an ingestion: build when the scores miss received reports."""
+    stale = staleness(home)
+    if stale:
+        return (
+            f"\n下一步 / next: `zhaoshang build` — {stale.new_files} 份{t.WEEKLY_REPORT}尚未计入{t.SCORES} "
+            f"/ {stale.new_files} report(s) not yet in the scores (or run `zhaoshang weekly` next time)."
+        )
+    return f"\n{t.SCORES}已包含全部{t.WEEKLY_REPORT}，无需{t.BUILD} / the scores include every report."
+
+
 def run(home: Home, inbox: Path | None) -> int:
     counts, code = ingest(home, inbox)
-    print(
-        f"accepted {counts.get('accepted', 0)} "
-        f"(of which superseded an earlier version: {counts.get('superseded', 0)}), "
-        f"unchanged {counts.get('skipped', 0)}, rejected {counts.get('rejected', 0)} "
-        f"({counts.get('ledger_rows', 0)} ledger rows, {counts.get('lead_rows', 0)} lead rows loaded)"
-    )
-    if counts.get("entries_files"):
-        print(f"考核录入 committee entries: {counts['entries_files']} file(s) loaded")
-    if counts.get("rejected"):
-        print("Rejected files (moved to quarantine):")
-        print(counts.get("rejections", ""))
-    if counts.get("receipts") not in (None, "none"):
-        print("回执摘要 / receipts (`zhaoshang build` writes the full receipts under receipts/YYYY-Www/):")
-        print(counts["receipts"])
+    print("\n".join(summary(counts)))
+    print_rejections(counts)
+    print_receipts(counts)
+    print(next_step(home))
+    return code
+
+
+def weekly(home: Home) -> int:
+    """Ingest, build, and list the missing reports of the latest month: the Monday routine."""
+    from zhaoshang.commands import build, status
+
+    counts, code = ingest(home)
+    print(f"1/3 {t.INGEST} ingest:")
+    print("\n".join("    " + line for line in summary(counts)))
+    print_rejections(counts)
+    print_receipts(counts)
+    ok, line = build.build(home)
+    print(f"2/3 {t.BUILD} build: {line}")
+    if not ok:
+        build.print_fix()
+        return build.EXIT_DBT_FAILED
+    print(f"3/3 {t.MISSING_REPORT} / missing reports:")
+    status.print_missing(home, None)
     return code

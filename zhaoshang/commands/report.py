@@ -31,6 +31,9 @@ def report(home: Home, year: int, month: int) -> dict:
 
 
 def run(home: Home, year: int, month: int) -> int:
+    from zhaoshang.warehouse import warn_if_stale
+
+    warn_if_stale(home)  # reports received after the last build are not in the bulletin's figures
     meta = report(home, year, month)
     units = meta.get("units")
     print(f"{year}年{month}月考核通报 / bulletin {year}-{month:02d} ({units} units): {meta.get('folder')}")

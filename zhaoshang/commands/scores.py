@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
+from pathlib import Path
+from typing import Any
 
+from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
-from basics.labels import SCORE_COLUMNS_ZH, UNIT_TYPE_ZH
+from basics.labels import SCORE_COLUMNS, SCORE_COLUMNS_ZH, UNIT_TYPE_ZH
+from basics.safe_text import neutralise
+from submission.figures import XLSX_FORMATS, rounded
 from zhaoshang.text_table import render
-from zhaoshang.warehouse import read_only, require_table
+from zhaoshang.warehouse import read_only, require_table, warn_if_stale
 
 COLUMNS = list(SCORE_COLUMNS_ZH)
 SCORE_QUERY = f"""
@@ -27,40 +33,107 @@ def load_scores(home: Home, year: int, month: int) -> list[dict]:
         rows = con.execute(SCORE_QUERY, [year, month]).fetchall()
     if not rows:
         raise UserError(
-            f"There are no scores for {year}-{month:02d}.",
-            "Check the month, or ingest that month's reports and run `zhaoshang build`.",
+            f"{t.month_key(year, month)} 没有{t.SCORES} "
+            f"/ there are no scores for {t.month_key(year, month)}.",
+            f"请检查月份，或{t.INGEST}该月{t.WEEKLY_REPORT}后运行 `zhaoshang build` / check the month, or "
+            "ingest that month's reports and run `zhaoshang build`.",
         )
     return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
-def run(home: Home, year: int, month: int, as_csv: bool) -> int:
+KINDS: dict[str, str] = {column: kind for column, _, kind in SCORE_COLUMNS}
+
+
+def export_cells(row: dict[str, Any]) -> list[Any]:
+    """One unit's row as exported: Chinese unit type, figures rounded as in the submission."""
+    out: list[Any] = []
+    for column in COLUMNS:
+        value = row[column]
+        if column == "unit_type":
+            value = UNIT_TYPE_ZH.get(value, value)
+        elif column in KINDS and value is not None:
+            value = rounded(float(value), KINDS[column])
+        elif column == "rank_in_type" and value is not None:
+            value = int(value)
+        out.append(neutralise(value))
+    return out
+
+
+def write_csv(rows: list[dict[str, Any]], target: str) -> None:
+    """UTF-8 with BOM (Excel and WPS open it as Chinese), Chinese headers; '-' is standard output."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([SCORE_COLUMNS_ZH[c] for c in COLUMNS])
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in export_cells(row)])
+    data = buffer.getvalue().encode("utf-8-sig")
+    if target == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(target).write_bytes(data)
+        print(f"已写出 / written: {Path(target).resolve()}")
+
+
+def write_xlsx(rows: list[dict[str, Any]], target: str, year: int, month: int) -> None:
+    """One sheet 单位得分: Chinese headers, the submission's number formats."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet("单位得分")
+    header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    formats = {kind: wb.add_format({"num_format": fmt, "border": 1}) for kind, fmt in XLSX_FORMATS.items()}
+    text = wb.add_format({"border": 1})
+    ws.write_string(0, 0, f"{t.month_zh(year, month)} {t.SCORES}（年初至月末累计）")
+    for col, column in enumerate(COLUMNS):
+        ws.write_string(2, col, SCORE_COLUMNS_ZH[column], header)
+    for r, row in enumerate(rows, start=3):
+        for col, (column, value) in enumerate(zip(COLUMNS, export_cells(row), strict=True)):
+            if value is None:
+                ws.write_blank(r, col, None, text)
+            elif isinstance(value, int | float) and column in KINDS:
+                ws.write_number(r, col, value, formats[KINDS[column]])
+            elif isinstance(value, int | float):
+                ws.write_number(r, col, value, text)
+            else:
+                ws.write_string(r, col, str(value), text)
+    ws.set_column(0, len(COLUMNS) - 1, 12)
+    ws.set_column(COLUMNS.index("name_zh"), COLUMNS.index("name_zh"), 26)
+    ws.freeze_panes(3, 5)
+    wb.close()
+    print(f"已写出 / written: {Path(target).resolve()}")
+
+
+def run(home: Home, year: int, month: int, csv_target: str | None, xlsx_target: str | None) -> int:
     rows = load_scores(home, year, month)
-    if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow([SCORE_COLUMNS_ZH[c] for c in COLUMNS])
-        for row in rows:
-            writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+    warn_if_stale(home)
+    if csv_target or xlsx_target:
+        if xlsx_target:
+            write_xlsx(rows, xlsx_target, year, month)
+        if csv_target:
+            write_csv(rows, csv_target)
         return 0
-    print(f"{year}年{month}月 考核得分（年初至月末累计） / scores year-to-date, {year}-{month:02d}")
+    print(f"{t.month_zh(year, month)} {t.SCORES}（年初至月末累计）/ scores year-to-date, {year}-{month:02d}")
     present = {r["unit_type"] for r in rows}
-    for unit_type in [t for t in UNIT_TYPE_ZH if t in present] + sorted(present - set(UNIT_TYPE_ZH)):
+    for unit_type in [k for k in UNIT_TYPE_ZH if k in present] + sorted(present - set(UNIT_TYPE_ZH)):
         group = [r for r in rows if r["unit_type"] == unit_type]
         print(f"\n{UNIT_TYPE_ZH.get(unit_type, unit_type)} ({unit_type})")
         print(
             render(
                 [
                     "排名",
-                    "单位",
+                    t.UNIT_CODE,
                     "名称",
-                    "C 协议引资",
-                    "F 到位资金",
-                    "Q 优质",
-                    "M 重大",
-                    "R 转化率",
-                    "基础分",
+                    f"C {t.CONTRACT_AMOUNT}",
+                    f"F {t.FUNDS_IN_PLACE}",
+                    f"Q {t.QUALITY_PROJECTS}",
+                    f"M {t.MAJOR_PROJECTS}",
+                    f"R {t.LANDING_RATE}",
+                    t.BASE_SCORE,
                     "加分",
-                    "减分",
-                    "总分",
+                    t.DEDUCTIONS,
+                    t.TOTAL_SCORE,
                 ],
                 [
                     [
@@ -85,17 +158,17 @@ def run(home: Home, year: int, month: int, as_csv: bool) -> int:
         print(
             render(
                 [
-                    "单位",
-                    "C 亿元",
-                    "C 目标",
-                    "F 亿元",
-                    "F 目标",
+                    t.UNIT_CODE,
+                    f"C {t.HUNDRED_MILLION_YUAN}",
+                    f"C {t.TARGET}",
+                    f"F {t.HUNDRED_MILLION_YUAN}",
+                    f"F {t.TARGET}",
                     "Q 个",
-                    "Q 目标",
+                    f"Q {t.TARGET}",
                     "M 个",
-                    "M 目标",
+                    f"M {t.TARGET}",
                     "R",
-                    "R 目标",
+                    f"R {t.TARGET}",
                 ],
                 [
                     [
@@ -116,8 +189,8 @@ def run(home: Home, year: int, month: int, as_csv: bool) -> int:
             )
         )
     print(
-        "\n— = indicator not applicable (target 0): its weight goes to the others. "
-        "Bonus and deduction items: marts.score_items; projects behind each score: "
-        "marts.fct_unit_month_projects."
+        f"\n— = 该指标不适用（{t.TARGET}为 0），其权重分给其他指标 / not applicable (target 0): its weight "
+        f"goes to the others.\n加分与{t.DEDUCTIONS}明细 / bonus and deduction items: marts.score_items；"
+        "每项得分背后的项目 / projects behind each score: marts.fct_unit_month_projects."
     )
     return 0

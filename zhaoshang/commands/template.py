@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from basics import registers
+from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from ingestion.discover import Week, parse_week_folder
@@ -16,7 +17,10 @@ def parse_week(text: str) -> Week:
     """'2021-W05' -> the ISO week; anything else is a UserError naming the expected form."""
     week = parse_week_folder(text.strip())
     if week is None:
-        raise UserError(f"'{text}' is not an ISO week.", "Write it as YYYY-Www, for example --week 2021-W05.")
+        raise UserError(
+            f"“{text}”不是{t.ISO_WEEK} / '{text}' is not an ISO week.",
+            "请写成 YYYY-Www，例如 --week 2021-W05 / write it as YYYY-Www, for example --week 2021-W05.",
+        )
     return week
 
 
@@ -27,15 +31,21 @@ def run(home: Home, week_text: str, units: list[str], out: str | None) -> int:
     if unknown:
         raise UserError(
             f"未知单位 / unknown unit(s): {', '.join(unknown)}.",
-            f"Use codes of the unit register, e.g. {', '.join(list(register)[:3])}.",
+            f"请使用名册中的{t.UNIT_CODE}，如 {', '.join(list(register)[:3])}"
+            " / use codes of the unit register.",
         )
     folder = Path(out).resolve() if out else None
     config = {"week": week.label, "units": units, "out": str(folder) if folder else None}
     result = run_job(TEMPLATES_JOB, run_config={"ops": {"unit_templates": {"config": config}}})
     if not result.success:
-        raise UserError(f"Writing the templates failed: {failure_message(result)}", exit_code=1)
+        raise UserError(
+            f"写{t.TEMPLATES}失败 / writing the templates failed: {failure_message(result)}", exit_code=1
+        )
     meta = materialization_metadata(result, "unit_templates")
     written = meta.get("templates", 0)
-    print(f"已写入 {written} 份 {week.label} 周报模板 / {written} template(s) written: {meta.get('folder')}")
+    print(
+        f"已写入 {written} 份 {week.label} {t.TEMPLATES}"
+        f" / {written} template(s) written: {meta.get('folder')}"
+    )
     print(meta.get("prefilled", ""))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from basics import terms as t
 from basics.home import Home
 from submission.record import Finding, verify
 from zhaoshang.warehouse import has_table, read_only
@@ -20,12 +21,12 @@ def check(home: Home) -> tuple[int, list[Finding]]:
 def lines(checked: int, findings: list[Finding]) -> list[str]:
     tampered = [f for f in findings if f.tampered]
     if not checked:
-        return ["尚无报送 / no submission yet"]
+        return [f"尚无{t.SUBMIT} / no submission yet"]
     head = (
-        f"{len(tampered)} 处报送文件被修改或缺失 / {len(tampered)} frozen file(s) altered or missing "
+        f"{len(tampered)} 处{t.SUBMIT}文件被修改或缺失 / {len(tampered)} frozen file(s) altered or missing "
         f"(of {checked} version(s)):"
         if tampered
-        else f"全部 {checked} 个报送版本完好 / all {checked} frozen version(s) intact"
+        else f"全部 {checked} 个{t.SUBMIT}版本完好 / all {checked} frozen version(s) intact"
     )
     return [head] + [f"  {f.line()}" for f in findings]
 
@@ -35,7 +36,8 @@ def run(home: Home) -> int:
     print("\n".join(lines(checked, findings)))
     if any(f.tampered for f in findings):
         print(
-            "请从归档或备份恢复上述文件，或用 `zhaoshang submit --resubmit --reason ...` 报送新版本"
+            f"请从{t.ARCHIVE}或备份恢复上述文件，"
+            f"或用 `zhaoshang submit --resubmit --reason ...` {t.SUBMIT}新版本"
             " / restore these files from a backup, or submit a new version with --resubmit."
         )
         return EXIT_TAMPERED

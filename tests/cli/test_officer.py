@@ -1,0 +1,280 @@
+"""The officer's tool through the real `zhaoshang` command: Chinese first in the bureau's words, never stale,
+per-unit waivers, months without data named as such, exports as submitted, counts that add up."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from basics import terms
+from tests.cli.test_commands import assert_user_error, zhaoshang
+from tests.conftest import PROJECT_ROOT
+
+COMMANDS = [
+    "demo",
+    "sample",
+    "ingest",
+    "build",
+    "weekly",
+    "scores",
+    "check",
+    "submit",
+    "status",
+    "template",
+    "ui",
+]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("officer")
+    proc = zhaoshang("demo", home=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root, proc.stdout
+
+
+# 1. Chinese first, one vocabulary ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_help_is_chinese_first(command):
+    proc = zhaoshang(*([command] if command else []), "--help")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert lines[0].startswith("用法 usage:")
+    description = next(line for line in lines[1:] if not line.startswith(" "))
+    assert CJK.match(description.strip()), description  # the first word the officer reads is Chinese
+    assert "选项 options" in proc.stdout and "退出码" in proc.stdout
+    for line in proc.stdout.splitlines():  # every option's help starts in Chinese
+        match = re.match(r"\s+(-\S+.*?)\s{2,}(\S.*)", line)
+        if match and not match[1].startswith("{"):
+            assert CJK.match(match[2]), line
+
+
+def test_a_wrong_argument_is_one_chinese_sentence():
+    proc = zhaoshang("scores")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "命令行参数有误" in proc.stderr and "--month" in proc.stderr
+
+
+def test_the_bureaus_terms_live_in_one_vocabulary():
+    """No module of the command spells a bureau term itself: they all come from basics/terms.py."""
+    words = {v for k, v in vars(terms).items() if k.isupper() and isinstance(v, str) and len(v) >= 2}
+    assert {"协议引资额", "实际到位资金", "序时进度", "周报", "报送", "免报"} <= words
+    for path in (PROJECT_ROOT / "zhaoshang").rglob("*.py"):
+        if "sample_data" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and not _is_docstring(node):
+                spelled = [
+                    w
+                    for w in ("协议引资额", "实际到位资金", "序时进度", "周报", "报送", "免报")
+                    if w in node.value
+                ]
+                assert not spelled, f"{path.name}:{node.lineno} spells {spelled}: use basics.terms"
+
+
+def _is_docstring(node: ast.Constant) -> bool:
+    return node.col_offset == 0 or node.value.startswith(("The ", "`", "Waivers", "{", "One ", "'"))
+
+
+@pytest.mark.slow
+def test_demo_is_chinese_first_and_its_counts_add_up(home):
+    _, out = home
+    assert "825 个文件（820 份周报，另 5 个 .leads.csv 线索附表）" in out
+    assert "接收 820 份周报" in out and "另有 5 个 .leads.csv 线索附表" in out
+    for line in out.splitlines():
+        if line.strip() and not line.startswith(("  ", "/")):
+            assert CJK.search(line.split(" / ")[0]), line  # the Chinese comes before the English
+
+
+# 5. exports as submitted, read-only commands, rejections once --------------------
+
+
+def _warehouse_scores(root: Path) -> dict[str, dict]:
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    try:
+        cur = con.execute("select * from marts.unit_month_scores where year = 2021 and month = 6")
+        names = [d[0] for d in cur.description]
+        return {row[names.index("unit_code")]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_scores_csv_is_rounded_as_submitted_with_bom_and_chinese_labels(home, tmp_path):
+    root, _ = home
+    proc = zhaoshang("scores", "--month", "2021-06", "--csv", str(tmp_path / "s.csv"), home=root)
+    assert proc.returncode == 0, proc.stderr
+    raw = (tmp_path / "s.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    expected = _warehouse_scores(root)
+    assert {r["单位编号"] for r in rows} == set(expected)
+    assert {r["单位类型"] for r in rows} == {"平台", "部门", "局内科室"}
+    for r in rows:
+        truth = expected[r["单位编号"]]
+        for header, column, places in (
+            ("总分", "total_score", 2),
+            ("协议引资额(亿元)", "value_c", 2),
+            ("落地转化率", "value_r", 3),
+        ):
+            if truth[column] is None:
+                assert r[header] == ""
+                continue
+            assert Decimal(r[header]) == Decimal(str(round(truth[column], places))), (header, r[header])
+            assert len(r[header].partition(".")[2]) <= places, r[header]
+    stdout = zhaoshang("scores", "--month", "2021-06", "--csv", home=root)
+    assert stdout.stdout.startswith("\ufeff年度,月份,单位编号")
+
+
+@pytest.mark.slow
+def test_scores_xlsx_has_chinese_headers_and_number_formats(home, tmp_path):
+    root, _ = home
+    target = tmp_path / "得分.xlsx"
+    assert zhaoshang("scores", "--month", "2021-06", "--xlsx", str(target), home=root).returncode == 0
+    ws = openpyxl.load_workbook(target).active
+    headers = [c.value for c in ws[3]]
+    assert headers[:5] == ["年度", "月份", "单位编号", "单位名称", "单位类型"] and "总分" in headers
+    total = headers.index("总分") + 1
+    cell = ws.cell(row=4, column=total)
+    assert isinstance(cell.value, float | int) and cell.number_format == "0.00"
+    assert ws.cell(row=4, column=5).value in {"平台", "部门", "局内科室"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("scores", "--month", "2021-06"),
+        ("check", "--month", "2021-06"),
+        ("status",),
+        ("submit", "--month", "2021-06"),
+    ],
+)
+def test_read_only_commands_never_create_a_home(tmp_path, args):
+    typo = tmp_path / "vaar"
+    assert_user_error(zhaoshang(*args, home=typo), 2, "不存在", "--home")
+    assert not typo.exists()
+
+
+def test_ingest_prints_each_rejection_once_and_says_what_is_next(tmp_path):
+    bad = tmp_path / "inbox" / "2021-W05" / "ZZ9.xlsx"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a workbook")
+    proc = zhaoshang("ingest", home=tmp_path)
+    assert proc.returncode == 3
+    out = proc.stdout + proc.stderr
+    assert out.count("不在单位名册中") == 1 and out.count("is not in the unit register") == 1
+    assert "拒收 1 份" in proc.stdout and "rejected 1" in proc.stdout
+
+
+# 4. months with no data, weeks not yet due --------------------
+
+
+@pytest.mark.slow
+def test_a_month_without_reports_is_one_sentence(home):
+    root, _ = home
+    proc = zhaoshang("check", "--month", "2022-03", home=root)
+    assert proc.returncode == 4
+    assert proc.stdout.strip() == "2022-03 尚无任何周报 / no weekly report has arrived for 2022-03 yet."
+    status = zhaoshang("status", "--month", "2022-03", home=root)
+    assert (
+        status.returncode == 0 and "2022-03 尚无任何周报" in status.stdout and "缺报周次" not in status.stdout
+    )
+
+
+@pytest.mark.slow
+def test_weeks_after_the_newest_report_are_not_due_not_missing(home):
+    root, _ = home
+    for week in ("2022-W01", "2022-W02"):  # two January weeks arrive from one unit
+        target = root / "inbox" / week / "P01.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / "inbox" / "2021-W50" / "P01.xlsx", target)
+    assert zhaoshang("ingest", home=root).returncode == 0
+    proc = zhaoshang("status", "--month", "2022-01", home=root)
+    assert proc.returncode == 0
+    table = proc.stdout.split("缺报周次 (missing weeks)")[1].split("未到期")[0]
+    assert "P02" in table and "2022-W02" in table and "2022-W03" not in table and "2022-W04" not in table
+    assert re.search(r"P01\s+\S+\s+2021-W52\n", table)  # P01 sent W01 and W02: only W52 missing
+    assert "未到期" in proc.stdout and "2022-W03, 2022-W04" in proc.stdout.split("未到期")[1]
+
+
+# 2. never stale ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_reports_after_the_last_build_are_named_until_weekly_rebuilds(home):
+    root, _ = home  # the previous test ingested two reports without building
+    ingest = zhaoshang("ingest", home=root)
+    assert "下一步" in ingest.stdout and "zhaoshang build" in ingest.stdout
+    for args in (("scores", "--month", "2021-12"), ("check", "--month", "2021-12")):
+        proc = zhaoshang(*args, home=root)
+        assert "上次重新计算" in proc.stderr and "2 份周报" in proc.stderr, args
+    weekly = zhaoshang("weekly", home=root)
+    assert weekly.returncode == 0, weekly.stdout + weekly.stderr
+    assert "1/3" in weekly.stdout and "2/3 重新计算" in weekly.stdout and "3/3 缺报" in weekly.stdout
+    after = zhaoshang("scores", "--month", "2021-12", home=root)
+    assert after.returncode == 0 and "上次重新计算" not in after.stderr
+    assert "无需重新计算" in zhaoshang("ingest", home=root).stdout
+
+
+# 3. waivers per unit, carried on resubmission --------------------
+
+
+def _manifest(root: Path, version: int) -> dict:
+    return json.loads((root / "submissions" / "2021-02" / f"v{version}" / "manifest.json").read_text("utf-8"))
+
+
+@pytest.mark.slow
+def test_waivers_carry_their_own_reason_per_unit_and_a_resubmission_keeps_them(home, tmp_path):
+    root, _ = home
+    one = zhaoshang("submit", "--month", "2021-02", "--waive", "D01=W07 经书面说明", home=root)
+    assert one.returncode == 4 and "D02" in one.stdout and 'D02="理由"' in one.stdout  # D02 still missing
+    assert_user_error(zhaoshang("submit", "--month", "2021-02", "--waive", "D01", home=root), 2, 'D01="')
+    first = zhaoshang(
+        "submit", "--month", "2021-02", "--waive", "D01=W07 经书面说明", "D02=W08 系统故障", home=root
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    waivers = {w["unit_code"]: w["reason"] for w in _manifest(root, 1)["waivers"]}
+    assert waivers == {"D01": "W07 经书面说明", "D02": "W08 系统故障"}
+    again = zhaoshang(
+        "submit", "--month", "2021-02", "--resubmit", "--reason", "P03 更正协议引资额", home=root
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "沿用第1版的免报" in again.stdout
+    v2 = _manifest(root, 2)
+    assert {w["unit_code"]: w["reason"] for w in v2["waivers"]} == waivers
+    assert v2["resubmit_reason"] == "P03 更正协议引资额"
+    bare = zhaoshang(
+        "submit", "--month", "2021-02", "--resubmit", "--reason", "不沿用", "--no-previous-waivers", home=root
+    )
+    assert bare.returncode == 4 and not (root / "submissions" / "2021-02" / "v3").exists()
+    waiver_file = tmp_path / "免报清单.csv"
+    waiver_file.write_text("单位编号,理由\nD01,函〔2021〕7号\nD02,函〔2021〕8号\n", encoding="utf-8-sig")
+    third = zhaoshang(
+        "submit",
+        "--month",
+        "2021-02",
+        "--resubmit",
+        "--reason",
+        "按函更正",
+        "--waivers",
+        str(waiver_file),
+        home=root,
+    )
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert {w["unit_code"]: w["reason"] for w in _manifest(root, 3)["waivers"]} == {
+        "D01": "函〔2021〕7号",
+        "D02": "函〔2021〕8号",
+    }
