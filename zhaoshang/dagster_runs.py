@@ -121,7 +121,8 @@ def materialization_metadata(result: Any, asset_key: str) -> dict[str, Any]:
     return {key: getattr(value, "value", value) for key, value in metadata.items()}
 
 
-def _first_error(result: Any) -> Any:
+def _first_failure(result: Any) -> tuple[str, Any] | None:
+    """(step key, error) of the first step failure, unwrapped from Dagster's step-execution wrapper."""
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         while (
@@ -131,29 +132,23 @@ def _first_error(result: Any) -> Any:
         ):
             error = error.cause
         if error is not None:
-            return error
+            return event.step_key, error
     return None
 
 
 def failure_class(result: Any) -> str | None:
     """The class name of the first step failure's error (e.g. AlreadySubmitted)."""
-    error = _first_error(result)
-    return error.cls_name if error is not None else None
+    failure = _first_failure(result)
+    return failure[1].cls_name if failure is not None else None
 
 
 def failure_message(result: Any) -> str:
     """The first step failure of a run as one line (what went wrong, not a traceback)."""
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        while (
-            error is not None
-            and error.cause is not None
-            and "DagsterExecutionStepExecutionError" in (error.cls_name or "")
-        ):
-            error = error.cause
-        if error is not None:
-            return f"{event.step_key}: {error.message.strip().splitlines()[0]}"
-    return "the run failed (see the Dagster UI run log)"
+    failure = _first_failure(result)
+    if failure is None:
+        return "the run failed (see the Dagster UI run log)"
+    step_key, error = failure
+    return f"{step_key}: {error.message.strip().splitlines()[0]}"
 
 
 @contextmanager
