@@ -20,6 +20,7 @@ import duckdb
 import psutil
 import pytest
 
+from basics import terms
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 
 pytestmark = pytest.mark.slow  # real ingest/build/submit processes: about 9 minutes
@@ -153,7 +154,7 @@ def test_a_killed_build_holds_nothing(crashed, inbox, clean, tmp_path):
     wait_for(
         lambda: "waiting for the build" in (tmp_path / "ingest.log").read_text(), 120, "the waiting line"
     )
-    assert "正在构建" in (tmp_path / "ingest.log").read_text()
+    assert f"正在{terms.BUILD}" in (tmp_path / "ingest.log").read_text()  # 正在重新计算，等待其完成
     kill9(build)
     killed_at = time.monotonic()
     ingest.wait(timeout=120)
@@ -244,7 +245,7 @@ def test_a_killed_submit_leaves_no_version_and_the_next_one_completes(crashed, c
     assert_sentence(run(crashed, "status", timeout=60), 0, "报送记录")  # the next command: within a minute
     assert raw_tables(crashed) == clean
     done = run(crashed, "submit", "--month", "2021-01", "--resubmit", "--reason", "test", timeout=900)
-    assert_sentence(done, 0, "Submitted 2021-01")
+    assert_sentence(done, 0, f"已{terms.SUBMIT} 2021-01", "submitted 2021-01")
     assert_sentence(run(crashed, "verify", timeout=60), 0, "intact")
 
 
