@@ -17,7 +17,7 @@ import duckdb
 
 from assessment.trace import counted_measures, project_rows_sql
 from basics.times import now_beijing
-from bulletin.points import ScorePoint, score_points
+from bulletin.points import BASE_KINDS, ScorePoint, score_points
 from submission.figures import IndicatorRow, district_rows
 
 HEADLINE = [
@@ -54,7 +54,7 @@ class Standing:
 
     def item_points(self, item_code: str) -> float | None:
         return next(
-            (p.points for p in self.points if p.kind == "indicator" and p.item_code == item_code), None
+            (p.points for p in self.points if p.kind in BASE_KINDS and p.item_code == item_code), None
         )
 
     def kind_points(self, kind: str) -> float:
@@ -62,7 +62,7 @@ class Standing:
 
     @property
     def base(self) -> float | None:
-        pts = [p.points for p in self.points if p.kind == "indicator" and p.points is not None]
+        pts = [p.points for p in self.points if p.kind in BASE_KINDS and p.points is not None]
         return sum(pts) if pts else None
 
     @property
@@ -170,7 +170,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
         )
         for g in sorted({s.group_code for s in standings}, key=lambda g: (group_info[g][0], g))
     ]
-    indicators = list(dict.fromkeys((p.item_code, p.item_label_zh) for p in points if p.kind == "indicator"))
+    indicators = list(dict.fromkeys((p.item_code, p.item_label_zh) for p in points if p.kind in BASE_KINDS))
     current = {r.indicator: r for r in district_rows(con, year, month)}
     previous = {r.indicator: r.value for r in district_rows(con, year, month - 1)} if month > 1 else {}
     headline = [Headline(current[i], previous.get(i), month / 12) for i in HEADLINE if i in current]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 KINDS = ("indicator", "bonus", "deduction", "manual")
+BASE_KINDS = ("indicator", "manual")  # the lines of the base score (manual: a committee score)
 
 
 @dataclass(frozen=True)

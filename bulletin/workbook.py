@@ -9,7 +9,7 @@ from basics.safe_text import neutralise
 from basics.times import beijing_time
 from bulletin.content import Bulletin
 
-KIND_ZH = {"indicator": "指标", "bonus": "加分", "deduction": "减分", "manual": "人工调整"}
+KIND_ZH = {"indicator": "指标", "bonus": "加分", "deduction": "减分", "manual": "委员会评分"}
 
 
 def write_workbook(path: Path, b: Bulletin) -> Path:

@@ -19,6 +19,7 @@ import pytest
 from bulletin.content import gather
 from bulletin.render import render_html
 from bulletin.workbook import write_workbook
+from tests.bulletin.conftest import keep_artefact
 from tests.methods.test_method_a import warehouse  # noqa: F401  (a real dbt build with Method A)
 
 pytestmark = pytest.mark.slow
@@ -60,9 +61,16 @@ def test_projects_behind_each_indicator_come_from_the_method(bulletin) -> None:
 
 def test_html_and_workbook_render(bulletin, tmp_path) -> None:
     html = render_html(bulletin)
+    page = tmp_path / "月度考核通报_方法A_2021-12.html"
+    page.write_text(html, encoding="utf-8")
+    keep_artefact(page)  # for a human to look at
     for text in ("全体单位", "省域外签约项目投资额", "龙头企业项目数", "其他工作", "91.50", "78.00"):
         assert text in html, text
     assert 'data-chart="points"' in html
     book = openpyxl.load_workbook(write_workbook(tmp_path / "b.xlsx", bulletin))
     ranking = [[c.value for c in row] for row in book["排名"].iter_rows()]
-    assert any(row[:4] == ["全体单位", 1, None, bulletin.unit_names.get("P01", "P01")] for row in ranking)
+    p01 = bulletin.unit_names["P01"]
+    assert [(r[0], r[1], r[3]) for r in ranking if r[3] == p01] == [("全体单位", 1, p01)]
+    assert [r[4:7] for r in ranking if r[3] == p01] == [
+        [pytest.approx(45), pytest.approx(30), pytest.approx(16.5)]
+    ]
