@@ -385,6 +385,7 @@ class _Reader:
                 "when_zero": None,
                 "base_measure": None,
                 "entry_code": None,
+                "value_kind": None,
             }
             if "ratio" in spec:
                 pair = spec["ratio"]
@@ -399,6 +400,7 @@ class _Reader:
                 for part in pair:
                     self.known_measure(part, specs, spec, "ratio", where)
                 row.update(
+                    value_kind="ratio",
                     aggregate="ratio",
                     numerator=pair[0],
                     denominator=pair[1],
@@ -443,7 +445,10 @@ class _Reader:
                         row["filter_sql"] = sql
                         row["filter_zh"] = zh
             rows["method_measures"].append(row)
+        kinds = {row["measure_code"]: row["value_kind"] for row in rows["method_measures"]}
         for row in rows["method_measures"]:
+            if row["aggregate"] == "change":
+                row["value_kind"] = kinds.get(row["base_measure"])
             for part in (row["numerator"], row["denominator"], row["base_measure"]):
                 if part is not None and sources.get(part) == "derived":
                     spec = specs[row["measure_code"]]
@@ -477,7 +482,7 @@ class _Reader:
                     f"cannot sum '{column}' of {source} (can sum: {', '.join(allowed) or 'nothing'})",
                 )
                 return
-            row.update(aggregate="sum", expression_sql=f"coalesce({allowed[column]}, 0)")
+            row.update(aggregate="sum", expression_sql=f"coalesce({allowed[column]}, 0)", value_kind="amount")
         elif "count" in spec:
             if spec["count"] != F.COUNTED[source]:
                 self.problem(
@@ -487,7 +492,7 @@ class _Reader:
                     f"cannot count '{spec['count']}' of {source} (write count: {F.COUNTED[source]})",
                 )
                 return
-            row.update(aggregate="count", expression_sql="1")
+            row.update(aggregate="count", expression_sql="1", value_kind="count")
         else:
             self.problem(
                 spec.line,

@@ -39,6 +39,7 @@ SEED_COLUMNS: dict[str, list[str]] = {
         "when_zero",
         "base_measure",
         "entry_code",
+        "value_kind",
     ],
     "method_items": [
         "method_code",

@@ -1,4 +1,8 @@
-"""What the monthly bulletin shows, gathered from the marts (scores only through `points.score_points`)."""
+"""What the monthly bulletin shows, gathered from the marts (scores only through `points.score_points`).
+
+Nothing here knows a method: indicators, groups and the projects behind each item follow the method file
+that scores the year (seeds/method/, compiled by assessment/).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from typing import Any
 
 import duckdb
 
-from basics.labels import UNIT_TYPE_ZH
+from assessment.trace import counted_measures, project_rows_sql
 from basics.times import now_beijing
-from bulletin.points import ScorePoint, score_points
+from bulletin.points import BASE_KINDS, ScorePoint, score_points
 from submission.figures import IndicatorRow, district_rows
 
 HEADLINE = [
@@ -50,7 +54,7 @@ class Standing:
 
     def item_points(self, item_code: str) -> float | None:
         return next(
-            (p.points for p in self.points if p.kind == "indicator" and p.item_code == item_code), None
+            (p.points for p in self.points if p.kind in BASE_KINDS and p.item_code == item_code), None
         )
 
     def kind_points(self, kind: str) -> float:
@@ -58,7 +62,7 @@ class Standing:
 
     @property
     def base(self) -> float | None:
-        pts = [p.points for p in self.points if p.kind == "indicator" and p.points is not None]
+        pts = [p.points for p in self.points if p.kind in BASE_KINDS and p.points is not None]
         return sum(pts) if pts else None
 
     @property
@@ -118,6 +122,9 @@ class Bulletin:
     def standings(self) -> list[Standing]:
         return [s for _, _, group in self.groups for s in group]
 
+    def group_label(self, group_code: str) -> str:
+        return next((label for code, label, _ in self.groups if code == group_code), group_code)
+
     @property
     def period_zh(self) -> str:
         return f"{self.year}年1—{self.month}月" if self.month > 1 else f"{self.year}年1月"
@@ -127,22 +134,14 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
     """Everything the bulletin of `year`-`month` shows; raises LookupError when the month has no scores."""
     points = score_points(con, year, month)
     if not points:
-        raise LookupError(f"marts.unit_month_scores has no rows for {year}-{month:02d}")
+        raise LookupError(f"marts.score_points has no rows for {year}-{month:02d}")
     names = dict(con.execute("select unit_code, name_zh from marts.dim_unit").fetchall())
-    scores = {
-        r[0]: r[1:]
-        for r in con.execute(
-            "select unit_code, total_score, rank_in_type, snapshot_week_label from marts.unit_month_scores "
-            "where year = ? and month = ?",
-            [year, month],
-        ).fetchall()
-    }
-    before = dict(
-        con.execute(
-            "select unit_code, rank_in_type from marts.unit_month_scores where year = ? and month = ?",
-            [year, month - 1],
-        ).fetchall()
+    totals_sql = (
+        "select unit_code, total_score, rank_in_group, snapshot_week_label, group_code, group_label_zh, "
+        "group_order from marts.score_totals where year = ? and month = ?"
     )
+    scores = {r[0]: r[1:] for r in con.execute(totals_sql, [year, month]).fetchall()}
+    before = {r[0]: r[2] for r in con.execute(totals_sql, [year, month - 1]).fetchall()}
     by_unit: dict[str, list[ScorePoint]] = defaultdict(list)
     for p in points:
         by_unit[p.unit_code].append(p)
@@ -159,23 +158,19 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
         )
         for unit, pts in by_unit.items()
     ]
-    order = list(UNIT_TYPE_ZH)
-    group_codes = sorted(
-        {s.group_code for s in standings},
-        key=lambda g: (g not in order, order.index(g) if g in order else 0, g),
-    )
+    group_info = {g: (order, label) for *_, g, label, order in scores.values()}
     groups = [
         (
             g,
-            UNIT_TYPE_ZH.get(g, g),
+            group_info[g][1],
             sorted(
                 (s for s in standings if s.group_code == g),
                 key=lambda s: (s.rank is None, s.rank or 0, s.unit_code),
             ),
         )
-        for g in group_codes
+        for g in sorted({s.group_code for s in standings}, key=lambda g: (group_info[g][0], g))
     ]
-    indicators = list(dict.fromkeys((p.item_code, p.item_label_zh) for p in points if p.kind == "indicator"))
+    indicators = list(dict.fromkeys((p.item_code, p.item_label_zh) for p in points if p.kind in BASE_KINDS))
     current = {r.indicator: r for r in district_rows(con, year, month)}
     previous = {r.indicator: r.value for r in district_rows(con, year, month - 1)} if month > 1 else {}
     headline = [Headline(current[i], previous.get(i), month / 12) for i in HEADLINE if i in current]
@@ -200,11 +195,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
         industries=_industries(con, current),
         leads=_leads(con, year, month),
         projects=_projects(con, year, month),
-        missing={
-            unit: sorted(p.ref for p in pts if p.item_code == "missing_report" and p.ref)
-            for unit, pts in by_unit.items()
-            if any(p.item_code == "missing_report" for p in pts)
-        },
+        missing=_missing(con, year, month),
         gate=(gate := _gate(gate_dir))[0],
         gate_source=gate[1],
         unit_names=names,
@@ -237,38 +228,77 @@ def _leads(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Lead]:
     return [Lead(*r[:6], bool(r[6]), bool(r[7]), bool(r[8])) for r in rows]
 
 
-PROJECT_FLAGS = {
-    "C": "counted_c",
-    "F": "counted_f",
-    "Q": "counted_q",
-    "M": "counted_m",
-    "R": "counted_r_signed",
-}
+def _missing(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[str]]:
+    """ISO weeks of the assessment period with no report (due and expected), by unit."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for unit, week in con.execute(
+        """
+        select r.unit_code, r.week_label
+        from intermediate.int_method_periods as p
+        inner join intermediate.int_expected_reports as r
+            on r.unit_code = p.unit_code and r.year = p.year
+            and r.week_end >= p.period_start and r.week_end <= p.period_end
+            and r.is_expected and r.is_due and not r.is_received
+        where p.year = ? and p.month = ?
+        order by r.unit_code, r.week_label
+        """,
+        [year, month],
+    ).fetchall():
+        out[unit].append(week)
+    return dict(out)
 
 
 def _projects(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[Project]]:
-    """Projects counted in any indicator, by unit, largest contract first, with their source file and row."""
-    flags = ", ".join(f"p.{col}" for col in PROJECT_FLAGS.values())
+    """Projects behind the items of the month's method (the snapshot rows each item's measures count), by
+    unit, largest contract first, with the items they count in and their source file and row."""
+    method = "(select distinct method_code from intermediate.int_method_periods where year = ? and month = ?)"
+    cur = con.execute(f"select * from seeds.method_measures where method_code in {method}", [year, month])
+    names = [d[0] for d in cur.description]
+    measures = {m["measure_code"]: m for m in (dict(zip(names, r, strict=True)) for r in cur.fetchall())}
+    items = con.execute(
+        "select distinct c.item_code, c.measure_code, i.sort_order from seeds.method_components c "
+        "inner join seeds.method_items i on i.method_code = c.method_code and i.item_code = c.item_code "
+        f"where c.method_code in {method} order by i.sort_order, c.item_code",
+        [year, month],
+    ).fetchall()
+    # (unit, file, sheet, row) -> the items it counts in
+    counted: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
+    for item, measure, _ in items:
+        for code in counted_measures(measures, measure):
+            if measures[code]["source"] != "projects":
+                continue
+            for key in con.execute(
+                project_rows_sql(
+                    measures[code]["filter_sql"],
+                    "r.unit_code, r.file_sha256, r.sheet, r.row_number",
+                    "r.year = ? and r.month = ?",
+                ),
+                [year, month],
+            ).fetchall():
+                if item not in counted[key]:
+                    counted[key].append(item)
+    if not counted:
+        return {}
     rows = con.execute(
-        f"""
-        select p.unit_code, p.project_name, p.investor, coalesce(s.label_zh, p.stage),
-               coalesce(i.label_zh, p.industry), p.contract_amount, p.funds_ytd, {flags},
-               coalesce(f.source_path, p.file_sha256), p.sheet, p.row_number
-        from marts.fct_unit_month_projects p
-        left join seeds.stages s on s.stage_code = p.stage
-        left join seeds.industries i on i.industry_code = p.industry
-        left join staging.stg_report_files f on f.file_sha256 = p.file_sha256
-        where p.year = ? and p.month = ?
-          and ({" or ".join(f"p.{col}" for col in PROJECT_FLAGS.values())})
-        order by p.unit_code, p.contract_amount desc nulls last, p.funds_ytd desc nulls last, p.row_number
+        """
+        select r.unit_code, r.file_sha256, r.row_number, r.project_name, r.investor,
+               coalesce(s.label_zh, r.stage), coalesce(i.label_zh, r.industry), r.contract_amount,
+               r.funds_ytd, coalesce(f.source_path, r.file_sha256), r.sheet
+        from intermediate.int_unit_month_snapshots r
+        left join seeds.stages s on s.stage_code = r.stage
+        left join seeds.industries i on i.industry_code = r.industry
+        left join staging.stg_report_files f on f.file_sha256 = r.file_sha256
+        where r.year = ? and r.month = ? and not r.is_cross_unit_duplicate
+        order by r.unit_code, r.contract_amount desc nulls last, r.funds_ytd desc nulls last, r.row_number
         """,
         [year, month],
     ).fetchall()
     out: dict[str, list[Project]] = defaultdict(list)
-    n = len(PROJECT_FLAGS)
-    for r in rows:
-        counted = [code for code, flag in zip(PROJECT_FLAGS, r[7 : 7 + n], strict=True) if flag]
-        out[r[0]].append(Project(r[1], r[2], r[3], r[4], _f(r[5]), _f(r[6]), counted, *r[7 + n :]))
+    for unit, sha, row, name, investor, stage, industry, amount, funds, source, sheet in rows:
+        if (items_in := counted.get((unit, sha, sheet, row))) is not None:
+            out[unit].append(
+                Project(name, investor, stage, industry, _f(amount), _f(funds), items_in, source, sheet, row)
+            )
     return dict(out)
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from basics.labels import UNIT_TYPE_ZH
 from basics.times import beijing_date, beijing_time
 from bulletin.charts import all_charts
 from bulletin.content import UNIT_PAGE_ROWS, Bulletin, Standing
@@ -89,7 +88,7 @@ def render_html(b: Bulletin) -> str:
         change=change,
         missing_by_weeks=missing_by_weeks,
         rank_change=rank_change,
-        group_label=lambda g: UNIT_TYPE_ZH.get(g, g),
+        group_label=b.group_label,
         unit_suffix=lambda label: "" if label.unit == "%" else label.unit,
         project_rows=UNIT_PAGE_ROWS,
     )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from basics.labels import UNIT_TYPE_ZH
 from basics.safe_text import neutralise
 from basics.times import beijing_time
 from bulletin.content import Bulletin
 
-KIND_ZH = {"indicator": "指标", "bonus": "加分", "deduction": "减分", "manual": "人工调整"}
+KIND_ZH = {"indicator": "指标", "bonus": "加分", "deduction": "减分", "manual": "委员会评分"}
 
 
 def write_workbook(path: Path, b: Bulletin) -> Path:
@@ -70,7 +69,7 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
         ["单位类型", "排名", "上月排名", "单位名称", *indicator_labels, "加分", "减分", "总分", "单位编号"],
         [
             [
-                UNIT_TYPE_ZH.get(s.group_code, s.group_code),
+                b.group_label(s.group_code),
                 s.rank,
                 s.previous_rank,
                 s.name_zh,

@@ -4,7 +4,8 @@ Year 2021, reports from 2020-W53 (ends Sun 3 Jan 2021, so it belongs to January 
 28 Mar), hence months 1..3 are scored. Weeks ending in January: 3, 10, 17, 24, 31 Jan (2020-W53, W01..W04);
 February: 7, 14, 21, 28 Feb (W05..W08); March: 7, 14, 21, 28 Mar (W09..W12). 13 weeks in all.
 
-Parameters (seed scoring_parameters): weights C 40, F 30, Q 10, M 10, R 10, ratio cap 1.2, total weight 100,
+Parameters (methods/2021.yml; seed scoring_parameters for the 7 days and 50 亿): weights C 40, F 30, Q 10,
+M 10, R 10, ratio cap 1.2, total weight 100,
 lead bonus +1 signed / +2 landed capped at 5, missing report 1 (cap 10), late feedback 0.5 (cap 5), 7 days,
 major project >= 50 亿.
 

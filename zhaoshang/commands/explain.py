@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from assessment.trace import project_rows_sql
 from basics import terms
 from basics.errors import UserError
 from basics.home import Home
@@ -42,17 +43,13 @@ def stage_zh() -> dict[str, str]:
 def project_lines(con, measure: dict, key: list) -> list[str]:
     found = rows(
         con,
-        f"""
-        select r.project_code, r.project_name, r.stage, r.contract_amount, r.funds_ytd, r.signed_on,
-               r.landed_on, r.week_label, r.sheet, r.row_number
-        from intermediate.int_unit_month_snapshots as r
-        left join seeds.stages as st on st.stage_code = r.stage
-        inner join intermediate.int_method_periods as p
-            on p.year = r.year and p.month = r.month and p.unit_code = r.unit_code
-        where r.year = ? and r.month = ? and r.unit_code = ? and not r.is_cross_unit_duplicate
-          and ({measure["filter_sql"]})
-        order by r.row_number
-        """,
+        project_rows_sql(
+            measure["filter_sql"],
+            "r.project_code, r.project_name, r.stage, r.contract_amount, r.funds_ytd, r.signed_on, "
+            "r.landed_on, r.week_label, r.sheet, r.row_number",
+            "r.year = ? and r.month = ? and r.unit_code = ?",
+        )
+        + " order by r.row_number",
         key,
     )
     stages = stage_zh()

@@ -2,8 +2,8 @@
 -- outcome read from the receiver's snapshot at that period end.
 --   * a lead is identified by lead_id; its sharer, receiver and shared_on come from the latest version of the
 --     report that first listed it (earliest week, then unit code and row as tie-breakers);
---   * bonus: the receiver's project carrying the lead_id is signed in the period (+lead_signed_points) and also
---     landed in the period (+lead_landed_points); a project reported by two units counts for neither;
+--   * bonus (its points are the method file's): the receiver's project carrying the lead_id is signed in the
+--     period and also landed in the period; a project reported by two units counts for neither;
 --   * late feedback: shared in the period and feedback_on > shared_on + feedback_days, or feedback still empty at
 --     the period end when the period end is past shared_on + feedback_days.
 with listings as (
