@@ -47,11 +47,11 @@ def test_failures_written_as_one_list(home: Home, tmp_path) -> None:
 
 
 def test_check_that_cannot_run_fails_alone(home: Home) -> None:
-    execute(home, "drop table marts.unit_month_scores")
+    execute(home, "drop view marts.fct_unit_month_projects")
     result = run_gate(home.warehouse, YEAR, MONTH)
     assert {c.name for c in result.checks if not c.passed} == {"district_totals"}
     check = result.check("district_totals")
-    assert check.error and "unit_month_scores" in check.error
+    assert check.error and "fct_unit_month_projects" in check.error
     assert result.failures_of("district_totals")[0].rule == "check_error"
 
 

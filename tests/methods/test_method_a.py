@@ -83,3 +83,12 @@ def test_committee_score_only_in_its_month(warehouse):
     A1 0/40, A2 0/3 and no committee score -> 0, and the A3 line says 0."""
     assert totals(warehouse, 2021, 11)["P01"]["total_score"] == pytest.approx(0, abs=0.005)
     assert points(warehouse, "P01", 2021, 11)[("A3", None, "item")] == pytest.approx(0)
+
+
+def test_the_gate_reconciles_the_district_totals_of_a_method_a_year(warehouse):
+    """The district totals (SPEC 4) do not depend on the method: the gate reconciles them with the units'
+    project rows even when unit_month_scores carries no C/F/Q/M/R figures."""
+    from expectations.gate import run_gate
+
+    result = run_gate(warehouse, 2021, 12)
+    assert result.check("district_totals").passed, result.failures_of("district_totals")
