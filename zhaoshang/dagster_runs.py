@@ -235,8 +235,47 @@ def recover_dead_runs(instance: Any) -> list[str]:
             "its warehouse slot freed; continuing."
         )
         recovered.append(run.run_id)
+    if recovered:
+        _stop_orphaned_dbt()
     _free_slots_of_finished_runs(instance)
     return recovered
+
+
+def _stop_orphaned_dbt() -> None:
+    """Stop a dbt process that a killed command left running on this home's warehouse.
+
+    dbt runs as a child of the command; a `kill -9` of the command leaves it writing on its own (and holding
+    the DuckDB file between models). A dbt process on this warehouse whose parent is no longer a zhaoshang or
+    Dagster process is such an orphan.
+    """
+    warehouse = os.environ.get("ZHAOSHANG_WAREHOUSE")
+    if not warehouse:
+        return
+    orphans = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            cmdline = process.info["cmdline"] or []
+            if not any(Path(arg).name == "dbt" for arg in cmdline[:2]):
+                continue
+            if process.environ().get("ZHAOSHANG_WAREHOUSE") != warehouse:
+                continue
+            parent = process.parent()
+            owner = " ".join(parent.cmdline()) if parent is not None else ""
+            if "zhaoshang" in owner or "dagster" in owner:
+                continue
+            orphans.append(process)
+        except psutil.Error:
+            continue
+    for process in orphans:
+        process.terminate()
+    _, alive = psutil.wait_procs(orphans, timeout=10)
+    for process in alive:
+        process.kill()
+    if orphans:
+        _say(
+            f"已结束被中断的{t.BUILD}遗留的 dbt 进程（{len(orphans)} 个）"
+            f" / stopped {len(orphans)} dbt process(es) left by the interrupted build."
+        )
 
 
 def _free_slots_of_finished_runs(instance: Any) -> None:
