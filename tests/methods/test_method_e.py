@@ -147,3 +147,74 @@ def test_bonus_cap_and_the_veto_keep_total_and_rank(warehouse):
     # the one 优秀 place (30 % of 3 rounds down to 0, at least 1) goes to U1, the first not vetoed
     assert "名额 1 个" in got["P01"]["grade_reason_zh"]
     assert got["P03"]["grade_reason_zh"] == "总分 12 < 60：不合格"
+
+
+def test_explain_prints_each_new_formula_with_what_is_behind_it(warehouse, capsys):
+    """`zhaoshang explain`: growth with both years' projects, the shortfalls, each deduction event, the
+    group's places, the grade and its reason, the veto's entry."""
+    from zhaoshang.cli import main
+
+    home = str(warehouse.parent)
+    assert main(["explain", "--home", home, "--unit", "P01", "--month", "2022-12"]) == 0
+    out = capsys.readouterr().out
+    assert "总分 94 = 基础分 92 + 加分 2 − 减分 0；全体单位第 2 名" in out
+    assert (
+        "考核等次：优秀（总分 94 ≥ 90，优秀名额 1 个（3 个单位 × 30% 向下取整，至少 1 个），"
+        "未被否决的单位中按总分排第 1 位）"
+    ) in out
+    assert "E1 实际到位资金增长：+30 分 = 30 × min(0.1 ÷ 0.1, 1.2)，不低于 0" in out
+    growth = out.split("E1 实际到位资金增长")[1].split("E2 重大项目")[0]
+    assert "同比增速 = 本期值 ÷ 上年同期值 − 1；上年同期为0或无数据时取 0" in growth
+    this_year, last_year = growth.split("上年同期（2021年12月）：")
+    assert "P01-C1" in this_year and "本年到位资金 33 亿元" in this_year
+    assert "P01-L21" in last_year and "本年到位资金 30 亿元" in last_year
+    assert (
+        "E2 重大项目：+30 分 = 30 − 5 × 差额合计 0（"
+        "期内签约3亿元以上、不足10亿元的项目数 最低 4、实有 5、差 0；"
+    ) in out
+    assert (
+        "E3 项目推进：+16 分 = 20 − 10 × 0（弄虚作假（委员会记录）） − 4 × 1（签约超过180天仍未开工的项目数）"
+        " = 16，不低于 0"
+    ) in out
+    e3 = out.split("E3 项目推进")[1].split("E4 签约额排名")[0]
+    overdue = [line for line in e3.splitlines() if "· P01-" in line]
+    assert len(overdue) == 1 and "P01-A1" in overdue[0] and "签约 2022-03-01" in overdue[0]
+    assert "E4 签约额排名：+16 分 = 组内第 2 名（共 3 个单位" in out
+    assert "组内名次（同值同名次）：第1名 P02 150；第2名 P01 120；第3名 P03 30" in out
+
+    assert main(["explain", "--home", home, "--unit", "P03", "--month", "2022-12"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "20 − 10 × 1（弄虚作假（委员会记录）） − 4 × 3（签约超过180天仍未开工的项目数） = -2，不低于 0" in out
+    )
+    assert "考核委员会 录入 fraud = 1：报送数据弄虚作假1起" in out
+    assert "考核等次：不合格（总分 12 < 60：不合格）" in out
+
+    assert main(["explain", "--home", home, "--unit", "P02", "--month", "2022-12"]) == 0
+    out = capsys.readouterr().out
+    assert "全体单位第 1 名" in out
+    assert "考核等次：不合格（一票否决：委员会记录的一票否决事项，定为不合格，总分和名次不变）" in out
+    assert "考核委员会 录入 veto = 1：发生安全事故，一票否决" in out
+    assert "省重点项目加分：+6 分 = 每项 2 分 × 4，封顶 6 分" in out
+
+
+def test_bulletin_shows_the_grades(warehouse):
+    import duckdb
+
+    from bulletin.content import gather
+    from bulletin.render import render_html
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        b = gather(con, 2022, 12)
+    finally:
+        con.close()
+    assert b.has_grades
+    assert [(s.unit_code, s.rank, s.grade) for s in b.standings] == [
+        ("P02", 1, "不合格"),
+        ("P01", 2, "优秀"),
+        ("P03", 3, "不合格"),
+    ]
+    html = render_html(b)
+    assert "<th>等次</th>" in html and '<td class="grade">优秀</td>' in html
+    assert "考核等次 <strong>不合格</strong>（一票否决：" in html

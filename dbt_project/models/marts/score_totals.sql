@@ -182,7 +182,7 @@ select
     case
         when grades.grade_zh is null then null
         when placed.veto_zh is not null then
-            '一票否决（' || placed.veto_zh || '）：定为' || grades.grade_zh || '，总分和名次不变'
+            '一票否决：' || placed.veto_zh || '，定为' || grades.grade_zh || '，总分和名次不变'
         when grades.grade_order = 1 and placed.top_places is not null then
             '总分 ' || {{ fmt('placed.total_score') }} || ' ≥ ' || {{ fmt('placed.top_at_least') }} || '，'
             || grades.grade_zh || '名额 ' || cast(placed.top_places as varchar) || ' 个（'
