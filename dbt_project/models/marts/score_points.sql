@@ -284,7 +284,7 @@ item_rows as (
                 || {{ fmt('item_points - points_each * coalesce(shortfall_sum, 0)') }}
                 || '，不低于 ' || {{ fmt('coalesce(floor, 0)') }}
             when 'rank_points' then case
-                when value is null then '口径无值，不参与排名：0分'
+                when value is null then '口径无值，不参与排名，本项不计分'
                 else '组内第 ' || cast(place as varchar) || ' 名（共 ' || cast(group_units as varchar) || ' 个单位，按'
                     || measure_label_zh || ' ' || {{ fmt('value') }} || ' 从高到低，同值同名次）：'
                     || {{ fmt('item_points') }} || ' − ' || {{ fmt('points_each') }} || ' × (' || cast(place as varchar)
