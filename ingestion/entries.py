@@ -199,7 +199,8 @@ def _number(value: Any, row: int, header: str, sheet: str, required: bool) -> fl
                 "required", f"“{header}”为空", f"column {header} is empty", "一个数字", "a number", **where
             )
         return None
-    shown = raw_text(value) or ""
+    big = isinstance(value, float) and math.isfinite(value) and abs(value) >= 1e15
+    shown = repr(value) if big else (raw_text(value) or "")  # 1e+308, not its 309 digits
     expected_zh = f"-{_LIMIT_TEXT} 至 {_LIMIT_TEXT} 之间的有限数字"
     expected_en = f"a finite number from -{_LIMIT_TEXT} to {_LIMIT_TEXT}"
     if number is UNPARSEABLE:
@@ -231,7 +232,7 @@ def _number(value: Any, row: int, header: str, sheet: str, required: bool) -> fl
         raise FileRejected(
             "out_of_range",
             f"“{header}”的值“{shown}”超出范围",
-            f"column {header}: {shown} is out of range",
+            f"column {header}: '{shown}' is out of range",
             expected_zh,
             expected_en,
             value=shown,
