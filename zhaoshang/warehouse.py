@@ -77,7 +77,7 @@ class Staleness:
     new_entry_files: int = 0
 
     def what(self) -> tuple[str, str]:
-        """('2 份周报和 1 个考核录入文件', '2 report(s) and 1 entries file(s)'), naming only what arrived."""
+        """The new files in words, Chinese and English, naming only the kinds that arrived."""
         zh, en = [], []
         if self.new_files:
             zh.append(f"{self.new_files} 份{t.WEEKLY_REPORT}")
