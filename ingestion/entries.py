@@ -50,7 +50,7 @@ COLUMNS = {  # header -> (field, required)
     "理由": ("reason", True),
 }
 PUT_BACK = ("月份文件夹（entries/YYYY-MM/）", "month folder (entries/YYYY-MM/)")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 _LIMIT_TEXT = f"{ENTRY_VALUE_LIMIT:,.0f}"
 _TYPES = {
     "version": "integer",
@@ -88,8 +88,8 @@ def _kind(info: os.stat_result) -> str:
 
 def entry_candidates(inbox: Path) -> list[Candidate]:
     """Every file below `<inbox>/entries/`, oldest first, listed by the weekly reports' walk: links, pipes
-    and devices are listed, never followed or opened. `entries` itself being a link (or no folder) is one
-    candidate: the link is quarantined, nothing it points to is read or moved."""
+    and devices are listed, never followed or opened. `entries` itself being a link (or no folder at all) is
+    one candidate: the link is quarantined, nothing it points to is read or moved."""
     folder = inbox / ENTRIES_FOLDER
     try:
         info = folder.lstat()
