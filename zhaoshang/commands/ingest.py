@@ -98,9 +98,10 @@ def next_step(home: Home) -> str:
     """What to run after an ingestion: build when the scores miss received reports."""
     stale = staleness(home)
     if stale:
+        zh, en = stale.what()
         return (
-            f"\n下一步 / next: `zhaoshang build` — {stale.new_files} 份{t.WEEKLY_REPORT}尚未计入{t.SCORES} "
-            f"/ {stale.new_files} report(s) not yet in the scores (or run `zhaoshang weekly` next time)."
+            f"\n下一步 / next: `zhaoshang build` — {zh}尚未计入{t.SCORES} "
+            f"/ {en} not yet in the scores (or run `zhaoshang weekly` next time)."
         )
     return f"\n{t.SCORES}已包含全部{t.WEEKLY_REPORT}，无需{t.BUILD} / the scores include every report."
 
