@@ -173,6 +173,8 @@ def unsafe_fragment(sql: str) -> str | None:
             return f"unexpected word {text!r}"
         if text == "-" and sql.startswith("-", at):
             return "a comment (--)"
+        if text.startswith("'") and sql.startswith("'", at):
+            return "a quote inside a text"
         depth += {"(": 1, ")": -1}.get(text, 0)
         if depth < 0:
             return "a parenthesis closed that was not opened"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -24,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from assessment.fields import unsafe_fragment
+from assessment.method_file import MethodErrors, load_method
 from assessment.register import METHOD_SEEDS_DIR, METHODS_DIR, write_seeds
 from basics.home import DBT_PROJECT_DIR, Home
 from tests.conftest import PROJECT_ROOT, VENV_BIN
@@ -315,3 +318,111 @@ def test_build_refuses_every_attack_and_changes_nothing(base_home, tmp_path, mon
             } == outside, attack.name
     finally:
         PTH.unlink(missing_ok=True)  # only ever there if the attack got through
+
+
+# --- every value, names, the compiled SQL ------------------------------------------------------------
+
+HOSTILE = ["[a]", "{a: 1}", ".nan", '"x\'); --"', "-.inf", "true", "2021-02-30", "99999999999999999999999"]
+EXAMPLES = [METHODS_DIR / "2021.yml", METHODS_DIR / "examples" / "method_d.yml"]
+
+
+def test_any_value_replaced_by_a_hostile_one_is_refused_with_sentences(tmp_path):
+    """Each `key: value` line of 2021.yml and method D gets a hostile value (in turn): load_method either
+    accepts it or raises MethodErrors whose sentences are one line each; never another exception."""
+    path = tmp_path / "m.yml"
+    cases = 0
+    for source in EXAMPLES:
+        lines = source.read_text(encoding="utf-8").split("\n")
+        for number, line in enumerate(lines):
+            key = re.match(r"(\s*(?:- )?[A-Za-z_0-9]+:)\s*\S", line)
+            if key is None:
+                continue
+            hostile = HOSTILE[number % len(HOSTILE)]
+            path.write_text("\n".join([*lines[:number], f"{key.group(1)} {hostile}", *lines[number + 1 :]]))
+            cases += 1
+            try:
+                load_method(path, "m.yml")
+            except MethodErrors as err:
+                assert all("\n" not in p.sentence() for p in err.problems), (source.name, number + 1, hostile)
+    assert cases > 150
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('code: "2021"', 'code: "2021\\n"', "code"),
+        ("  signed:\n", '  "signed\\n":\n', "measures.signed\\n"),
+        ("  C:\n", '  "C\\u202e":\n', "indicators.C\\u202e"),
+        ("rounding: 2 ", "rounding: true ", "rounding"),
+        ("when_zero: 0 ", "when_zero: .inf ", "measures.landing_rate.when_zero"),
+        ("feedback_later_than_days: 7", "feedback_later_than_days: 7.5", "feedback_later_than_days"),
+        ("contract_amount: {at_least: 50}", "contract_amount: {at_least: 0.0000001}", "at_least"),
+        ("investor_type: [世界500强,", 'investor_type: ["世界500强\'--",', "investor_type"),
+        ("label_zh: 线索反馈超时", 'label_zh: "线索\\x1b[2J超时"', "deductions.late_feedback.label_zh"),
+    ],
+)
+def test_names_numbers_and_labels_are_strict(tmp_path, old, new, key):
+    """No trailing newline or control character in a name, booleans and fractions where whole numbers are
+    due, at most 6 decimals, no quote in an enumeration value, no escape sequence in a label."""
+    assert GOOD.count(old) == 1, old
+    path = tmp_path / "2021.yml"
+    path.write_text(GOOD.replace(old, new), encoding="utf-8")
+    with pytest.raises(MethodErrors) as caught:
+        load_method(path, "methods/2021.yml")
+    problems = caught.value.problems
+    assert key in problems[0].key, problems[0].sentence()  # (a renamed measure also leaves its users unknown)
+    assert len(problems) == 1 or key.startswith("measures."), [p.sentence() for p in problems]
+    assert all("\n" not in p.sentence() and "\x1b" not in p.sentence() for p in problems)
+
+
+def test_an_entry_code_is_a_name(tmp_path):
+    """Method A counts entries `entry: A3`; an entry code with a quote or a space is refused."""
+    text = (METHODS_DIR / "examples" / "method_a.yml").read_text(encoding="utf-8")
+    assert text.count("entry: A3") == 1
+    path = tmp_path / "a.yml"
+    path.write_text(text.replace("entry: A3", "entry: \"A3' or true or '\""), encoding="utf-8")
+    with pytest.raises(MethodErrors) as caught:
+        load_method(path, "a.yml")
+    assert [p.key.rsplit(".", 1)[-1] for p in caught.value.problems] == ["entry"]
+
+
+def test_every_compiled_fragment_is_whitelisted():
+    """The SQL the dbt models splice in (filter, expression, ref) of every shipped method passes the check,
+    and the check refuses what an injection needs."""
+    methods = [load_method(p) for p in sorted(METHODS_DIR.glob("**/*.yml")) if p.name != "register.yml"]
+    fragments = [
+        row[column]
+        for method in methods
+        for row in method.rows["method_measures"]
+        for column in ("filter_sql", "expression_sql", "ref_sql")
+        if row[column] is not None
+    ]
+    assert len(fragments) > 50
+    assert [f for f in fragments if unsafe_fragment(f)] == []
+    for payload in (
+        "coalesce(r.x > 0, false)); copy (select 1) to '/tmp/x'; select (1",
+        "(select count(*) from read_text('/etc/passwd')) > 0",
+        "r.a > 1 -- the rest",
+        "r.a > 1) or (true",
+        "r.a > 1e308",
+        "r.a > nan",
+        "r.stage in ('a''b')",
+        "r.unit_code = 'P01\n'",
+    ):
+        assert unsafe_fragment(payload), payload
+
+
+def test_register_years_and_keys(tmp_path, capsys):
+    folder = tmp_path / "methods"
+    folder.mkdir()
+    (folder / "2021.yml").write_text(GOOD, encoding="utf-8")
+    for entry, word in (
+        ("from_year: true", "年份"),
+        ("from_year: 1.0e+308", "年份"),
+        ("from_year: 2000\n    query: x", "query"),
+        ("from_year: 2000\n    to_year: .nan", "年份"),
+    ):
+        (folder / "register.yml").write_text(f"methods:\n  - file: 2021.yml\n    {entry}\n", encoding="utf-8")
+        assert main(["method", "check", str(folder / "register.yml")]) == 2
+        problems = _problem_lines(capsys.readouterr().err)
+        assert len(problems) == 1 and word in problems[0], problems
