@@ -256,9 +256,49 @@ def render_seeds(methods: list[Method]) -> dict[str, str]:
     return out
 
 
+SEED_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
+
+
+def seed_header_problems(seeds_root: Path) -> list[Problem]:
+    """Column names of the seed CSVs (the committee edits targets.csv) that dbt cannot take as they are.
+
+    dbt-duckdb writes a seed's column names into its CREATE TABLE unquoted: a header cell such as
+    `target_R double); COPY … TO …` would run as SQL during `dbt build`, so only plain names pass.
+    """
+    problems = []
+    for path in sorted(seeds_root.glob("*.csv")):
+        file = _display(path)
+        with open(path, "rb") as fh:
+            head = fh.readline(64 * 1024)
+        try:
+            header = next(csv.reader([head.decode("utf-8-sig")]), [])
+        except UnicodeDecodeError:
+            problems.append(Problem(file, 1, "-", "文件不是 UTF-8 编码", "the file is not UTF-8 text"))
+            continue
+        for column in header:
+            if not SEED_COLUMN.match(column):
+                problems.append(
+                    Problem(
+                        file,
+                        1,
+                        shown(column),
+                        "列名只能用字母、数字和下划线（如 target_K）",
+                        "a column name must be letters, digits and underscores (such as target_K)",
+                    )
+                )
+    return problems
+
+
 def write_seeds(methods_dir: Path = METHODS_DIR, seeds_dir: Path = METHOD_SEEDS_DIR) -> list[Method]:
-    """Validate the register and its methods, then (re)write the seeds that differ. Raises MethodErrors."""
-    methods = load_register(methods_dir)
+    """Validate the register, its methods and the seeds' column names, then (re)write the method seeds that
+    differ. Raises MethodErrors (and writes nothing)."""
+    problems = seed_header_problems(seeds_dir.parent)
+    try:
+        methods = load_register(methods_dir)
+    except MethodErrors as err:
+        raise MethodErrors(problems + err.problems) from None
+    if problems:
+        raise MethodErrors(problems)
     seeds_dir.mkdir(parents=True, exist_ok=True)
     for name, text in render_seeds(methods).items():
         path = seeds_dir / f"{name}.csv"

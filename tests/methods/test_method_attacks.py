@@ -100,6 +100,7 @@ class Attack:
     method: Callable[[Path], str | bytes] | None  # the method file's content (given the decoy folder)
     register: Callable[[Path, Path], str] | None = None  # the register's `file:` (methods folder, decoy)
     word: str = ""  # a word the refusal sentence must contain
+    targets: Callable[[Path], str] | None = None  # a header for seeds/targets.csv (given the decoy folder)
 
     def write(self, folder: Path, decoy: Path) -> Path:
         """The methods folder of this attack: register.yml and method.yml."""
@@ -170,6 +171,15 @@ ATTACKS = [
         "register names /proc/self/environ", None, lambda folder, decoy: "/proc/self/environ", word="methods"
     ),
     Attack("register names a symlink leading outside", None, _symlink_outside, word="methods"),
+    Attack(
+        "targets.csv header",  # dbt-duckdb writes seed column names into CREATE TABLE as they are
+        lambda decoy: GOOD,
+        word="target_K",
+        targets=lambda decoy: (
+            "year,unit_code,target_C,target_F,target_Q,target_M,"
+            f"target_R double); COPY (SELECT 42 AS pwned) TO '{decoy / 'pwned.csv'}'; create table zz (a"
+        ),
+    ),
 ]
 
 
@@ -206,6 +216,8 @@ BOMBS = ("alias bomb", "deep nesting", "too large")
 def test_method_check_refuses_with_one_sentence(attack, tmp_path, capsys):
     if attack.name in BOMBS:
         pytest.skip("run in a memory-limited process: test_method_check_bombs_in_bounded_memory")
+    if attack.targets is not None:
+        pytest.skip("targets.csv is checked by `zhaoshang build` (the build test)")
     folder = attack.write(tmp_path / "methods", _decoy(tmp_path / "decoy"))
     assert main(["method", "check", str(folder / attack.checked_file)]) == 2
     out, err = capsys.readouterr()
@@ -293,14 +305,20 @@ def test_build_refuses_every_attack_and_changes_nothing(base_home, tmp_path, mon
         return _run_dbt(project, h)
 
     monkeypatch.setattr(build, "build", run_dbt)
+    targets = project / "seeds" / "targets.csv"
+    good_targets = targets.read_text(encoding="utf-8")
     try:
         for attack in ATTACKS:
             methods = attack.write(tmp_path / "attacks" / attack.name.replace(" ", "_"), decoy)
+            if attack.targets is not None:
+                rows = good_targets.split("\n", 1)[1]
+                targets.write_text(attack.targets(decoy) + "\n" + rows, encoding="utf-8")
             monkeypatch.setattr(
                 build, "write_seeds", lambda m=methods: write_seeds(m, project / "seeds" / "method")
             )
             code = main(["build", "--home", str(home.root)])
             out, err = capsys.readouterr()
+            targets.write_text(good_targets, encoding="utf-8")
             written = [p for p in (decoy / "pwned.csv", decoy / "passwd.csv", PTH) if p.exists()]
             assert not written, f"{attack.name}: the injected SQL wrote {written}"
             assert not ran, f"{attack.name}: dbt ran on the attack's seeds"
