@@ -58,7 +58,7 @@ NUMBERS: dict[str, tuple[float, float, bool]] = {
     "rounding": (0, 6, True),
     "year": (1900, 2100, True),  # from_year / to_year of the register
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def shown(value: Any, limit: int = 60) -> str:
