@@ -124,6 +124,8 @@ def weekly(home: Home) -> int:
     print("\n".join("    " + line for line in summary(counts)))
     print_rejections(counts)
     print_receipts(counts)
+    if not build.methods_valid():  # a bad method file: the reports are in, nothing is built
+        return build.EXIT_BAD_METHOD
     ok, line = build.build(home)
     print(f"2/3 {t.BUILD} build: {line}")
     if not ok:
