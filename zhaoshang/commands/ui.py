@@ -61,6 +61,7 @@ def workspace_yaml(code_socket: Path) -> str:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: closed connections do not count
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
