@@ -171,3 +171,18 @@ def test_a_refusal_is_a_403_with_one_chinese_first_line_and_never_reaches_dagste
     asyncio.run(guard(scope(path="/server_info"), receive, send))
     asyncio.run(guard({"type": "lifespan"}, receive, send))
     assert [s["type"] for s in reached] == ["http", "lifespan"]
+
+
+def test_a_port_in_use_is_one_sentence_before_anything_starts(tmp_path):
+    import socket
+
+    from basics.errors import UserError
+    from basics.home import Home
+    from zhaoshang.commands import ui
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError, match=f"端口 {port} 已被占用.*port {port} is already in use"):
+            ui.run(Home.resolve(tmp_path), port)
