@@ -37,6 +37,7 @@ YEAR = "年度"
 MISSING_REPORT = "缺报"
 NOT_DUE = "未到期"  # a week that has not ended yet (or after the newest report received)
 LEADS_COMPANION = "线索附表"  # the `.leads.csv` beside a CSV report
+ENTRIES = "考核录入"  # committee entries and outside figures, inbox/entries/YYYY-MM/
 
 # the routine
 INGEST = "导入"

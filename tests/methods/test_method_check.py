@@ -330,6 +330,22 @@ CASES_E = [
         "委员会录入",
     ),
     (
+        "quota not a finite number",
+        "quota: 0.3,",
+        "quota: .nan,",
+        "quota: .nan,",
+        "grades[1].quota",
+        "不是有限的数",
+    ),
+    (
+        "when_no_base out of range",
+        "    when_no_base: 0 ",
+        "    when_no_base: 1.0e+308 ",
+        "when_no_base: 1.0e+308",
+        "measures.funds_growth.when_no_base",
+        "超出范围",
+    ),
+    (
         "veto measure not defined",
         "veto: [vetoes]",
         "veto: [vetos]",

@@ -12,7 +12,7 @@ from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from basics.labels import SCORE_COLUMNS, SCORE_COLUMNS_ZH, UNIT_TYPE_ZH
-from basics.safe_text import neutralise
+from basics.safe_text import neutralise, terminal_safe
 from submission.figures import XLSX_FORMATS, rounded
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import read_only, require_table, warn_if_stale
@@ -70,12 +70,17 @@ def export_cells(row: dict[str, Any]) -> list[Any]:
 
 
 def write_csv(rows: list[dict[str, Any]], target: str) -> None:
-    """UTF-8 with BOM (Excel and WPS open it as Chinese), Chinese headers; '-' is standard output."""
+    """UTF-8 with BOM (Excel and WPS open it as Chinese), Chinese headers; '-' is standard output.
+
+    On a terminal, control and bidi characters in cells are shown escaped; a file or a pipe gets them as is.
+    """
+    on_terminal = target == "-" and sys.stdout.isatty()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([SCORE_COLUMNS_ZH[c] for c in COLUMNS])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in export_cells(row)])
+        cells = ["" if v is None else v for v in export_cells(row)]
+        writer.writerow([terminal_safe(v) if on_terminal and isinstance(v, str) else v for v in cells])
     data = buffer.getvalue().encode("utf-8-sig")
     if target == "-":
         sys.stdout.flush()

@@ -7,6 +7,12 @@
 {%- if execute %}
     {%- for column in adapter.get_columns_in_relation(ref('targets')) %}
         {%- if column.name.lower().startswith('target_') %}
+            {#- the header of targets.csv is a file a person edits: a column name is spliced only as a code -#}
+            {%- if not modules.re.fullmatch('target_[A-Za-z][A-Za-z0-9_]{0,62}', column.name) %}
+                {{ exceptions.raise_compiler_error(
+                    "targets.csv: the column name " ~ (column.name | tojson)
+                    ~ " must be target_ followed by letters, digits and underscores") }}
+            {%- endif %}
             {%- do target_columns.append(column.name) %}
         {%- endif %}
     {%- endfor %}
@@ -26,7 +32,7 @@ measure_values as (
 targets_long as (
 
     {%- for column in target_columns %}
-    select year, unit_code, '{{ column[7:] | lower }}' as target_ref, cast({{ column }} as {{ double() }}) as target
+    select year, unit_code, '{{ column[7:] | lower }}' as target_ref, cast({{ adapter.quote(column) }} as {{ double() }}) as target
     from {{ ref('targets') }}
     union all
     {%- endfor %}
