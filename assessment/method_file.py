@@ -27,11 +27,33 @@ from assessment import fields as F
 from assessment.yaml_lines import DuplicateKey, Node, Refused, Seq, load
 from basics.registers import units
 
-PERIODS = {"ytd_month": "年初至当月末", "quarter": "本季度", "year": "全年（逐月累计）"}
+PERIODS = {
+    "ytd_month": "年初至当月末",
+    "quarter": "本季度",
+    "year": "全年（逐月累计）",
+    "month": "本月（不累计）",
+    "half_year": "本半年（不累计）",
+}
 MISSING_TARGET = ("share", "zero")
 UNIT_TYPES = ("platform", "department", "bureau_section")
+# second pass (issue 20): deductions inside an item, shortfall over several minimums, points by rank
+SECOND_PASS_FORMULAS = ("deducted", "shortfalls", "rank_points")
+GRADE_NAME = re.compile(r"[\w\u4e00-\u9fff（）()·\-]{1,20}\Z")
+QUOTA_ROUNDING = {"down": "向下取整", "up": "向上取整", "nearest": "四舍五入"}
+GRADE_KEYS = {"grade", "at_least", "quota", "quota_rounding"}
+EVENT_KEYS = {"label_zh", "measure", "rate"}
+
 FORMULAS = {
-    "indicators": ("ratio_to_target", "weighted", "efficacy", "tiers", "shortfall", "per_item", "manual"),
+    "indicators": (
+        "ratio_to_target",
+        "weighted",
+        "efficacy",
+        "tiers",
+        "shortfall",
+        "per_item",
+        "manual",
+        *SECOND_PASS_FORMULAS,
+    ),
     "bonuses": ("per_item", "per_event", "manual"),
     "deductions": ("per_item", "per_event", "manual"),
 }
@@ -57,6 +79,8 @@ NUMBERS: dict[str, tuple[float, float, bool]] = {
     "feedback_days": (0, 3_660, True),
     "rounding": (0, 6, True),
     "year": (1900, 2100, True),  # from_year / to_year of the register
+    "growth": (-1_000, 1_000, False),  # when_no_base of a growth measure (issue 20)
+    "score": (-10_000, 10_000, False),  # a grade's at_least (issue 20)
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
@@ -110,8 +134,22 @@ TOP_KEYS = {
     "bonuses": False,
     "deductions": False,
     "caps": False,
+    "grades": False,
+    "veto": False,
 }
-MEASURE_KEYS = {"label_zh", "from", "sum", "count", "where", "ratio", "when_zero", "change", "entry"}
+MEASURE_KEYS = {
+    "label_zh",
+    "from",
+    "sum",
+    "count",
+    "where",
+    "ratio",
+    "when_zero",
+    "change",
+    "entry",
+    "growth",
+    "when_no_base",
+}
 ITEM_KEYS = {
     "label_zh",
     "points",
@@ -126,6 +164,8 @@ ITEM_KEYS = {
     "tiers",
     "groups",
     "cap_group",
+    "events",
+    "step",
 }
 COMPONENT_KEYS = {"measure", "target", "weight", "scale", "cap"}
 # keys each formula needs (besides label_zh, formula)
@@ -138,6 +178,9 @@ NEEDS = {
     "per_item": ("measure", "points_each"),
     "per_event": ("measure", "points_each"),
     "manual": ("points", "measure"),
+    "deducted": ("points", "events"),
+    "shortfalls": ("points", "components", "points_each"),
+    "rank_points": ("points", "measure", "step"),
 }
 
 
@@ -372,6 +415,7 @@ class _Reader:
         measures = self.read_measures(root, code, rows)
         caps = self.read_caps(root, code, rows)
         self.read_items(root, code, rows, groups, measures, caps, total)
+        self.read_grades(root, code, rows, measures)
         self.check_fragments(root, rows)
         return None if self.problems else method
 
@@ -553,6 +597,9 @@ class _Reader:
                     when_zero=when_zero,
                 )
                 sources[name] = "derived"
+            elif "growth" in spec:
+                self.read_growth(spec, specs, where, row)
+                sources[name] = "derived"
             elif "change" in spec:
                 if not self.known_measure(spec["change"], specs, spec, "change", where):
                     continue
@@ -598,10 +645,12 @@ class _Reader:
         for row in rows["method_measures"]:
             if row["aggregate"] == "change":
                 row["value_kind"] = kinds.get(row["base_measure"])
+            if row["aggregate"] == "growth":
+                row["value_kind"] = "ratio"
             for part in (row["numerator"], row["denominator"], row["base_measure"]):
                 if part is not None and sources.get(part) == "derived":
                     spec = specs[row["measure_code"]]
-                    key = "ratio" if row["aggregate"] == "ratio" else "change"
+                    key = {"ratio": "ratio", "growth": "growth"}.get(row["aggregate"], "change")
                     self.problem(
                         self.line_of(spec, key),
                         f"measures.{row['measure_code']}.{key}",
@@ -1011,6 +1060,8 @@ class _Reader:
                 )
             rows["method_components"].append(self.component(code, item, item, spec, where, measures, item))
             return row
+        if formula in SECOND_PASS_FORMULAS:
+            return self.read_second_pass_item(code, item, formula, spec, where, measures, rows, row)
         if formula in ("weighted", "efficacy", "tiers"):
             comps = self.mapping(spec["components"], f"{where}.components", self.line_of(spec, "components"))
             if comps is None:
@@ -1189,6 +1240,269 @@ class _Reader:
                         "min_ratio": None,
                     }
                 )
+
+    # --- second pass (issue 20): growth, deductions inside an item, shortfalls, rank points, grades, veto ---
+
+    def read_growth(self, spec: Node, specs: dict, where: str, row: dict) -> None:
+        """`growth: m` = m this period ÷ m in the same period of the previous year − 1."""
+        self.known_measure(spec["growth"], specs, spec, "growth", where)
+        when = spec.get("when_no_base")
+        no_base: float | None = None
+        if "when_no_base" not in spec:
+            self.problem(
+                spec.line,
+                f"{where}.when_no_base",
+                "同比增速须写明 when_no_base：上年同期为0或无数据时的取值"
+                "（数字，或 not_applicable 不参与考核）",
+                "a growth measure needs when_no_base: its value when last year's is 0 or missing "
+                "(a number, or not_applicable)",
+            )
+        elif when != "not_applicable":
+            no_base = self.number(spec, "when_no_base", where, "growth")
+        row.update(aggregate="growth", base_measure=spec["growth"], when_zero=no_base, value_kind="ratio")
+
+    def read_second_pass_item(
+        self,
+        code: str,
+        item: str,
+        formula: str,
+        spec: Node,
+        where: str,
+        measures: dict[str, str],
+        rows: dict,
+        row: dict,
+    ) -> dict | None:
+        """deducted (扣分制), shortfalls (several minimums) and rank_points (按名次计分)."""
+        if row["floor"] is not None and row["points"] is not None and row["floor"] > row["points"]:
+            self.problem(
+                self.line_of(spec, "floor"),
+                f"{where}.floor",
+                f"最低分 {row['floor']:g} 高于分值 {row['points']:g}",
+                f"the floor {row['floor']:g} is above the points {row['points']:g}",
+            )
+        if formula == "rank_points":
+            step = self.number(spec, "step", where)
+            if step is not None and step <= 0:
+                self.problem(
+                    self.line_of(spec, "step"),
+                    f"{where}.step",
+                    "每低一个名次减的分数 step 应大于0",
+                    "step (points fewer per place) must be above 0",
+                )
+            row["points_each"] = step
+            rows["method_components"].append(self.component(code, item, item, spec, where, measures, item))
+            return row
+        if formula == "shortfalls" and row["points_each"] is not None and row["points_each"] <= 0:
+            self.problem(
+                self.line_of(spec, "points_each"),
+                f"{where}.points_each",
+                "每差一个扣的分数 points_each 应大于0",
+                "points_each must be above 0",
+            )
+        key = "events" if formula == "deducted" else "components"
+        parts = self.mapping(spec[key], f"{where}.{key}", self.line_of(spec, key))
+        if parts is None:
+            return None
+        if not parts:
+            self.problem(parts.line, f"{where}.{key}", "至少需要一项", f"{key} needs at least one entry")
+        for name, part in parts.items():
+            at = f"{where}.{key}.{name}"
+            if not self.code_ok(str(name), parts.key_lines[name], at):
+                continue
+            part = self.mapping(part, at, parts.key_lines[name])
+            if part is None:
+                continue
+            if formula == "deducted":
+                self.read_event(code, item, str(name), part, at, measures, rows)
+            else:
+                self.read_minimum(code, item, str(name), part, at, measures, rows)
+        return row
+
+    def read_event(
+        self, code: str, item: str, name: str, part: Node, at: str, measures: dict[str, str], rows: dict
+    ) -> None:
+        """One kind of event of a deducted item: its measure (counted rows) and its rate."""
+        self.check_keys(part, EVENT_KEYS, at)
+        if "measure" not in part:
+            self.problem(
+                part.line,
+                f"{at}.measure",
+                "扣分事项须写 measure（按哪个口径逐条扣分），只写 rate 不够",
+                "a deduction needs a measure (what is counted), not only a rate",
+            )
+            return
+        if "rate" not in part:
+            self.problem(
+                part.line,
+                f"{at}.rate",
+                "扣分事项须写 rate（每条扣几分）",
+                "a deduction needs a rate (points per event)",
+            )
+            return
+        measure = part["measure"]
+        if measures.get(measure) == "derived":
+            self.problem(
+                self.line_of(part, "measure"),
+                f"{at}.measure",
+                f"逐条扣分须用求和或计数的口径，“{shown(measure)}”是比率、变化量或同比增速",
+                f"a deduction counts rows; '{shown(measure)}' is a ratio, change or growth",
+            )
+            return
+        rate = self.number(part, "rate", at)
+        if rate is not None and rate <= 0:
+            self.problem(
+                self.line_of(part, "rate"), f"{at}.rate", "每条扣分 rate 应大于0", "rate must be above 0"
+            )
+        component = self.component(code, item, name, part, at, measures, f"{item}_{name}")
+        component.update(weight=rate, scale="per_event")
+        rows["method_components"].append(component)
+
+    def read_minimum(
+        self, code: str, item: str, name: str, part: Node, at: str, measures: dict[str, str], rows: dict
+    ) -> None:
+        """One minimum of a shortfalls item: its measure and the minimum (target)."""
+        self.check_keys(part, {"measure", "target"}, at)
+        if "target" not in part:
+            self.problem(
+                part.line,
+                f"{at}.target",
+                "差额扣分的每个分项须写最低数 target（如 {value: 4}）",
+                "each minimum needs a target (e.g. {value: 4})",
+            )
+            return
+        component = self.component(code, item, name, part, at, measures, f"{item}_{name}")
+        component["scale"] = "shortfall"
+        rows["method_components"].append(component)
+
+    def read_grades(self, root: Node, code: str, rows: dict, measures: dict[str, str]) -> None:
+        """grades: [{grade, at_least, quota, quota_rounding}, …], top first; veto: [measures from entries]."""
+        rows["method_grades"] = []
+        rows["method_vetoes"] = []
+        node, veto = root.get("grades"), root.get("veto")
+        if node is None:
+            if veto is not None:
+                self.problem(
+                    self.line_of(root, "veto"),
+                    "veto",
+                    "一票否决须与考核等次 grades 一起写（否决即定为最低等次）",
+                    "veto needs grades (a vetoed unit gets the lowest grade)",
+                )
+            return
+        line = self.line_of(root, "grades")
+        if not isinstance(node, Seq) or not 2 <= len(node) <= 20:
+            self.problem(
+                line,
+                "grades",
+                "应为自高到低2至20个等次的列表",
+                "expected a list of 2 to 20 grades, top first",
+            )
+            return
+        previous: float | None = None
+        names: set[str] = set()
+        for number, grade in enumerate(node, start=1):
+            at = f"grades[{number}]"
+            grade = self.mapping(grade, at, line)
+            if grade is None:
+                continue
+            self.check_keys(grade, GRADE_KEYS, at)
+            name = grade.get("grade")
+            if not isinstance(name, str) or not GRADE_NAME.match(name):
+                self.problem(
+                    grade.line,
+                    f"{at}.grade",
+                    "须写等次名称 grade（如 优秀，最多20个字）",
+                    "each grade needs a name (grade, up to 20 characters)",
+                )
+                continue
+            if name in names:
+                self.problem(
+                    grade.line, f"{at}.grade", f"等次“{name}”重复", f"the grade '{name}' appears twice"
+                )
+            names.add(name)
+            last = number == len(node)
+            at_least: float | None = None
+            if last and "at_least" in grade:
+                self.problem(
+                    self.line_of(grade, "at_least"),
+                    f"{at}.at_least",
+                    f"最低等次“{name}”是其余所有单位，不写 at_least",
+                    f"the lowest grade '{name}' takes every other unit: leave out at_least",
+                )
+            elif not last and "at_least" not in grade:
+                self.problem(
+                    grade.line,
+                    f"{at}.at_least",
+                    f"等次“{name}”须写分数线 at_least",
+                    f"the grade '{name}' needs at_least (its lowest total)",
+                )
+            elif not last:
+                at_least = self.number(grade, "at_least", at, "score")
+                if at_least is not None and previous is not None and at_least >= previous:
+                    self.problem(
+                        self.line_of(grade, "at_least"),
+                        f"{at}.at_least",
+                        f"等次分数线应自高到低：{at_least:g} 不低于上一等次的 {previous:g}",
+                        f"grade thresholds must go down: {at_least:g} is not below {previous:g} above it",
+                    )
+                previous = at_least if at_least is not None else previous
+            quota = self.read_quota(grade, at, number, name)
+            rounding = grade.get("quota_rounding", "down")
+            if rounding not in QUOTA_ROUNDING:
+                self.problem(
+                    self.line_of(grade, "quota_rounding"),
+                    f"{at}.quota_rounding",
+                    f"名额取整“{shown(rounding)}”不可用，应为 {' / '.join(QUOTA_ROUNDING)}",
+                    f"unknown quota_rounding '{shown(rounding)}' (expected {', '.join(QUOTA_ROUNDING)})",
+                )
+            rows["method_grades"].append(
+                {
+                    "method_code": code,
+                    "grade_order": number,
+                    "grade_zh": name,
+                    "at_least": at_least,
+                    "quota": quota,
+                    "quota_rounding": rounding if quota is not None else None,
+                }
+            )
+        for measure in [] if veto is None else (veto if isinstance(veto, list) else [veto]):
+            if not isinstance(measure, str) or measure not in measures:
+                self.problem(
+                    self.line_of(root, "veto"),
+                    "veto",
+                    f"一票否决的口径“{shown(measure)}”未定义",
+                    f"the veto measure '{shown(measure)}' is not defined",
+                )
+            elif measures[measure] != "entries":
+                self.problem(
+                    self.line_of(root, "veto"),
+                    "veto",
+                    f"一票否决须是委员会录入的事项（from: entries 的口径），“{shown(measure)}”不是",
+                    f"a veto must be a committee entry (a measure from entries); '{shown(measure)}' is not",
+                )
+            else:
+                rows["method_vetoes"].append({"method_code": code, "measure_code": measure})
+
+    def read_quota(self, grade: Node, at: str, number: int, name: str) -> float | None:
+        if "quota" not in grade:
+            return None
+        if number != 1:
+            self.problem(
+                self.line_of(grade, "quota"),
+                f"{at}.quota",
+                f"只有最高等次可以限定名额，“{name}”不是最高等次",
+                f"only the top grade can have a quota; '{name}' is not the top grade",
+            )
+            return None
+        quota = self.number(grade, "quota", at, "ratio")
+        if quota is not None and not 0 < quota <= 1:
+            self.problem(
+                self.line_of(grade, "quota"),
+                f"{at}.quota",
+                f"名额比例 {quota:g} 应大于0且不超过1（如 0.3 即 30%）",
+                f"the quota {quota:g} must be above 0 and at most 1 (0.3 = 30 %)",
+            )
+            return None
+        return quota
 
 
 def load_method(path: Path, display: str | None = None) -> Method:

@@ -81,6 +81,8 @@ SEED_COLUMNS: dict[str, list[str]] = {
     ],
     "method_tiers": ["method_code", "item_code", "tier", "points", "component", "min_ratio"],
     "method_caps": ["method_code", "cap_code", "label_zh", "cap"],
+    "method_grades": ["method_code", "grade_order", "grade_zh", "at_least", "quota", "quota_rounding"],
+    "method_vetoes": ["method_code", "measure_code"],
 }
 
 

@@ -21,6 +21,8 @@ TOTAL_SCORE = "总分"
 RANK_IN_TYPE = "同类排名"
 TARGET = "目标"
 HUNDRED_MILLION_YUAN = "亿元"
+GRADE = "考核等次"  # 优秀/良好/合格/不合格 when the method defines grades (methods' `grades`)
+GRADE_SHORT = "等次"
 
 # the units and their reports
 UNIT = "单位"

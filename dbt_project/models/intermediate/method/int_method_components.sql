@@ -1,6 +1,7 @@
 -- Every component of every item of the year's method for every scored unit-month: the measure's value, the
 -- target (targets seed column target_<ref>, a constant, another measure or an entered target), the ratio and the
--- component's score (the ratio capped at the component's cap, or the efficacy coefficient among the group).
+-- component's score (the ratio capped at the component's cap, or the efficacy coefficient among the group), and
+-- the unit's place in its group by the value (rank_points).
 -- depends_on: {{ ref('targets') }}
 {%- set target_columns = [] %}
 {%- if execute %}
@@ -118,7 +119,13 @@ ranged as (
         joined.*,
         case when target > 0 then value / target end as ratio,
         min(value) over (partition by year, month, method_code, group_code, item_code, component) as group_min,
-        max(value) over (partition by year, month, method_code, group_code, item_code, component) as group_max
+        max(value) over (partition by year, month, method_code, group_code, item_code, component) as group_max,
+        -- place within the group by value, largest first; equal values share a place (rank_points)
+        rank() over (
+            partition by year, month, method_code, group_code, item_code, component
+            order by {{ compare_key('value') }} desc nulls last
+        ) as place,
+        count(*) over (partition by year, month, method_code, group_code, item_code, component) as group_units
     from joined
 
 )
