@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             f"of it dbt elapsed {results['elapsed_time']:.2f} s; {_top(results)}",
             flush=True,
         )
+    if not runs:
+        return 0
     best_floor = min(floors)
     best_wall = min(w for w, _ in runs)
     best_elapsed = min(e for _, e in runs)
