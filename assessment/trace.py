@@ -14,13 +14,13 @@ from typing import Any
 
 
 def project_rows_flag(measure: Mapping[str, Any]) -> str:
-    """`r.in_funds_report` for a projects measure on funds_ytd, else `r.in_snapshot` (dbt: project_rows_flag)."""
+    """`r.in_funds_report` for a projects measure on funds_ytd, else `r.in_snapshot` (as dbt's macro)."""
     text = f"{measure.get('expression_sql') or ''} {measure.get('filter_sql') or ''}"
     return "r.in_funds_report" if "funds_ytd" in text else "r.in_snapshot"
 
 
 def project_rows_sql(measure: Mapping[str, Any], columns: str, where: str = "true") -> str:
-    """SELECT `columns` of the snapshot rows the projects `measure` (a method_measures row) counts, within `where`."""
+    """SELECT `columns` of the rows the projects `measure` (a method_measures row) counts, within `where`."""
     return f"""
         select {columns}
         from intermediate.int_unit_month_snapshots as r

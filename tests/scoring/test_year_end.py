@@ -165,7 +165,9 @@ def test_unit_without_the_last_week_falls_back_to_its_latest_report(warehouse):
     dec = score(warehouse, "P03", 2021, 12)
     assert dec["snapshot_week_label"] == "2021-W51"
     assert dec["value_c"] == pytest.approx(10)
-    assert not query(warehouse, "select 1 from marts.unit_month_scores where unit_code = 'P03' and year = 2022")
+    assert not query(
+        warehouse, "select 1 from marts.unit_month_scores where unit_code = 'P03' and year = 2022"
+    )
 
 
 def test_district_december_counts_the_year_end_signings(warehouse):
