@@ -78,18 +78,18 @@ where l.name_key is not null
 group by l.week_label, l.name_key
 having count(distinct l.unit_code) > 1;
 
--- F: funds_ytd of the industrial projects of the funds report
-create or replace temp table f_funds as
-select s.y, s.m, s.unit_code, sum(l.funds_ytd)::double as value_f
-from f_snap as s
-join raw.ledger_rows as l
-    on l.unit_code = s.unit_code and l.week_label = s.funds_week_label and l.version = s.funds_version
-left join f_dup as d on d.week_label = l.week_label and d.name_key = l.name_key
-where d.name_key is null and l.industry in (select industry_code from f_industrial)
-group by s.y, s.m, s.unit_code;
+-- the reports each unit-month reads: the snapshot (in_snap) and the funds report (in_funds), one pass over both
+create or replace temp table f_reads as
+select y, m, unit_code, week_label, version, true as in_snap,
+       coalesce(funds_week_label = week_label, false) as in_funds
+from f_snap
+union all
+select y, m, unit_code, funds_week_label, funds_version, false, true
+from f_snap
+where funds_week_label <> week_label;
 
 create or replace temp table f_rows as
-select s.y, s.m, s.unit_code, p.p_start, p.p_end,
+select s.y, s.m, s.unit_code, p.p_start, p.p_end, s.in_snap, s.in_funds,
        l.lead_id, l.feedback_on, l.contract_amount, l.funds_ytd, l.landed_on,
        (l.industry in (select industry_code from f_industrial)) as industrial,
        coalesce(l.investor_type in (select investor_type_code from f_quality), false) as quality,
@@ -97,7 +97,7 @@ select s.y, s.m, s.unit_code, p.p_start, p.p_end,
                 and l.stage in ('signed', 'landed', 'started', 'producing', 'terminated'), false) as signed,
        coalesce(l.landed_on between p.p_start and p.p_end, false) as landed_in_period,
        (d.name_key is null) as counted
-from f_snap as s
+from f_reads as s
 join f_periods as p on p.y = s.y and p.m = s.m and p.unit_code = s.unit_code
 join raw.ledger_rows as l
     on l.unit_code = s.unit_code and l.week_label = s.week_label and l.version = s.version
@@ -105,17 +105,16 @@ left join f_dup as d on d.week_label = l.week_label and d.name_key = l.name_key;
 
 create or replace temp table f_values as
 select p.y, p.m, p.unit_code, p.unit_type,
-       coalesce(sum(r.contract_amount) filter (where r.counted and r.signed and r.industrial), 0)::double
-           as value_c,
-       coalesce(any_value(f.value_f), 0)::double as value_f,
-       count(*) filter (where r.counted and r.signed and r.quality)::double as value_q,
-       count(*) filter (where r.counted and r.signed and r.industrial and r.contract_amount >= 50)::double
-           as value_m,
-       coalesce(count(*) filter (where r.counted and r.signed and r.landed_on <= r.p_end)::double
-                / nullif(count(*) filter (where r.counted and r.signed), 0), 0)::double as value_r
+       coalesce(sum(r.contract_amount) filter (where r.in_snap and r.counted and r.signed and r.industrial), 0)
+           ::double as value_c,
+       coalesce(sum(r.funds_ytd) filter (where r.in_funds and r.counted and r.industrial), 0)::double as value_f,
+       count(*) filter (where r.in_snap and r.counted and r.signed and r.quality)::double as value_q,
+       count(*) filter (where r.in_snap and r.counted and r.signed and r.industrial and r.contract_amount >= 50)
+           ::double as value_m,
+       coalesce(count(*) filter (where r.in_snap and r.counted and r.signed and r.landed_on <= r.p_end)::double
+                / nullif(count(*) filter (where r.in_snap and r.counted and r.signed), 0), 0)::double as value_r
 from f_periods as p
 left join f_rows as r on r.y = p.y and r.m = p.m and r.unit_code = p.unit_code
-left join f_funds as f on f.y = p.y and f.m = p.m and f.unit_code = p.unit_code
 group by p.y, p.m, p.unit_code, p.unit_type;
 
 -- indicator scores: weight x min(value / target, 1.2); target 0 or missing: NULL, weight shared out
@@ -164,7 +163,7 @@ select y, m, unit_code, lead_id,
        bool_or(counted and signed and landed_in_period) as landed,
        min(feedback_on) as feedback_on
 from f_rows
-where lead_id is not null
+where lead_id is not null and in_snap
 group by y, m, unit_code, lead_id;
 
 create or replace temp table f_bonus as
