@@ -3,6 +3,8 @@
 A projects measure counts the rows of the unit-month snapshot (`intermediate.int_unit_month_snapshots`, alias
 `r`, cross-unit duplicates excluded) that match its `filter_sql` (compiled from the method file into
 `seeds.method_measures`; it may use the period `p` and the stage `st`), joined as dbt's `method_source_from`.
+A measure on funds_ytd reads the rows of the funds report instead (SPEC 3: `in_funds_report`; the snapshot's
+rows are `in_snapshot`), as dbt's `project_rows_flag`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from collections.abc import Mapping
 from typing import Any
 
 
+def project_rows_flag(measure: Mapping[str, Any]) -> str:
+    """`r.in_funds_report` for a projects measure on funds_ytd, else `r.in_snapshot` (as dbt's macro)."""
+    text = f"{measure.get('expression_sql') or ''} {measure.get('filter_sql') or ''}"
+    return "r.in_funds_report" if "funds_ytd" in text else "r.in_snapshot"
+
+
 def project_rows_sql(
-    filter_sql: str, columns: str, where: str = "true", periods: str = "int_method_periods"
+    measure: Mapping[str, Any], columns: str, where: str = "true", periods: str = "int_method_periods"
 ) -> str:
-    """SELECT `columns` of the snapshot rows a projects measure with `filter_sql` counts, within `where`.
+    """SELECT `columns` of the rows the projects `measure` (a method_measures row) counts, within `where`.
 
     `periods`: int_method_periods (the scored unit-months) or int_method_eval_periods (also the prior year's
     months a growth measure evaluates; then `where` names p.method_code).
@@ -26,7 +34,8 @@ def project_rows_sql(
         inner join intermediate.{table[periods]} as p
             on p.year = r.year and p.month = r.month and p.unit_code = r.unit_code
         left join seeds.stages as st on st.stage_code = r.stage
-        where not r.is_cross_unit_duplicate and ({where}) and ({filter_sql})
+        where not r.is_cross_unit_duplicate and {project_rows_flag(measure)} and ({where})
+          and ({measure["filter_sql"]})
     """
 
 

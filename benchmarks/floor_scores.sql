@@ -30,9 +30,10 @@ select industry_code from read_csv('__SEEDS__/industries.csv', header = true) wh
 create or replace temp table f_quality as
 select investor_type_code from read_csv('__SEEDS__/investor_types.csv', header = true) where is_quality;
 
--- the latest version of each unit-week report; a week belongs to the year of its Sunday
+-- the latest version of each unit-week report; a week belongs to the year of its Sunday (y) and to its ISO
+-- week-year (wy: the year funds_ytd counts from)
 create or replace temp table f_reports as
-select unit_code, week_label, version, week_end, year(week_end)::integer as y
+select unit_code, week_label, version, week_end, year(week_end)::integer as y, iso_year::integer as wy
 from raw.report_files
 qualify row_number() over (partition by unit_code, week_label order by version desc, received_at desc) = 1;
 
@@ -54,12 +55,17 @@ join f_units as u on u.unit_code = unit_years.unit_code
 where u.active_from <= last_day(make_date(years.y, t.m::integer, 1))
   and (u.active_to is null or u.active_to >= make_date(years.y, t.m::integer, 1));
 
--- snapshot: the unit's latest report with week_end in [1 Jan, period end]
+-- snapshot: the unit's report of the ISO week containing the period end, else its latest earlier one, among
+-- the weeks reaching into the period (Sunday >= 1 Jan); funds: the latest of those of ISO week-year y (SPEC 3)
 create or replace temp table f_snap as
-select p.y, p.m, p.unit_code, arg_max(r.week_label, r.week_end) as week_label,
-       arg_max(r.version, r.week_end) as version
+select p.y, p.m, p.unit_code,
+       arg_max(r.week_label, r.week_end) as week_label,
+       arg_max(r.version, r.week_end) as version,
+       arg_max(r.week_label, r.week_end) filter (where r.wy = p.y) as funds_week_label,
+       arg_max(r.version, r.week_end) filter (where r.wy = p.y) as funds_version
 from f_periods as p
-join f_reports as r on r.unit_code = p.unit_code and r.y = p.y and r.week_end <= p.p_end
+join f_reports as r
+    on r.unit_code = p.unit_code and r.week_end >= p.p_start and r.week_end - 6 <= p.p_end
 group by p.y, p.m, p.unit_code;
 
 -- projects reported by two different units in the same week (only the weeks some snapshot uses matter)
@@ -68,12 +74,22 @@ select l.week_label, l.name_key
 from raw.ledger_rows as l
 semi join f_reports as r on r.unit_code = l.unit_code and r.week_label = l.week_label and r.version = l.version
 where l.name_key is not null
-  and l.week_label in (select week_label from f_snap)
+  and l.week_label in (select week_label from f_snap union select funds_week_label from f_snap)
 group by l.week_label, l.name_key
 having count(distinct l.unit_code) > 1;
 
+-- the reports each unit-month reads: the snapshot (in_snap) and the funds report (in_funds), one pass over both
+create or replace temp table f_reads as
+select y, m, unit_code, week_label, version, true as in_snap,
+       coalesce(funds_week_label = week_label, false) as in_funds
+from f_snap
+union all
+select y, m, unit_code, funds_week_label, funds_version, false, true
+from f_snap
+where funds_week_label <> week_label;
+
 create or replace temp table f_rows as
-select s.y, s.m, s.unit_code, p.p_start, p.p_end,
+select s.y, s.m, s.unit_code, p.p_start, p.p_end, s.in_snap, s.in_funds,
        l.lead_id, l.feedback_on, l.contract_amount, l.funds_ytd, l.landed_on,
        (l.industry in (select industry_code from f_industrial)) as industrial,
        coalesce(l.investor_type in (select investor_type_code from f_quality), false) as quality,
@@ -81,7 +97,7 @@ select s.y, s.m, s.unit_code, p.p_start, p.p_end,
                 and l.stage in ('signed', 'landed', 'started', 'producing', 'terminated'), false) as signed,
        coalesce(l.landed_on between p.p_start and p.p_end, false) as landed_in_period,
        (d.name_key is null) as counted
-from f_snap as s
+from f_reads as s
 join f_periods as p on p.y = s.y and p.m = s.m and p.unit_code = s.unit_code
 join raw.ledger_rows as l
     on l.unit_code = s.unit_code and l.week_label = s.week_label and l.version = s.version
@@ -89,14 +105,14 @@ left join f_dup as d on d.week_label = l.week_label and d.name_key = l.name_key;
 
 create or replace temp table f_values as
 select p.y, p.m, p.unit_code, p.unit_type,
-       coalesce(sum(r.contract_amount) filter (where r.counted and r.signed and r.industrial), 0)::double
-           as value_c,
-       coalesce(sum(r.funds_ytd) filter (where r.counted and r.industrial), 0)::double as value_f,
-       count(*) filter (where r.counted and r.signed and r.quality)::double as value_q,
-       count(*) filter (where r.counted and r.signed and r.industrial and r.contract_amount >= 50)::double
-           as value_m,
-       coalesce(count(*) filter (where r.counted and r.signed and r.landed_on <= r.p_end)::double
-                / nullif(count(*) filter (where r.counted and r.signed), 0), 0)::double as value_r
+       coalesce(sum(r.contract_amount) filter (where r.in_snap and r.counted and r.signed and r.industrial), 0)
+           ::double as value_c,
+       coalesce(sum(r.funds_ytd) filter (where r.in_funds and r.counted and r.industrial), 0)::double as value_f,
+       count(*) filter (where r.in_snap and r.counted and r.signed and r.quality)::double as value_q,
+       count(*) filter (where r.in_snap and r.counted and r.signed and r.industrial and r.contract_amount >= 50)
+           ::double as value_m,
+       coalesce(count(*) filter (where r.in_snap and r.counted and r.signed and r.landed_on <= r.p_end)::double
+                / nullif(count(*) filter (where r.in_snap and r.counted and r.signed), 0), 0)::double as value_r
 from f_periods as p
 left join f_rows as r on r.y = p.y and r.m = p.m and r.unit_code = p.unit_code
 group by p.y, p.m, p.unit_code, p.unit_type;
@@ -147,7 +163,7 @@ select y, m, unit_code, lead_id,
        bool_or(counted and signed and landed_in_period) as landed,
        min(feedback_on) as feedback_on
 from f_rows
-where lead_id is not null
+where lead_id is not null and in_snap
 group by y, m, unit_code, lead_id;
 
 create or replace temp table f_bonus as

@@ -284,7 +284,7 @@ def _projects(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str
                 continue
             for key in con.execute(
                 project_rows_sql(
-                    measures[code]["filter_sql"],
+                    measures[code],
                     "r.unit_code, r.file_sha256, r.sheet, r.row_number",
                     "r.year = ? and r.month = ?",
                 ),

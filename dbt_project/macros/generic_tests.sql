@@ -8,6 +8,13 @@ group by {{ combination_of_columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
 
+{#- None of the given columns is NULL: one scan for many columns (the model may be a view over the ledger). -#}
+{% test not_null_columns(model, column_names) %}
+select *
+from {{ model }}
+where {% for column in column_names %}{{ column }} is null{% if not loop.last %} or {% endif %}{% endfor %}
+{% endtest %}
+
 {#- Every row satisfies a boolean SQL expression (rows where it is false or NULL fail, unless allow_null). -#}
 {% test expression_is_true(model, expression, where_clause=none) %}
 select *

@@ -42,6 +42,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Which rows of the unit-month's reports a projects measure counts (SPEC 3): a measure on funds_ytd reads the
+    funds report (funds_ytd belongs to the report's ISO week-year), every other one the snapshot. Mirrored by
+    assessment.trace.project_rows_flag. -#}
+{% macro project_rows_flag(m) -%}
+    {%- if 'funds_ytd' in (m['expression_sql'] ~ ' ' ~ m['filter_sql']) -%}r.in_funds_report{%- else -%}r.in_snapshot{%- endif -%}
+{%- endmacro %}
+
 {#- The method_measures seed as a list of rows (empty while parsing); `itemised`: a per_event rule counts its rows. -#}
 {% macro method_measure_rows() -%}
     {%- set components, items, measures = ref('method_components'), ref('method_items'), ref('method_measures') -%}

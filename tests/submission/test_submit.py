@@ -142,11 +142,14 @@ def test_second_submit_refused_resubmit_makes_v2(home: Home) -> None:
         "where year = 2021 and month = 2 and indicator = 'contract_amount_industrial'",
         "update marts.unit_month_scores set value_c = 70 "
         "where year = 2021 and month = 2 and unit_code = 'P01'",
-        # the project row behind the correction (the gate reconciles the district with the units' rows)
-        "update intermediate.int_unit_month_snapshots set contract_amount = contract_amount + 10 "
-        "where year = 2021 and month = 2 and unit_code = 'P01' and project_code = ("
+        # the project row behind the correction (the gate reconciles the district with the units' rows; the
+        # snapshot is a view of the raw rows of the report versions the build chose)
+        "update raw.ledger_rows as l set contract_amount = l.contract_amount + 10 "
+        "where exists (select 1 from intermediate.int_unit_month_snapshots as s "
+        "where s.file_sha256 = l.file_sha256 and s.sheet = l.sheet and s.row_number = l.row_number "
+        "and s.year = 2021 and s.month = 2 and s.unit_code = 'P01' and s.project_code = ("
         "select min(project_code) from intermediate.int_unit_month_snapshots "
-        "where year = 2021 and month = 2 and unit_code = 'P01' and counted_c)",
+        "where year = 2021 and month = 2 and unit_code = 'P01' and counted_c))",
     )
     second = submit_month(home, YEAR, MONTH, gate(home), None, "P01 更正协议引资额")
     assert second.version == 2 and second.folder.name == "v2"

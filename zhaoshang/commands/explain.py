@@ -44,7 +44,7 @@ def project_lines(con, measure: dict, key: list) -> list[str]:
     found = rows(
         con,
         project_rows_sql(
-            measure["filter_sql"],
+            measure,
             "r.project_code, r.project_name, r.stage, r.contract_amount, r.funds_ytd, r.signed_on, "
             "r.landed_on, r.week_label, r.sheet, r.row_number",
             "r.year = ? and r.month = ? and r.unit_code = ? and p.method_code = ?",

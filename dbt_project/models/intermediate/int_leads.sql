@@ -71,6 +71,7 @@ receiver_projects as (
         ) as lead_row_rank
     from {{ ref('int_unit_month_snapshots') }}
     where lead_id is not null
+      and in_snapshot
 
 ),
 

@@ -1,11 +1,16 @@
--- Which (year, month, unit) rows are scored, with each row's period and snapshot week.
+-- Which (year, month, unit) rows are scored, with each row's period, snapshot and funds report (SPEC 3).
 --   * months scored for year y: 1 .. the month of the latest week_end received in y;
 --   * a unit has a row for (y, m) when it is active on some day of month m and has any report in year y;
---   * the period is 1 January y .. the last day of m; the snapshot is the unit's latest report (latest version)
---     whose week ends in the period (none when the unit has not reported yet in y).
+--   * the period is 1 January y .. the last day of m; the snapshot is the unit's report (latest version) of the
+--     ISO week that contains the period end or, until that one has arrived, of its latest earlier week that
+--     still reaches into the period (week_end >= 1 January y); none when the unit has not reported yet in y;
+--   * the funds report (F reads funds_ytd from it) is the latest of those reports whose ISO week-year is y: the
+--     snapshot itself, except in December of a year whose last days are in week 1 of y + 1 (the snapshot is
+--     then that W01 and F reads the unit's last report of week-year y) and in January while only a report of
+--     week-year y - 1 has arrived (no funds report: F is 0).
 with reports as (
 
-    select unit_code, week_label, week_end, year, file_sha256, version
+    select unit_code, week_label, week_start, week_end, year, iso_year, file_sha256, version
     from {{ ref('stg_report_files') }}
 
 ),
@@ -67,13 +72,13 @@ snapshot_weeks as (
         active_periods.year,
         active_periods.month,
         active_periods.unit_code,
-        max(reports.week_end) as snapshot_week_end
+        max(reports.week_end) as snapshot_week_end,
+        max(case when reports.iso_year = active_periods.year then reports.week_end end) as funds_week_end
     from active_periods
     inner join reports
         on reports.unit_code = active_periods.unit_code
-        and reports.year = active_periods.year
         and reports.week_end >= active_periods.period_start
-        and reports.week_end <= active_periods.period_end
+        and reports.week_start <= active_periods.period_end
     group by active_periods.year, active_periods.month, active_periods.unit_code
 
 )
@@ -89,7 +94,11 @@ select
     reports.week_label as snapshot_week_label,
     reports.week_end as snapshot_week_end,
     reports.version as snapshot_version,
-    reports.file_sha256 as snapshot_file_sha256
+    reports.file_sha256 as snapshot_file_sha256,
+    funds_reports.week_label as funds_week_label,
+    funds_reports.week_end as funds_week_end,
+    funds_reports.version as funds_version,
+    funds_reports.file_sha256 as funds_file_sha256
 from active_periods
 left join snapshot_weeks
     on snapshot_weeks.year = active_periods.year
@@ -98,3 +107,6 @@ left join snapshot_weeks
 left join reports
     on reports.unit_code = snapshot_weeks.unit_code
     and reports.week_end = snapshot_weeks.snapshot_week_end
+left join reports as funds_reports
+    on funds_reports.unit_code = snapshot_weeks.unit_code
+    and funds_reports.week_end = snapshot_weeks.funds_week_end

@@ -1,11 +1,47 @@
--- The project rows of each unit-month snapshot (the unit's latest report in the period), with the flags that say
--- in which indicator each row counts (SPEC 3). Rows of a project reported by two units in the same week stay here
--- for traceability but count for nothing (is_cross_unit_duplicate).
+-- The project rows of each unit-month snapshot (int_unit_month_periods: the unit's report of the ISO week that
+-- contains the period end, or its latest earlier one), with the flags that say in which indicator each row counts
+-- (SPEC 3). in_snapshot: the row is in the snapshot (projects are counted from it, dated facts by their dates);
+-- in_funds_report: the row is in the report F reads funds_ytd from (the snapshot, or the unit's last report of
+-- week-year y when the snapshot is week 1 of y + 1: its rows are then here too, with in_snapshot false).
+-- Rows of a project reported by two units in the same week stay here for traceability but count for nothing
+-- (is_cross_unit_duplicate).
+-- A view: the rows are read from raw.ledger_rows by the exact (unit, week, version) the build chose, so a report
+-- resent after the build does not change them; each reader computes only the columns and rows it uses (writing
+-- the ~2.4 M wide rows of L as a table cost more than every reader's join together).
+{{ config(materialized='view') }}
+
 with periods as (
 
-    select *
+    select
+        year, month, unit_code, unit_type, period_start, period_end,
+        snapshot_week_label, snapshot_week_end, snapshot_version,
+        funds_week_label, funds_week_end, funds_version
     from {{ ref('int_unit_month_periods') }}
     where snapshot_week_label is not null
+
+),
+
+-- the reports each unit-month reads: one row when the snapshot is also the funds report, else two
+period_reports as (
+
+    select
+        year, month, unit_code, unit_type, period_start, period_end,
+        snapshot_week_label as week_label,
+        snapshot_week_end as week_end,
+        snapshot_version as version,
+        true as in_snapshot,
+        coalesce(funds_week_label = snapshot_week_label, false) as in_funds_report
+    from periods
+    union all
+    select
+        year, month, unit_code, unit_type, period_start, period_end,
+        funds_week_label as week_label,
+        funds_week_end as week_end,
+        funds_version as version,
+        false as in_snapshot,
+        true as in_funds_report
+    from periods
+    where funds_week_label <> snapshot_week_label
 
 ),
 
@@ -28,40 +64,24 @@ first_signed_stage as (
 rows_in_snapshot as (
 
     select
-        periods.year,
-        periods.month,
-        periods.unit_code,
-        periods.unit_type,
-        periods.period_start,
-        periods.period_end,
-        ledger.week_label,
-        ledger.week_end,
-        ledger.version,
+        period_reports.year,
+        period_reports.month,
+        period_reports.unit_code,
+        period_reports.unit_type,
+        period_reports.period_start,
+        period_reports.period_end,
+        period_reports.in_snapshot,
+        period_reports.in_funds_report,
+        period_reports.week_label,
+        period_reports.week_end,
+        period_reports.version,
         ledger.file_sha256,
-        ledger.sheet,
-        ledger.row_number,
-        ledger.project_code,
-        ledger.project_name,
-        ledger.investor,
-        ledger.name_key,
-        ledger.investor_type,
-        ledger.industry,
-        ledger.origin,
-        ledger.is_sci_tech,
-        ledger.stage,
-        ledger.contract_amount,
-        ledger.funds_ytd,
-        ledger.land_mu,
-        ledger.signed_on,
-        ledger.landed_on,
-        ledger.started_on,
-        ledger.producing_on,
-        ledger.lead_id,
-        ledger.feedback_on
-    from periods
-    inner join {{ ref('stg_ledger_rows') }} as ledger
-        on ledger.unit_code = periods.unit_code
-        and ledger.week_label = periods.snapshot_week_label
+        {{ ledger_row_columns('ledger') }}
+    from period_reports
+    inner join {{ source('raw', 'ledger_rows') }} as ledger
+        on ledger.unit_code = period_reports.unit_code
+        and ledger.week_label = period_reports.week_label
+        and ledger.version = period_reports.version
 
 ),
 
@@ -107,15 +127,16 @@ flagged as (
 select
     flagged.*,
     -- C: contract amount of industrial projects signed in the period
-    (signed_in_period and is_industrial and not is_cross_unit_duplicate) as counted_c,
-    -- F: funds_ytd of industrial projects (any stage)
-    (is_industrial and not is_cross_unit_duplicate) as counted_f,
+    (in_snapshot and signed_in_period and is_industrial and not is_cross_unit_duplicate) as counted_c,
+    -- F: funds_ytd of industrial projects (any stage) of the funds report
+    (in_funds_report and is_industrial and not is_cross_unit_duplicate) as counted_f,
     -- Q: projects signed in the period with a quality investor type
-    (signed_in_period and is_quality_investor and not is_cross_unit_duplicate) as counted_q,
+    (in_snapshot and signed_in_period and is_quality_investor and not is_cross_unit_duplicate) as counted_q,
     -- M: industrial projects signed in the period with contract_amount >= the major-project threshold
-    (signed_in_period and is_industrial and is_major_amount and not is_cross_unit_duplicate) as counted_m,
+    (in_snapshot and signed_in_period and is_industrial and is_major_amount and not is_cross_unit_duplicate)
+        as counted_m,
     -- R: denominator (signed in the period) and numerator (of those, landed_on <= period end)
-    (signed_in_period and not is_cross_unit_duplicate) as counted_r_signed,
-    (signed_in_period and not is_cross_unit_duplicate and coalesce(landed_on <= period_end, false))
+    (in_snapshot and signed_in_period and not is_cross_unit_duplicate) as counted_r_signed,
+    (in_snapshot and signed_in_period and not is_cross_unit_duplicate and coalesce(landed_on <= period_end, false))
         as counted_r_landed
 from flagged

@@ -8,22 +8,15 @@ with months as (
 
 ),
 
--- only the columns used (the CTE is read three times and may be materialised)
-rows_counted as (
-
-    select
-        year, month, row_number, industry, stage, contract_amount, funds_ytd, is_out_of_city, is_sci_tech,
-        signed_in_period, counted_c, counted_f, counted_q, counted_m, counted_r_signed, counted_r_landed
-    from {{ ref('int_unit_month_snapshots') }}
-    where not is_cross_unit_duplicate
-
-),
-
-totals as (
+-- one pass over the snapshot rows (a view: reading it means joining the ledger), by industry and stage; the
+-- headline totals, the industries and the stages are all sums of these groups
+grouped as (
 
     select
         year,
         month,
+        industry,
+        stage,
         sum(case when counted_c then coalesce(contract_amount, 0) else 0 end) as contract_amount_industrial,
         sum(case when counted_c and is_out_of_city then coalesce(contract_amount, 0) else 0 end)
             as contract_amount_out_of_city,
@@ -33,8 +26,30 @@ totals as (
         sum(case when counted_m then 1 else 0 end) as major_projects,
         sum(case when counted_r_signed then 1 else 0 end) as signed_projects,
         sum(case when counted_r_landed then 1 else 0 end) as landed_projects,
-        sum(case when counted_f then coalesce(funds_ytd, 0) else 0 end) as funds_in_place_industrial
-    from rows_counted
+        sum(case when counted_f then coalesce(funds_ytd, 0) else 0 end) as funds_in_place_industrial,
+        sum(case when in_snapshot and signed_in_period then coalesce(contract_amount, 0) else 0 end)
+            as contract_amount_signed,
+        sum(case when in_snapshot then 1 else 0 end) as snapshot_projects
+    from {{ ref('int_unit_month_snapshots') }}
+    where not is_cross_unit_duplicate
+    group by year, month, industry, stage
+
+),
+
+totals as (
+
+    select
+        year,
+        month,
+        sum(contract_amount_industrial) as contract_amount_industrial,
+        sum(contract_amount_out_of_city) as contract_amount_out_of_city,
+        sum(contract_amount_sci_tech) as contract_amount_sci_tech,
+        sum(quality_projects) as quality_projects,
+        sum(major_projects) as major_projects,
+        sum(signed_projects) as signed_projects,
+        sum(landed_projects) as landed_projects,
+        sum(funds_in_place_industrial) as funds_in_place_industrial
+    from grouped
     group by year, month
 
 ),
@@ -99,15 +114,13 @@ by_industry as (
         months.year,
         months.month,
         'contract_amount_' || industries.industry_code as indicator,
-        cast(coalesce(sum(
-            case when rows_counted.signed_in_period then coalesce(rows_counted.contract_amount, 0) else 0 end
-        ), 0) as {{ double() }}) as value
+        cast(coalesce(sum(grouped.contract_amount_signed), 0) as {{ double() }}) as value
     from months
     cross join {{ ref('industries') }} as industries
-    left join rows_counted
-        on rows_counted.year = months.year
-        and rows_counted.month = months.month
-        and rows_counted.industry = industries.industry_code
+    left join grouped
+        on grouped.year = months.year
+        and grouped.month = months.month
+        and grouped.industry = industries.industry_code
     group by months.year, months.month, industries.industry_code
 
 ),
@@ -119,13 +132,13 @@ by_stage as (
         months.year,
         months.month,
         'projects_' || stages.stage_code as indicator,
-        cast(count(rows_counted.row_number) as {{ double() }}) as value
+        cast(coalesce(sum(grouped.snapshot_projects), 0) as {{ double() }}) as value
     from months
     cross join {{ ref('stages') }} as stages
-    left join rows_counted
-        on rows_counted.year = months.year
-        and rows_counted.month = months.month
-        and rows_counted.stage = stages.stage_code
+    left join grouped
+        on grouped.year = months.year
+        and grouped.month = months.month
+        and grouped.stage = stages.stage_code
     group by months.year, months.month, stages.stage_code
 
 ),

@@ -1,6 +1,8 @@
 -- Every project row of every unit-month snapshot, with the flags that say where it counts and its source
--- file/sheet/row: value_c of unit_month_scores = sum(contract_amount) where counted_c, and so on.
--- A view: the rows and flags are materialised once, in int_unit_month_snapshots.
+-- file/sheet/row: value_c of unit_month_scores = sum(contract_amount) where counted_c, and so on. in_snapshot
+-- marks the snapshot's rows, in_funds_report the rows F reads (another report only in a December whose last days
+-- are in week 1 of the next year, SPEC 3).
+-- A view of the view int_unit_month_snapshots.
 {{ config(materialized='view') }}
 
 select
@@ -10,6 +12,8 @@ select
     unit_type,
     period_start,
     period_end,
+    in_snapshot,
+    in_funds_report,
     week_label,
     week_end,
     version,

@@ -22,6 +22,9 @@ select
 {{ method_source_from(m['source']) }}
 where p.method_code = '{{ m["method_code"] }}'
   and ({{ m['filter_sql'] }})
+  {%- if m['source'] == 'projects' %}
+  and {{ project_rows_flag(m) }}
+  {%- endif %}
 union all
 {%- endfor %}
 select

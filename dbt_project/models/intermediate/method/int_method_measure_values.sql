@@ -28,7 +28,7 @@ project_sums as (
         p.unit_code,
         p.method_code
         {%- for m in project_measures %},
-        sum(case when p.method_code = '{{ m["method_code"] }}' and ({{ m['filter_sql'] }})
+        sum(case when p.method_code = '{{ m["method_code"] }}' and {{ project_rows_flag(m) }} and ({{ m['filter_sql'] }})
             then {{ m['expression_sql'] }} else 0 end) as value_{{ loop.index }}
         {%- endfor %}
     {{ method_source_from('projects') }}
