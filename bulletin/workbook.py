@@ -32,7 +32,16 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
     )
     cell = wb.add_format({"border": 1})
     score = wb.add_format({"border": 1, "num_format": "0.00"})
-    subtitle = f"统计期间：{b.period_zh}；金额单位：亿元；生成时间：{beijing_time(b.created_at)}（北京时间）"
+    subtitle = (
+        f"统计期间：{b.period_zh}；金额单位：亿元；通报第{b.version}版，生成时间：{beijing_time(b.created_at)}"
+        "（北京时间）"
+    )
+    if b.build is not None and b.build.built_at is not None:
+        subtitle += f"；数据仓库计算时间：{beijing_time(b.build.built_at)}"
+    if b.submitted is not None:
+        subtitle += f"；本月已报送第{b.submitted.version}版"
+        if b.submitted.differences:
+            subtitle += f"，当前数据仓库与之有{len(b.submitted.differences)}项不同（见通报第1页）"
 
     def sheet(name: str, heading: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
         ws = wb.add_worksheet(name)

@@ -49,7 +49,7 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
 
 def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(demo_home):
     home, proc = demo_home
-    html = home / "reports" / "2021-12" / "月度考核通报_2021-12.html"
+    html = home / "reports" / "2021-12" / "v1" / "月度考核通报_2021-12.html"
     assert f"月度考核通报 / bulletin of 2021-12: {html}" in proc.stdout
     assert html.exists() and html.with_suffix(".pdf").exists() and html.with_suffix(".xlsx").exists()
     assert "重庆交通大学创新生态圈" in html.read_text(encoding="utf-8")  # P07, active from March

@@ -1,4 +1,5 @@
-"""`zhaoshang report --month YYYY-MM`: the committee's monthly bulletin under <home>/reports/YYYY-MM/."""
+"""`zhaoshang report --month YYYY-MM`: the committee's monthly bulletin under <home>/reports/YYYY-MM/v<N>/
+(a new version each run; an earlier version is never overwritten)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,10 @@ def run(home: Home, year: int, month: int) -> int:
     warn_if_stale(home)  # reports received after the last build are not in the bulletin's figures
     meta = report(home, year, month)
     units = meta.get("units")
-    print(f"{year}年{month}月考核通报 / bulletin {year}-{month:02d} ({units} units): {meta.get('folder')}")
+    print(
+        f"{year}年{month}月考核通报第{meta.get('version')}版 / bulletin {year}-{month:02d} "
+        f"v{meta.get('version')} ({units} units): {meta.get('folder')}"
+    )
     for key in ("html", "pdf", "xlsx"):
         print(f"  {key:<4} {meta.get(key)}")
     return 0
