@@ -12,7 +12,7 @@ def parse_month(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise UserError(
-            f"“{text}”不是有效的月份 / '{text}' is not a month.",
+            f"月份“{text}”无效 / '{text}' is not a month.",
             "请写成 YYYY-MM，例如 --month 2021-06 / write it as YYYY-MM, for example --month 2021-06.",
         )
     return int(match[1]), int(match[2])

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,11 +161,35 @@ def test_scores_xlsx_has_chinese_headers_and_number_formats(home, tmp_path):
         ("check", "--month", "2021-06"),
         ("status",),
         ("submit", "--month", "2021-06"),
+        ("ingest",),
+        ("build",),
+        ("weekly",),
+        ("report", "--month", "2021-06"),
+        ("template", "--week", "2021-W06"),
     ],
 )
-def test_read_only_commands_never_create_a_home(tmp_path, args):
+def test_only_demo_and_sample_create_a_home(tmp_path, args):
     typo = tmp_path / "vaar"
     assert_user_error(zhaoshang(*args, home=typo), 2, "不存在", "--home")
+    assert not typo.exists()
+
+
+def test_a_wrong_month_is_chinese_first(tmp_path):
+    proc = zhaoshang("scores", "--month", "2021-13", home=tmp_path)
+    assert_user_error(proc, 2, "月份“2021-13”无效", "is not a month")
+    message = proc.stderr.split("error:", 1)[1]
+    assert CJK.match(message.strip()), message  # Chinese first, English after
+
+
+def test_global_options_go_before_the_command(tmp_path):
+    bad = tmp_path / "inbox" / "2021-W05" / "ZZ9.xlsx"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a workbook")
+    proc = zhaoshang("--home", str(tmp_path), "ingest")  # as git, docker and dbt take them
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "拒收 1 份" in proc.stdout and (tmp_path / "quarantine" / "2021-W05" / "ZZ9.xlsx").exists()
+    typo = tmp_path / "vaar"
+    assert_user_error(zhaoshang("--home", str(typo), "status"), 2, "不存在")
     assert not typo.exists()
 
 
@@ -177,6 +202,26 @@ def test_ingest_prints_each_rejection_once_and_says_what_is_next(tmp_path):
     out = proc.stdout + proc.stderr
     assert out.count("不在单位名册中") == 1 and out.count("is not in the unit register") == 1
     assert "拒收 1 份" in proc.stdout and "rejected 1" in proc.stdout
+
+
+@pytest.mark.slow
+def test_explain_names_an_unknown_unit(home):
+    root, _ = home
+    proc = zhaoshang("explain", "--unit", "P99", "--month", "2021-06", home=root)
+    assert_user_error(proc, 2, "未知单位", "P99")
+    assert "没有考核得分" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_demos_next_step_is_a_command_that_exists(home):
+    _, out = home
+    exe = Path(sys.executable).parent / "zhaoshang"
+    on_path = shutil.which("zhaoshang")
+    name = "zhaoshang" if on_path and Path(on_path).resolve() == exe.resolve() else None
+    if name is None:  # the tests run the venv's executable from the project folder
+        name = str(exe.relative_to(PROJECT_ROOT)) if exe.is_relative_to(PROJECT_ROOT) else str(exe)
+    next_line = next(line for line in out.splitlines() if line.startswith("下一步"))
+    assert f"`{name} scores --month 2021-12`" in next_line and f"`{name} status`" in next_line
 
 
 # 4. months with no data, weeks not yet due --------------------
