@@ -249,10 +249,15 @@ def test_weeks_after_the_newest_report_are_not_due_not_missing(home):
     assert zhaoshang("ingest", home=root).returncode == 0
     proc = zhaoshang("status", "--month", "2022-01", home=root)
     assert proc.returncode == 0
-    table = proc.stdout.split("缺报周次 (missing weeks)")[1].split("未到期")[0]
+    first, table = proc.stdout.split("2022-01 的周次尚未全部到期", 1)[1].split("\n", 1)
+    assert "2022-W03、2022-W04 未到期" in first and "本月暂不能报送" in first  # one sentence, then the units
     assert "P02" in table and "2022-W02" in table and "2022-W03" not in table and "2022-W04" not in table
     assert re.search(r"P01\s+\S+\s+2021-W52\n", table)  # P01 sent W01 and W02: only W52 missing
-    assert "未到期" in proc.stdout and "2022-W03, 2022-W04" in proc.stdout.split("未到期")[1]
+    # the gate gives the same answer: one failure naming the weeks not due and the units behind
+    check = zhaoshang("check", "--month", "2022-01", home=root)
+    assert check.returncode == 4, check.stdout + check.stderr
+    assert check.stdout.count("未报送") == 0 and check.stdout.count("尚未全部到期") == 1
+    assert "2022-W03、2022-W04 晚于最新收到的周报" in check.stdout and "P02 " in check.stdout
 
 
 # 2. never stale ---------------------------------------------------------------------------------------------
