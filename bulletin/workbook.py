@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from basics.safe_text import neutralise
+from basics.sheet_print import fit_readable
 from basics.times import beijing_time
 from bulletin.content import Bulletin
 
@@ -64,11 +65,8 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
             ws.set_column(c, c, w)
         ws.freeze_panes(4, 0)
         ws.autofilter(3, 0, 3 + len(rows), len(headers) - 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        fit_readable(ws, len(headers) - 1)  # one page wide only while every text stays at 8 pt or more
         ws.repeat_rows(3)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
 
     indicator_labels = [label for _, label in b.indicators]
