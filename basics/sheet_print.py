@@ -23,9 +23,14 @@ def text_width(text: str) -> int:
 def wrapped_height(text: str, width_chars: float, font_pt: float = 10.0) -> float:
     """Row height (pt) a wrapped cell of `width_chars` needs for `text` (LibreOffice does not grow the
     rows of an .xlsx file by itself: a row left at the default height cuts the text off)."""
-    usable = max(width_chars - 1.5, 1.0)
-    lines = sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
-    return round(lines * font_pt * 1.4 + 3, 1)
+    usable = max(width_chars - 1.5, 1.0)  # column widths count digits of the 11 pt default font
+    lines = sum(max(1, math.ceil(text_width(part) * font_pt / 11 / usable)) for part in str(text).split("\n"))
+    return round(lines * font_pt * 1.35 + 4, 1)
+
+
+def title_height(font_pt: float) -> float:
+    """Height of a one-line row in a larger font (a 14 pt title does not fit the default 15 pt row)."""
+    return round(font_pt * 1.35 + 4, 1)
 
 
 def sheet_width_pt(ws: Any, first_col: int, last_col: int) -> float:

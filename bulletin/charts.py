@@ -28,9 +28,10 @@ def _svg(chart: str, title: str, width: int, height: int, body: list[str]) -> st
 
 
 def _text(x: float, y: float, text: str, size: float = 11, anchor: str = "start", **attrs: str) -> str:
+    attrs = {"fill": INK, **attrs}  # one fill attribute: a second one would be ignored
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{INK}"{extra}>'
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{extra}>'
         f"{escape(text)}</text>"
     )
 
@@ -143,7 +144,8 @@ def cumulative(b: Bulletin, indicator: str, title: str) -> str:
             f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" stroke="{TARGET}" '
             f'stroke-dasharray="5 3"/>'
         )
-        body.append(_text(left + 4, ty - 4, f"年度目标 {target:g}", MIN_FONT, "start"))
+        # under the line at the right: the latest value is labelled above its point, at the left early on
+        body.append(_text(width - right - 2, ty + 13, f"年度目标 {target:g}", MIN_FONT, "end"))
         (x1, y1), (x2, y2) = xy(0.5, 0), xy(12, target)
         body.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#7f7f7f" '
