@@ -20,6 +20,11 @@ from zhaoshang.commands import verify
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import has_table, read_only, received_weeks
 
+NOTHING_INGESTED = (
+    f"还没有{t.INGEST}任何{t.WEEKLY_REPORT}：把文件放进{t.INBOX}后运行 `zhaoshang ingest` "
+    "/ no report has been ingested yet: drop files into the inbox and run `zhaoshang ingest`."
+)
+
 
 @dataclass
 class MonthWeeks:
@@ -59,13 +64,13 @@ def latest_due_month(con) -> tuple[int, int] | None:  # noqa: ANN001
 
 def print_missing(home: Home, month: tuple[int, int] | None) -> None:
     """The missing-report table of a month (default: the month of the newest week due)."""
+    if not home.warehouse.exists():
+        print(NOTHING_INGESTED)
+        return
     with read_only(home) as con:
         received = received_weeks(con)
         if not received:
-            print(
-                f"还没有{t.INGEST}任何{t.WEEKLY_REPORT}：把文件放进{t.INBOX}后运行 `zhaoshang ingest` "
-                "/ no report has been ingested yet: drop files into the inbox and run `zhaoshang ingest`."
-            )
+            print(NOTHING_INGESTED)
             return
         if not has_table(con, "intermediate", "int_expected_reports"):
             print(
