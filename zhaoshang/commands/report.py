@@ -20,13 +20,16 @@ def report(home: Home, year: int, month: int) -> dict:
         ).fetchone()
     if not rows:
         raise UserError(
-            f"There are no scores for {year}-{month:02d} / {year}年{month}月没有考核得分.",
-            "Check the month, or ingest that month's reports and run `zhaoshang build`.",
+            f"{year}年{month}月没有考核得分 / there are no scores for {year}-{month:02d}.",
+            "请检查月份，或导入该月周报后运行 `zhaoshang build` / check the month, or ingest that month's "
+            "reports and run `zhaoshang build`.",
         )
     result = run_job(REPORT_JOB, partition_key=month_partition_key(year, month))
     if not result.success:
         raise UserError(
-            f"The bulletin could not be written: {failure_message(result)}", "Nothing was changed.", 1
+            f"月度考核通报未能生成 / the bulletin could not be written: {failure_message(result)}",
+            "没有任何文件被改动 / nothing was changed.",
+            1,
         )
     return materialization_metadata(result, "monthly_bulletin")
 
