@@ -88,7 +88,7 @@ SCORE_EN = {
     },
     "base_score": "base score",
     "bonus": "lead-sharing bonus",
-    "deductions": "deductions",
+    "deductions": "points deducted",
     "total_score": "total score",
     "rank_in_type": "rank within its type",
 }
