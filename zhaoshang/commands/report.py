@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from orchestration.jobs import REPORT_JOB
@@ -20,14 +21,14 @@ def report(home: Home, year: int, month: int) -> dict:
         ).fetchone()
     if not rows:
         raise UserError(
-            f"{year}年{month}月没有考核得分 / there are no scores for {year}-{month:02d}.",
-            "请检查月份，或导入该月周报后运行 `zhaoshang build` / check the month, or ingest that month's "
-            "reports and run `zhaoshang build`.",
+            f"{t.month_zh(year, month)}没有{t.SCORES} / there are no scores for {year}-{month:02d}.",
+            f"请检查{t.MONTH}，或{t.INGEST}该月{t.WEEKLY_REPORT}后运行 `zhaoshang build` / check the month, "
+            "or ingest that month's reports and run `zhaoshang build`.",
         )
     result = run_job(REPORT_JOB, partition_key=month_partition_key(year, month))
     if not result.success:
         raise UserError(
-            f"月度考核通报未能生成 / the bulletin could not be written: {failure_message(result)}",
+            f"{t.BULLETIN}未能生成 / the bulletin could not be written: {failure_message(result)}",
             "没有任何文件被改动 / nothing was changed.",
             1,
         )

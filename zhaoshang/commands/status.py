@@ -93,7 +93,7 @@ def print_missing(home: Home, month: tuple[int, int] | None) -> None:
             + (
                 f"已到期{t.ISO_WEEK}仍{t.MISSING_REPORT}的单位 {len(gaps)} 个："
                 if gaps
-                else f"已到期{t.ISO_WEEK}各单位均已报送。"
+                else f"已到期{t.ISO_WEEK}各单位均已{t.SUBMIT}。"
             )
             + f" / not every week of {key} is due yet ({', '.join(not_due)} come after the newest report); "
             + (
