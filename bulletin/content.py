@@ -18,7 +18,7 @@ import duckdb
 from assessment.trace import counted_measures, project_rows_sql
 from basics.times import now_beijing
 from bulletin.points import BASE_KINDS, ScorePoint, score_points
-from submission.figures import IndicatorRow, district_rows
+from submission.figures import IndicatorRow, as_text, district_rows, label_of
 
 HEADLINE = [
     "contract_amount_industrial",
@@ -101,6 +101,34 @@ class Lead:
     landed: bool
 
 
+@dataclass(frozen=True)
+class Difference:
+    """A figure of the frozen submission that the current warehouse no longer gives (as exported)."""
+
+    label_zh: str
+    unit: str
+    submitted: str
+    current: str
+
+
+@dataclass
+class Submitted:
+    """The month's latest frozen submission (`submissions/YYYY-MM/v<N>/manifest.json`)."""
+
+    version: int
+    created_at: str
+    figures: dict[str, dict[str, float | None]]
+    differences: list[Difference]
+
+
+@dataclass(frozen=True)
+class Build:
+    """The warehouse build the bulletin was made from (marts.warehouse_build)."""
+
+    built_at: datetime | None
+    report_files: int | None
+
+
 @dataclass
 class Bulletin:
     year: int
@@ -119,6 +147,9 @@ class Bulletin:
     gate: dict[str, Any] | None  # checks.json of the newest gate run of the month
     gate_source: str | None
     unit_names: dict[str, str] = field(default_factory=dict)
+    version: int = 1  # of this bulletin (reports/YYYY-MM/v<N>/)
+    build: Build | None = None
+    submitted: Submitted | None = None
 
     @property
     def standings(self) -> list[Standing]:
@@ -136,8 +167,18 @@ class Bulletin:
         return f"{self.year}年1—{self.month}月" if self.month > 1 else f"{self.year}年1月"
 
 
-def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path | None = None) -> Bulletin:
-    """Everything the bulletin of `year`-`month` shows; raises LookupError when the month has no scores."""
+def gather(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    month: int,
+    gate_dir: Path | None = None,
+    submissions_dir: Path | None = None,
+    version: int = 1,
+) -> Bulletin:
+    """Everything the bulletin of `year`-`month` shows; raises LookupError when the month has no scores.
+
+    When the month was submitted, its headline figures are the frozen ones of the latest version and every
+    figure the current warehouse gives otherwise is listed (`submitted.differences`)."""
     points = score_points(con, year, month)
     if not points:
         raise LookupError(f"marts.score_points has no rows for {year}-{month:02d}")
@@ -187,6 +228,12 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
     ]
     indicators = list(dict.fromkeys((p.item_code, p.item_label_zh) for p in points if p.kind in BASE_KINDS))
     current = {r.indicator: r for r in district_rows(con, year, month)}
+    submitted = _submitted(submissions_dir, current)
+    if submitted is not None:  # the committee reads what was sent to the city
+        current = {
+            i: IndicatorRow(i, label_of(i), f.get("value"), f.get("target"), f.get("completion"))
+            for i, f in submitted.figures.items()
+        }
     previous = {r.indicator: r.value for r in district_rows(con, year, month - 1)} if month > 1 else {}
     headline = [Headline(current[i], previous.get(i), month / 12) for i in HEADLINE if i in current]
     series: dict[str, list[tuple[int, float | None]]] = defaultdict(list)
@@ -214,7 +261,42 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
         gate=(gate := _gate(gate_dir))[0],
         gate_source=gate[1],
         unit_names=names,
+        version=version,
+        build=_build(con),
+        submitted=submitted,
     )
+
+
+def _build(con: duckdb.DuckDBPyConnection) -> Build | None:
+    try:
+        row = con.execute("select built_at, report_files from marts.warehouse_build").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return None if row is None else Build(row[0], row[1])
+
+
+def _submitted(folder: Path | None, current: dict[str, IndicatorRow]) -> Submitted | None:
+    """The latest frozen version of the month and where the current warehouse differs from it."""
+    if folder is None or not folder.is_dir():
+        return None
+    found = sorted(
+        (int(p.name[1:]), p / "manifest.json")
+        for p in folder.iterdir()
+        if p.is_dir() and p.name[:1] == "v" and p.name[1:].isdigit() and (p / "manifest.json").is_file()
+    )
+    if not found:
+        return None
+    version, path = found[-1]
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    figures: dict[str, dict[str, float | None]] = manifest.get("figures", {})
+    differences = []
+    for indicator in sorted(set(figures) | set(current), key=lambda i: (label_of(i).sort_order, i)):
+        label = label_of(indicator)
+        frozen = as_text(figures.get(indicator, {}).get("value"), label.kind)
+        now = as_text(current[indicator].value if indicator in current else None, label.kind)
+        if frozen != now:
+            differences.append(Difference(label.label_zh, label.unit, frozen or "—", now or "—"))
+    return Submitted(version, manifest.get("created_at", ""), figures, differences)
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, int, int]]:

@@ -1,8 +1,11 @@
-"""Write `<home>/reports/YYYY-MM/`: the bulletin's HTML, PDF and workbook, each replaced whole."""
+"""Write `<home>/reports/YYYY-MM/v<N>/`: the bulletin's HTML, PDF and workbook; a new version each time,
+never overwriting an earlier one (the committee may hold a printed copy of it)."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +17,8 @@ from bulletin.pdf import NoBrowser, print_pdf
 from bulletin.render import render_html
 from bulletin.workbook import write_workbook
 
+VERSION_DIR = re.compile(r"v(\d+)")
+
 
 @dataclass(frozen=True)
 class BulletinFiles:
@@ -23,6 +28,15 @@ class BulletinFiles:
     xlsx: Path
     units: int
     note: str | None = None
+    version: int = 1
+
+
+def bulletin_versions(home: Home, year: int, month: int) -> list[int]:
+    """Versions of the month's bulletin already written (`reports/YYYY-MM/v<N>/`)."""
+    folder = home.root / "reports" / f"{year}-{month:02d}"
+    if not folder.is_dir():
+        return []
+    return sorted(int(m[1]) for p in folder.iterdir() if p.is_dir() and (m := VERSION_DIR.fullmatch(p.name)))
 
 
 def write_bulletin(home: Home, year: int, month: int, with_pdf: bool = True) -> BulletinFiles:
@@ -33,30 +47,39 @@ def write_bulletin(home: Home, year: int, month: int, with_pdf: bool = True) -> 
     if not home.warehouse.exists():
         raise FileNotFoundError(f"warehouse not found: {home.warehouse}")
     label = f"{year}-{month:02d}"
+    version = max(bulletin_versions(home, year, month), default=0) + 1
     con = duckdb.connect(str(home.warehouse), read_only=True)
     try:
-        b = gather(con, year, month, home.gate_reports / label)
+        b = gather(con, year, month, home.gate_reports / label, home.submissions / label, version)
     finally:
         con.close()
-    folder = home.root / "reports" / label
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"月度考核通报_{label}"
-    html = _replace(folder / f"{stem}.html", lambda p: p.write_text(render_html(b), encoding="utf-8"))
-    xlsx = _replace(folder / f"{stem}.xlsx", lambda p: write_workbook(p, b))
-    pdf, note = None, None
-    if with_pdf:
-        try:
-            pdf = print_pdf(html, folder / f"{stem}.pdf")
-        except NoBrowser as err:
-            note = str(err)
-    return BulletinFiles(folder, html, pdf, xlsx, len(b.standings), note)
-
-
-def _replace(path: Path, write) -> Path:  # type: ignore[no-untyped-def]
-    tmp = path.with_name(f".{path.name}.tmp")
+    month_dir = home.root / "reports" / label
+    month_dir.mkdir(parents=True, exist_ok=True)
+    work = month_dir / f".v{version}.{os.getpid()}.tmp"  # written whole, then renamed: never half a version
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        stem = f"月度考核通报_{label}"
+        html = work / f"{stem}.html"
+        html.write_text(render_html(b), encoding="utf-8")
+        write_workbook(work / f"{stem}.xlsx", b)
+        note = None
+        if with_pdf:
+            try:
+                print_pdf(html, work / f"{stem}.pdf")
+            except NoBrowser as err:
+                note = str(err)
+        folder = month_dir / f"v{version}"
+        os.rename(work, folder)  # fails rather than replace a version another run wrote meanwhile
     finally:
-        tmp.unlink(missing_ok=True)
-    return path
+        shutil.rmtree(work, ignore_errors=True)
+    pdf = folder / f"{stem}.pdf"
+    return BulletinFiles(
+        folder,
+        folder / html.name,
+        pdf if pdf.exists() else None,
+        folder / f"{stem}.xlsx",
+        len(b.standings),
+        note,
+        version,
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from basics.safe_text import neutralise
+from basics.sheet_print import fit_readable, text_width, title_height, wrapped_height
 from basics.times import beijing_time
 from bulletin.content import Bulletin
 
@@ -30,13 +31,29 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
             "align": "center",
         }
     )
-    cell = wb.add_format({"border": 1})
+    cell = wb.add_format({"border": 1, "valign": "top"})
+    wrapped = wb.add_format({"border": 1, "valign": "top", "text_wrap": True})
     score = wb.add_format({"border": 1, "num_format": "0.00"})
-    subtitle = f"统计期间：{b.period_zh}；金额单位：亿元；生成时间：{beijing_time(b.created_at)}（北京时间）"
+    subtitle = (
+        f"统计期间：{b.period_zh}；金额单位：亿元；通报第{b.version}版，生成时间：{beijing_time(b.created_at)}"
+        "（北京时间）"
+    )
+    if b.build is not None and b.build.built_at is not None:
+        subtitle += f"；数据仓库计算时间：{beijing_time(b.build.built_at)}"
+    if b.submitted is not None:
+        subtitle += f"；本月已报送第{b.submitted.version}版"
+        if b.submitted.differences:
+            subtitle += f"，当前数据仓库与之有{len(b.submitted.differences)}项不同（见通报第1页）"
 
     def sheet(name: str, heading: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
         ws = wb.add_worksheet(name)
+        # each column as wide as its longest text, up to 60; longer text wraps in a row as tall as it needs
+        widths = [
+            min(max([w] + [text_width(str(r[c])) + 2 for r in rows if isinstance(r[c], str)]), 60)
+            for c, w in enumerate(widths)
+        ]
         ws.write_string(0, 0, heading, title)
+        ws.set_row(0, title_height(14))
         ws.write_string(1, 0, subtitle)
         for c, h in enumerate(headers):
             ws.write_string(3, c, h, head)
@@ -50,16 +67,20 @@ def write_workbook(path: Path, b: Bulletin) -> Path:
                 elif isinstance(v, int | float):
                     ws.write_number(r, c, v, score if isinstance(v, float) else cell)
                 else:
-                    ws.write_string(r, c, str(neutralise(str(v))), cell)
+                    long = text_width(str(v)) + 1 > widths[c]
+                    ws.write_string(r, c, str(neutralise(str(v))), wrapped if long else cell)
+            height = max(
+                (wrapped_height(str(v), widths[c]) for c, v in enumerate(values) if isinstance(v, str)),
+                default=0,
+            )
+            if height > 17:
+                ws.set_row(r, height)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(4, 0)
         ws.autofilter(3, 0, 3 + len(rows), len(headers) - 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        fit_readable(ws, len(headers) - 1)  # one page wide only while every text stays at 8 pt or more
         ws.repeat_rows(3)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
 
     indicator_labels = [label for _, label in b.indicators]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from basics.labels import SCORE_COLUMNS, UNIT_TYPE_ZH
 from basics.safe_text import neutralise
+from basics.sheet_print import fit_readable, title_height, wrapped_height
 from basics.times import beijing_date, beijing_time
 from submission.figures import (
     XLSX_FORMATS,
@@ -111,20 +112,20 @@ class _Formats:
         )
         self.text = wb.add_format({"border": 1, "valign": "vcenter"})
         self.wrap = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-        self.note = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 10})
+        self.note = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 11})
         self.plain = wb.add_format({"valign": "vcenter"})
         self.number = {k: wb.add_format({"num_format": v, "border": 1}) for k, v in XLSX_FORMATS.items()}
 
 
-def _print_setup(ws: Any, title_rows: tuple[int, int], pages_tall: int = 0) -> None:
-    """A4 landscape, fit to one page wide, the title and header rows repeated on every page, page numbers."""
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, pages_tall)
+def _print_setup(ws: Any, title_rows: tuple[int, int], pages_tall: int = 0, last_col: int = 0) -> None:
+    """A4 landscape, one page wide while every text stays at 8 pt or more (`basics.sheet_print`), the title
+    and header rows repeated on every page, page numbers."""
+    # every text of these sheets is 11 pt, the page header and footer too (&11)
+    if fit_readable(ws, last_col, smallest_font_pt=11) and pages_tall:
+        ws.fit_to_pages(1, pages_tall)
     ws.repeat_rows(*title_rows)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header("&L&A")
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_header("&L&11&A")
+    ws.set_footer("&C&11第 &P 页，共 &N 页")
 
 
 def _text(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
@@ -169,7 +170,8 @@ def _indicators_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         _number(ws, row, 5, r.target, r.label.kind, fmt)
         _number(ws, row, 6, r.completion, "ratio", fmt)
         _text(ws, row, 7, r.indicator, fmt.text)
-    for col, width in enumerate([6, 16, 50, 12, 6, 12, 10, 34]):
+    ws.set_row(0, title_height(14))
+    for col, width in enumerate([6, 16, 58, 12, 6, 12, 10, 30]):
         ws.set_column(col, col, width)
     end = 4 + len(c.indicators)
     ws.merge_range(end + 1, 0, end + 1, 7, "", fmt.note)
@@ -182,7 +184,7 @@ def _indicators_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     )
     _sign_off(ws, end + 3, c, fmt)
     ws.freeze_panes(4, 0)
-    _print_setup(ws, (0, 3), pages_tall=1)
+    _print_setup(ws, (0, 3), pages_tall=1, last_col=7)
 
 
 def _sign_off(ws: Any, row: int, c: Content, fmt: _Formats) -> None:
@@ -220,9 +222,15 @@ FAILURE_HEADERS = [
 ]
 
 
+# the failure list's columns: what the officer reads first, the codes for the system last
+FAILURE_WIDTHS = [28, 6, 10, 9, 10, 16, 11, 44, 16, 8, 6, 8, 16, 18]
+WRAPPED = (0, 5, 7, 8)  # check, project name, message, file: wrapped, the row as tall as they need
+
+
 def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     title = f"数据质量检查（{c.gate.month_label}，周次 {', '.join(c.gate.weeks)}）"
     _text(ws, 0, 0, f"{title}：{RESULT_ZH[c.gate.passed]}", fmt.title)
+    ws.set_row(0, title_height(14))
     _text(ws, 1, 0, f"检查时间：{beijing_time(c.gate.created_at)}（北京时间）")
     _header(ws, 2, CHECK_HEADERS, fmt)
     for i, check in enumerate(c.gate.checks, start=3):
@@ -236,6 +244,7 @@ def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     row = 4 + len(c.gate.checks)
     labels = {check.name: check.label_zh for check in c.gate.checks}
     _text(ws, row, 0, "问题清单（警告与已豁免项）" if c.gate.failures else "问题清单：无", fmt.title)
+    ws.set_row(row, title_height(14))
     if c.gate.failures:
         _header(ws, row + 1, FAILURE_HEADERS, fmt)
         ws.set_row(row + 1, 20)
@@ -253,15 +262,16 @@ def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
             f.sheet,
         ]
         for col, value in enumerate(values):
-            _text(ws, i, col, value, fmt.wrap if col == 7 else fmt.text)
+            _text(ws, i, col, value, fmt.wrap if col in WRAPPED else fmt.text)
+        ws.set_row(i, max(wrapped_height(str(values[c] or ""), FAILURE_WIDTHS[c], 11) for c in WRAPPED))
         if f.row is not None:
             ws.write_number(i, 10, f.row, fmt.text)
         _text(ws, i, 11, "是" if f.waived else "", fmt.text)
         _text(ws, i, 12, f.rule, fmt.text)
         _text(ws, i, 13, f.check, fmt.text)
-    for col, width in enumerate([26, 6, 9, 10, 10, 22, 24, 56, 18, 9, 6, 7, 22, 22]):
+    for col, width in enumerate(FAILURE_WIDTHS):
         ws.set_column(col, col, width)
-    _print_setup(ws, (0, 2))
+    _print_setup(ws, (0, 2), last_col=len(FAILURE_WIDTHS) - 1)
 
 
 SCORE_HEADERS = ["单位类型", "排名", "单位名称"]
@@ -288,6 +298,7 @@ def score_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
 
 def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}）", fmt.title)
+    ws.set_row(0, title_height(14))
     _text(ws, 1, 0, BLANK_SCORES)
     groups = score_groups()
     width = len(SCORE_HEADERS) + sum(len(cols) for _, cols in groups) + 1
@@ -324,7 +335,7 @@ def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     ws.set_column(2, 2, 24)
     ws.set_column(width - 1, width - 1, 8)
     ws.freeze_panes(4, 3)
-    _print_setup(ws, (0, 3))
+    _print_setup(ws, (0, 3), last_col=width - 1)
 
 
 def _notes_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
@@ -352,4 +363,4 @@ def _notes_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         _text(ws, i, 1, value, fmt.wrap)
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 90, fmt.note)
-    _print_setup(ws, (0, 0))
+    _print_setup(ws, (0, 0), last_col=1)

@@ -452,3 +452,23 @@ def test_other_year_and_unit_subset(tmp_path: Path) -> None:
     assert summary.files_written == len(weeks) == 52 - len(summary.missed)
     with pytest.raises(ValueError, match="X99"):
         write_sample_inbox(tmp_path / "bad", 2021, SEED, units=["P01", "X99"])
+
+
+def test_another_years_sample_reuses_no_lead_or_project_code():
+    """SPEC 2.2: lead codes are globally unique; a 2022 sample beside 2021's must not reuse a code either
+    (a project code reused by another project would read as one project going backwards a stage)."""
+    from basics.registers import units
+    from zhaoshang.sample_data import build_plan
+
+    plans = [build_plan(units(), year, 7) for year in (2021, 2022)]
+    leads = [{lead.lead_id for lead in plan.leads} for plan in plans]
+    codes = [{p.code for items in plan.projects.values() for p in items} for plan in plans]
+    assert all(leads) and not leads[0] & leads[1]
+    assert all(codes) and not codes[0] & codes[1]
+
+
+def test_a_blank_or_absent_target_plans_with_the_default():
+    """A method without some indicator leaves its target blank (or without a column): no traceback."""
+    from zhaoshang.sample_data.units_plan import _target
+
+    assert _target("", 10.0) == 10.0 and _target(None, 0.0) == 0.0 and _target(" 150 ", 0.0) == 150.0

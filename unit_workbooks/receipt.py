@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from basics import registers
 from basics.labels import SCORE_COLUMNS
+from basics.times import beijing_time, now_beijing
 from basics.weeks import week_end
 from ingestion.discover import LEADS_SUFFIX, NO_WEEK, parse_week_folder
 from ingestion.outcomes import IngestReport
@@ -33,7 +34,7 @@ from unit_workbooks.sheet_style import (
     DATE_FORMAT,
     open_workbook,
     printable,
-    text_width,
+    wrapped_height,
     write_value,
 )
 from unit_workbooks.snapshots import AwaitedLead, Change, RawView, changes, has_raw
@@ -41,7 +42,8 @@ from unit_workbooks.template import labels_of
 
 RECEIPTS_DIR = "receipts"
 RECEIPT_SHEET = "回执"
-VALUE_WIDTH = 62  # characters of the receipt's value column
+VALUE_WIDTH = 46  # characters of the receipt's value column (the sheet prints on one portrait page)
+LABEL_WIDTH, ENGLISH_WIDTH = 18, 18
 
 ISSUED_DDL = """
 create schema if not exists receipts;
@@ -63,6 +65,32 @@ CHANGE_ZH = {
     "stage": "阶段变化",
     "contract_amount": "协议引资额变化",
     "funds_ytd": "到位资金变化",
+}
+REASON_EN = {
+    "lead_signed": "shared lead signed (bonus)",
+    "lead_landed": "shared lead landed (bonus)",
+    "missing_report": "missing weekly report (deduction)",
+    "late_feedback": "late feedback on a lead (deduction)",
+}
+# the English words beside each year-to-date line (never the warehouse's column codes)
+_INDICATOR_EN = {
+    "c": "contracted investment",
+    "f": "funds in place",
+    "q": "quality projects",
+    "m": "major projects",
+    "r": "landing conversion rate",
+}
+SCORE_EN = {
+    **{
+        f"{part}_{code}": f"{name}{suffix}"
+        for code, name in _INDICATOR_EN.items()
+        for part, suffix in (("value", ""), ("target", " target"), ("score", " score"))
+    },
+    "base_score": "base score",
+    "bonus": "lead-sharing bonus",
+    "deductions": "points deducted",
+    "total_score": "total score",
+    "rank_in_type": "rank within its type",
 }
 REASON_ZH = {
     "lead_signed": "共享线索已签约（加分）",
@@ -318,7 +346,7 @@ def _marts(
 class _Formats:
     def __init__(self, book: Workbook) -> None:
         base = {"font_size": 10, "valign": "top", "text_wrap": True}
-        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.title = book.add_format({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"})
         self.section = book.add_format(
             {"bold": True, "font_size": 11, "bottom": 2, "bottom_color": "#2F5597"}
         )
@@ -332,7 +360,7 @@ class _Formats:
             "ratio": book.add_format({**base, "border": 1, "num_format": "0.0%", "align": "left"}),
             "score": book.add_format({**base, "border": 1, "num_format": "0.00", "align": "left"}),
         }
-        self.english = book.add_format({**base, "font_color": "#808080", "font_size": 8})
+        self.english = book.add_format({**base, "font_color": "#808080", "font_size": 9})
         self.header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.good = book.add_format(
             {**base, "border": 1, "bold": True, "bg_color": "#C6EFCE", "font_color": "#006100"}
@@ -349,10 +377,14 @@ class _Sheet:
         self.ws, self.fmt, self.row = ws, fmt, 0
 
     def line(self, label: str, value: Any, english: str = "", value_fmt: Any = None) -> None:
-        if isinstance(value, str):  # rows of long text (reasons, warnings) get the height their lines need
-            lines = sum(-(-max(text_width(part), 1) // VALUE_WIDTH) for part in value.split("\n"))
-            if lines > 1:
-                self.ws.set_row(self.row, 13.5 * lines)
+        # rows of long text (reasons, warnings) get the height their lines need: LibreOffice cuts them off
+        height = max(
+            wrapped_height(value if isinstance(value, str) else "", VALUE_WIDTH),
+            wrapped_height(label, LABEL_WIDTH),
+            wrapped_height(english, ENGLISH_WIDTH, 9),
+        )
+        if height > 17:
+            self.ws.set_row(self.row, height)
         self.ws.write_string(self.row, 0, label, self.fmt.label)
         write_value(self.ws, self.row, 1, value, value_fmt or self.fmt.cell, self.fmt.date)
         if english:
@@ -407,9 +439,9 @@ def _change_text(change: Change, stages: dict[str, str]) -> tuple[str, str]:
 
 def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
     ws = book.add_worksheet(RECEIPT_SHEET)
-    ws.set_column(0, 0, 26)
+    ws.set_column(0, 0, LABEL_WIDTH)
     ws.set_column(1, 1, VALUE_WIDTH)
-    ws.set_column(2, 2, 22)
+    ws.set_column(2, 2, ENGLISH_WIDTH)
     out = _Sheet(ws, fmt)
     unit = registers.units().get(facts.unit)
     name = f"{facts.unit} {unit.name_zh}" if unit else facts.unit
@@ -418,7 +450,9 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
         if facts.week_end
         else "（不在周文件夹中 / not in a week folder）"
     )
-    ws.merge_range(0, 0, 0, 2, f"周报回执 / Receipt — {name} · {when}", fmt.title)
+    title = f"周报回执 / Receipt — {name} · {when}"
+    ws.merge_range(0, 0, 0, 2, title, fmt.title)
+    ws.set_row(0, wrapped_height(title, LABEL_WIDTH + VALUE_WIDTH + ENGLISH_WIDTH, 14))
     out.row = 2
     headline, ok = _headline(facts)
     out.line("结果", headline, "result", fmt.good if ok else fmt.bad)
@@ -433,7 +467,7 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
         )
         out.line("隔离位置", latest.quarantine_path, "quarantined as")
     out.line("文件", latest.source_path, "file")
-    out.line("收到时间", latest.at.isoformat(sep=" ", timespec="seconds"), "received at")
+    out.line("收到时间", f"{beijing_time(latest.at)}（北京时间）", "received at (Beijing time)")
     out.line("SHA-256", latest.sha256 or "—", "checksum")
     if facts.current is not None:
         current = facts.current
@@ -478,10 +512,10 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
                 out.line(
                     header,
                     "不适用" if value is None else value,
-                    column,
+                    SCORE_EN.get(column, ""),
                     fmt.figure[kind],
                 )
-            out.line("同类排名", facts.scores.get("rank_in_type"), "rank_in_type")
+            out.line("同类排名", facts.scores.get("rank_in_type"), SCORE_EN["rank_in_type"])
         missing = facts.missing_weeks
         out.line(
             "缺报周次",
@@ -497,16 +531,13 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
             "leads awaiting feedback",
         )
     out.row += 1
-    ws.merge_range(
-        out.row,
-        0,
-        out.row,
-        2,
-        f"本回执由区招商投资促进局统计与考核数据仓库于 {datetime.now():%Y-%m-%d %H:%M} 自动生成，可直接转发。"
-        " / Generated by the bureau's statistics warehouse; it can be forwarded unchanged.",
-        fmt.english,
+    footer = (
+        f"本回执由区招商投资促进局统计与考核数据仓库于 {beijing_time(now_beijing())}（北京时间）自动生成，"
+        "可直接转发。 / Generated by the bureau's statistics warehouse; it can be forwarded unchanged."
     )
-    printable(ws, out.row, 2, landscape=False)
+    ws.merge_range(out.row, 0, out.row, 2, footer, fmt.english)
+    ws.set_row(out.row, wrapped_height(footer, LABEL_WIDTH + VALUE_WIDTH + ENGLISH_WIDTH, 9))
+    printable(ws, out.row, 2, landscape=False, smallest_font_pt=9)
 
 
 def _monday(label: str) -> str:
@@ -525,10 +556,15 @@ def _table(
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, header, fmt.header)
+    ws.set_row(0, max(wrapped_height(h, w) for h, w in zip(headers, widths, strict=True)))
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             cell_fmt = fmt.amount if isinstance(value, float) else fmt.cell
             write_value(ws, r, col, value, cell_fmt, fmt.date)
+        texts = [(str(v), w) for v, w in zip(row, widths, strict=False) if isinstance(v, str)]
+        height = max((wrapped_height(v, w) for v, w in texts), default=0)
+        if height > 17:  # wrapped text: LibreOffice would cut it at the default height
+            ws.set_row(r, height)
     if not rows:
         ws.write_string(1, 0, "无 / none", fmt.cell)
     ws.freeze_panes(1, 0)
@@ -544,7 +580,7 @@ def write_receipt(facts: ReceiptFacts, path: Path) -> Path:
     files = [
         [
             e.source_path,
-            e.at.isoformat(sep=" ", timespec="seconds"),
+            beijing_time(e.at),
             e.version,
             f"{STATUS_ZH[_status(facts, e)]} / {STATUS_EN[_status(facts, e)]}",
             e.ledger_rows if e.status == "accepted" else None,
@@ -559,7 +595,7 @@ def write_receipt(facts: ReceiptFacts, path: Path) -> Path:
         "文件记录",
         [
             "文件 / file",
-            "收到时间 / received",
+            "收到时间（北京时间）/ received",
             "版本 / version",
             "结果 / result",
             "台账行数",
@@ -568,7 +604,7 @@ def write_receipt(facts: ReceiptFacts, path: Path) -> Path:
             "Reason",
         ],
         files,
-        [24, 20, 10, 22, 10, 10, 50, 50],
+        [22, 18, 7, 16, 8, 8, 34, 34],
         fmt,
     )
     _table(
@@ -623,7 +659,7 @@ def write_receipt(facts: ReceiptFacts, path: Path) -> Path:
         [
             [
                 "加分 / bonus" if kind == "bonus" else "减分 / deduction",
-                f"{REASON_ZH.get(reason, reason)} / {reason}",
+                f"{REASON_ZH.get(reason, reason)} / {REASON_EN.get(reason, '')}".rstrip(" /"),
                 float(points),
                 ref,
             ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
+
+from basics.sheet_print import fit_readable, text_width, wrapped_height
+
+__all__ = ["fit_readable", "open_workbook", "printable", "text_width", "write_value", "wrapped_height"]
 
 WORKBOOK_OPTIONS = {
     "in_memory": True,
@@ -25,11 +28,6 @@ def open_workbook(path: str, title: str) -> xlsxwriter.Workbook:
     return book
 
 
-def text_width(text: str) -> int:
-    """Columns a text needs on screen: CJK and full-width characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None, date_fmt: Any = None) -> None:
     """Text as text (never a formula), numbers as numbers, dates as real Excel dates, None as a blank."""
     if value is None:
@@ -45,11 +43,11 @@ def write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None, 
         ws.write_string(row, col, str(value), fmt)
 
 
-def printable(ws: Worksheet, last_row: int, last_col: int, landscape: bool = True) -> None:
-    """A4, one page wide, header row repeated, gridlines printed, print area = the filled cells."""
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+def printable(
+    ws: Worksheet, last_row: int, last_col: int, landscape: bool = True, smallest_font_pt: float = 10.0
+) -> None:
+    """A4, one page wide while every text stays at 8 pt or more (else several pages wide, the first column
+    repeated), gridlines printed, print area = the filled cells."""
+    fit_readable(ws, last_col, landscape, smallest_font_pt)
     ws.hide_gridlines(0)
     ws.print_area(0, 0, max(last_row, 1), last_col)

@@ -29,6 +29,7 @@ from unit_workbooks.sheet_style import (
     open_workbook,
     printable,
     text_width,
+    wrapped_height,
     write_value,
 )
 from unit_workbooks.snapshots import AwaitedLead, RawView, Snapshot, feedback_days
@@ -281,11 +282,13 @@ def _stage_highlights(ws: Worksheet, rows: int, fmt: _Formats) -> None:
         )
 
 
+COVER_WIDTHS = (14, 30, 40)
+
+
 def _cover(book: Workbook, unit: Unit, week: Week, fmt: _Formats, source: Snapshot | None) -> None:
     ws = book.add_worksheet(COVER_SHEET)
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 2, 40)
+    for col, width in enumerate(COVER_WIDTHS):
+        ws.set_column(col, col, width)
     lines: list[tuple[str, Any, Any]] = [
         ("单位编号", unit.unit_code, fmt.fixed),  # B1: SPEC 2 checks it against the file name
         ("单位名称", unit.name_zh, fmt.fixed),
@@ -313,10 +316,11 @@ def _cover(book: Workbook, unit: Unit, week: Week, fmt: _Formats, source: Snapsh
         f"4. 保存为 .xlsx，文件名保持 {unit.unit_code}.xlsx，放入收件箱的 {week.label} 文件夹；"
         "表头已锁定（工作表保护，无密码）。",
     ]
+    ws.set_row(7, 24)  # the 14 pt heading needs more than the default 15 pt row
     ws.write_string(7, 0, notes[0], fmt.title)
     for row, text in enumerate(notes[1:], start=8):
         ws.merge_range(row, 0, row, 2, text, fmt.note)
-        ws.set_row(row, 30)
+        ws.set_row(row, wrapped_height(text, COVER_WIDTHS[0] + COVER_WIDTHS[1] + COVER_WIDTHS[2]))
     printable(ws, 11, 2, landscape=False)
     ws.protect("", {"format_columns": True})
 
@@ -333,7 +337,7 @@ def _awaited(book: Workbook, leads: list[AwaitedLead], week: Week, fmt: _Formats
         "反馈截止日期",
         f"截至{week.end.isoformat()}",
     ]
-    widths = [16, 30, 26, 24, 12, 14, 16]
+    widths = [14, 26, 24, 22, 12, 13, 14]
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, header, fmt.header)
@@ -355,11 +359,12 @@ def _awaited(book: Workbook, leads: list[AwaitedLead], week: Week, fmt: _Formats
     if not leads:
         ws.write_string(1, 0, "无待反馈的线索。", fmt.fixed)
     tail = len(leads) + 3
-    ws.write_string(
-        tail,
-        0,
-        f"反馈方式：在“{LEDGER_SHEET}”中为该线索的项目填写“线索编号”和“反馈日期”（共享后{feedback_days()}日内）。",
+    how = (
+        f"反馈方式：在“{LEDGER_SHEET}”中为该线索的项目填写“线索编号”和“反馈日期”"
+        f"（共享后{feedback_days()}日内）。"
     )
+    ws.merge_range(tail, 0, tail, len(headers) - 1, how, fmt.note)
+    ws.set_row(tail, wrapped_height(how, sum(widths)))
     ws.freeze_panes(1, 1)
     printable(ws, tail, len(headers) - 1)
     ws.protect("")

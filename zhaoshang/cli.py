@@ -39,8 +39,9 @@ EXIT_CODES = f"""\
 5 该月已{t.SUBMIT} the month was already submitted (submit);
 6 已冻结的{t.SUBMIT}文件被改动或缺失 a frozen submission file was altered or is missing (verify)."""
 
-# commands that only read the home: they never create it (a mistyped --home is named, not made)
-READ_ONLY = {"scores", "check", "submit", "status", "report", "verify", "explain"}
+# Only `demo` and `sample` create a home (and `ingest`/`weekly` when given an --inbox to load into a new one);
+# every other command names a missing home as a mistyped --home instead of making it.
+CREATES_HOME = {"demo", "sample"}
 
 
 class Parser(argparse.ArgumentParser):
@@ -73,11 +74,19 @@ class Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     root = Parser(prog="zhaoshang", description=DESCRIPTION, epilog=EXIT_CODES)
+    # global options go before or after the command (`zhaoshang --home X ingest`, as git and dbt take them);
+    # the command's copy defaults to SUPPRESS so it never overwrites what was given before the command
     common = argparse.ArgumentParser(add_help=False)  # default group titles: merged into each command's
-    common.add_argument("--home", help=f"{t.HOME} home folder（默认 $ZHAOSHANG_HOME，否则 ./var）")
-    common.add_argument(
-        "--verbose", action="store_true", help="显示 Dagster 运行日志 / show the Dagster run log"
-    )
+    for p, default in ((root, None), (common, argparse.SUPPRESS)):
+        p.add_argument(
+            "--home", default=default, help=f"{t.HOME} home folder（默认 $ZHAOSHANG_HOME，否则 ./var）"
+        )
+        p.add_argument(
+            "--verbose",
+            action="store_true",
+            default=default if default is not None else False,
+            help="显示 Dagster 运行日志 / show the Dagster run log",
+        )
     sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -101,7 +110,7 @@ def parser() -> argparse.ArgumentParser:
         f"写出一个逼真的样例年度{t.WEEKLY_REPORT}（试用）/ write a realistic sample year of weekly reports.",
     )
     sample.add_argument(
-        "--out", required=True, help=f"写入的{t.INBOX}文件夹 / folder to write the inbox into"
+        "--out", help=f"写入的{t.INBOX}文件夹（默认 <home>/inbox）/ folder to write the inbox into"
     )
     sample.add_argument("--year", type=int, default=2021, help="年份（默认 2021）/ the year (default 2021)")
     sample.add_argument("--seed", type=int, default=7, help="随机种子：同一种子，同样文件 / random seed")
@@ -193,7 +202,8 @@ def parser() -> argparse.ArgumentParser:
     template.add_argument("--out", help="写入的文件夹（默认 <home>/templates）/ folder to write into")
     report = add(
         "report",
-        f"写出月度考核通报（{t.SCORES}，HTML、PDF 和工作簿）到 <home>/reports/YYYY-MM/ "
+        f"写出月度考核通报（{t.SCORES}，HTML、PDF 和工作簿）到 <home>/reports/YYYY-MM/v<N>/"
+        "（每次一个新版本，不覆盖）"
         "/ Write the committee's monthly bulletin: a self-contained HTML file, its PDF and a workbook.",
     )
     month_arg(report)
@@ -239,17 +249,18 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
     if args.command == "sample":
         from zhaoshang.sample_data import write_sample_inbox
 
-        summary = write_sample_inbox(Path(args.out), year=args.year, seed=args.seed)
+        out = Path(args.out) if args.out else home.inbox
+        summary = write_sample_inbox(out, year=args.year, seed=args.seed)
         print(
-            f"已写出 {args.year} 年样例{t.WEEKLY_REPORT} {summary.files_written} 个文件到 {args.out} / "
-            f"wrote {summary.files_written} files for {args.year} into {args.out}."
+            f"已写出 {args.year} 年样例{t.WEEKLY_REPORT} {summary.files_written} 个文件到 {out} / "
+            f"wrote {summary.files_written} files for {args.year} into {out}."
         )
         return 0
     if args.command == "method":
         from zhaoshang.commands import method
 
         return method.check(args.file)
-    if args.command in READ_ONLY:
+    if args.command not in CREATES_HOME and not getattr(args, "inbox", None):
         from zhaoshang.warehouse import require_home
 
         require_home(home)

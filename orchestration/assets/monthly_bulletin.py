@@ -1,4 +1,5 @@
-"""The committee's monthly bulletin (月度考核通报): HTML, PDF and workbook under <home>/reports/YYYY-MM/."""
+"""The committee's monthly bulletin (月度考核通报): HTML, PDF and workbook under
+<home>/reports/YYYY-MM/v<N>/."""
 
 import dagster as dg
 
@@ -26,7 +27,7 @@ BULLETIN_INPUTS = [
     kinds={"html", "pdf", "excel"},
     description="The assessment committee's monthly bulletin: ranking, charts, a page per unit explaining "
     "every point, and the lists to act on; one self-contained HTML file, its PDF and a workbook under "
-    "<home>/reports/YYYY-MM/.",
+    "<home>/reports/YYYY-MM/v<N>/ (a new version each time, never overwritten).",
 )
 def monthly_bulletin(context: dg.AssetExecutionContext, home: HomeResource) -> dg.MaterializeResult:
     from bulletin import write_bulletin
@@ -45,5 +46,6 @@ def monthly_bulletin(context: dg.AssetExecutionContext, home: HomeResource) -> d
             "pdf": dg.MetadataValue.path(str(files.pdf)) if files.pdf else "not printed",
             "xlsx": dg.MetadataValue.path(str(files.xlsx)),
             "units": files.units,
+            "version": files.version,
         }
     )

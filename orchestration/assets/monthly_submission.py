@@ -62,7 +62,7 @@ def gate_check_specs() -> list[dg.AssetCheckSpec]:
     "district indicators; writes failures.csv, checks.json and GX Data Docs under <home>/gate/YYYY-MM/.",
 )
 def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: HomeResource) -> Iterator[Any]:
-    from expectations.gate import mark_latest, run_gate
+    from expectations.gate import WaiverError, mark_latest, run_gate
 
     paths = home.paths()
     year, month = year_month(context.partition_key)
@@ -73,7 +73,10 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
         )
     waivers = waivers_from(config)
     report_dir = paths.gate_reports / month_key / context.run.run_id
-    gate = run_gate(paths.warehouse, year, month, waivers=waivers, report_dir=report_dir)
+    try:
+        gate = run_gate(paths.warehouse, year, month, waivers=waivers, report_dir=report_dir)
+    except WaiverError as err:  # one sentence in the UI, not a stack trace
+        raise dg.Failure(description=str(err), metadata={"month": month_key}, allow_retries=False) from None
     mark_latest(report_dir)
     table = gate.failure_table()
     results = list(_check_results(gate, month_key))

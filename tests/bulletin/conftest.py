@@ -27,7 +27,7 @@ class Report:
 
     @property
     def folder(self) -> Path:
-        return self.home.root / "reports" / LABEL
+        return self.home.root / "reports" / LABEL / "v1"
 
     def file(self, suffix: str) -> Path:
         return self.folder / f"月度考核通报_{LABEL}.{suffix}"

@@ -49,7 +49,7 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
 
 def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(demo_home):
     home, proc = demo_home
-    html = home / "reports" / "2021-12" / "月度考核通报_2021-12.html"
+    html = home / "reports" / "2021-12" / "v1" / "月度考核通报_2021-12.html"
     assert f"月度考核通报 / bulletin of 2021-12: {html}" in proc.stdout
     assert html.exists() and html.with_suffix(".pdf").exists() and html.with_suffix(".xlsx").exists()
     assert "重庆交通大学创新生态圈" in html.read_text(encoding="utf-8")  # P07, active from March
@@ -252,3 +252,26 @@ def test_template_writes_the_named_units_workbooks(demo_home, tmp_path):
 )
 def test_template_with_wrong_input_exits_2(tmp_path, args, phrase):
     assert_user_error(zhaoshang(*args, home=tmp_path), 2, phrase)
+
+
+def test_a_sample_of_the_next_year_passes_the_gate_for_its_complete_months(demo_home):
+    """`sample --year 2022` into the demo home (2021 already there): lead and project codes unique across the
+    two years (SPEC 2.2), one build, and every month without a planned missed week passes the gate."""
+    from basics.registers import units
+    from basics.weeks import week_end
+    from expectations.gate import run_gate
+    from zhaoshang.sample_data import build_plan
+
+    home, _ = demo_home
+    proc = zhaoshang("sample", "--year", "2022", home=home)  # into <home>/inbox by default
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    weekly = zhaoshang("weekly", home=home)  # ingest and the one build
+    assert weekly.returncode == 0, weekly.stdout + weekly.stderr
+    missed = {week_end(week).month for _, week in build_plan(units(), 2022, 7).missed}
+    complete = [m for m in range(1, 13) if m not in missed]
+    assert len(complete) >= 9
+    for month in complete:
+        gate = run_gate(home / "warehouse.duckdb", 2022, month)
+        assert gate.passed, (month, gate.failure_table())
+    check = zhaoshang("check", "--month", "2022-12", home=home)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,11 +161,35 @@ def test_scores_xlsx_has_chinese_headers_and_number_formats(home, tmp_path):
         ("check", "--month", "2021-06"),
         ("status",),
         ("submit", "--month", "2021-06"),
+        ("ingest",),
+        ("build",),
+        ("weekly",),
+        ("report", "--month", "2021-06"),
+        ("template", "--week", "2021-W06"),
     ],
 )
-def test_read_only_commands_never_create_a_home(tmp_path, args):
+def test_only_demo_and_sample_create_a_home(tmp_path, args):
     typo = tmp_path / "vaar"
     assert_user_error(zhaoshang(*args, home=typo), 2, "不存在", "--home")
+    assert not typo.exists()
+
+
+def test_a_wrong_month_is_chinese_first(tmp_path):
+    proc = zhaoshang("scores", "--month", "2021-13", home=tmp_path)
+    assert_user_error(proc, 2, "月份“2021-13”无效", "is not a month")
+    message = proc.stderr.split("error:", 1)[1]
+    assert CJK.match(message.strip()), message  # Chinese first, English after
+
+
+def test_global_options_go_before_the_command(tmp_path):
+    bad = tmp_path / "inbox" / "2021-W05" / "ZZ9.xlsx"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a workbook")
+    proc = zhaoshang("--home", str(tmp_path), "ingest")  # as git, docker and dbt take them
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "拒收 1 份" in proc.stdout and (tmp_path / "quarantine" / "2021-W05" / "ZZ9.xlsx").exists()
+    typo = tmp_path / "vaar"
+    assert_user_error(zhaoshang("--home", str(typo), "status"), 2, "不存在")
     assert not typo.exists()
 
 
@@ -177,6 +202,26 @@ def test_ingest_prints_each_rejection_once_and_says_what_is_next(tmp_path):
     out = proc.stdout + proc.stderr
     assert out.count("不在单位名册中") == 1 and out.count("is not in the unit register") == 1
     assert "拒收 1 份" in proc.stdout and "rejected 1" in proc.stdout
+
+
+@pytest.mark.slow
+def test_explain_names_an_unknown_unit(home):
+    root, _ = home
+    proc = zhaoshang("explain", "--unit", "P99", "--month", "2021-06", home=root)
+    assert_user_error(proc, 2, "未知单位", "P99")
+    assert "没有考核得分" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_demos_next_step_is_a_command_that_exists(home):
+    _, out = home
+    exe = Path(sys.executable).parent / "zhaoshang"
+    on_path = shutil.which("zhaoshang")
+    name = "zhaoshang" if on_path and Path(on_path).resolve() == exe.resolve() else None
+    if name is None:  # the tests run the venv's executable from the project folder
+        name = str(exe.relative_to(PROJECT_ROOT)) if exe.is_relative_to(PROJECT_ROOT) else str(exe)
+    next_line = next(line for line in out.splitlines() if line.startswith("下一步"))
+    assert f"`{name} scores --month 2021-12`" in next_line and f"`{name} status`" in next_line
 
 
 # 4. months with no data, weeks not yet due --------------------
@@ -204,10 +249,15 @@ def test_weeks_after_the_newest_report_are_not_due_not_missing(home):
     assert zhaoshang("ingest", home=root).returncode == 0
     proc = zhaoshang("status", "--month", "2022-01", home=root)
     assert proc.returncode == 0
-    table = proc.stdout.split("缺报周次 (missing weeks)")[1].split("未到期")[0]
+    first, table = proc.stdout.split("2022-01 的周次尚未全部到期", 1)[1].split("\n", 1)
+    assert "2022-W03、2022-W04 未到期" in first and "本月暂不能报送" in first  # one sentence, then the units
     assert "P02" in table and "2022-W02" in table and "2022-W03" not in table and "2022-W04" not in table
     assert re.search(r"P01\s+\S+\s+2021-W52\n", table)  # P01 sent W01 and W02: only W52 missing
-    assert "未到期" in proc.stdout and "2022-W03, 2022-W04" in proc.stdout.split("未到期")[1]
+    # the gate gives the same answer: one failure naming the weeks not due and the units behind
+    check = zhaoshang("check", "--month", "2022-01", home=root)
+    assert check.returncode == 4, check.stdout + check.stderr
+    assert check.stdout.count("未报送") == 0 and check.stdout.count("尚未全部到期") == 1
+    assert "2022-W03、2022-W04 晚于最新收到的周报" in check.stdout and "P02 " in check.stdout
 
 
 # 2. never stale ---------------------------------------------------------------------------------------------

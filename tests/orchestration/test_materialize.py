@@ -85,6 +85,12 @@ def test_blocking_gate_check_stops_the_submission(loaded):
         json.loads((home.gate_reports / "2021-12" / "latest" / "checks.json").read_text())
     )
     assert [(f.unit_code, f.week_label) for f in gate.failures if not f.waived] == [("D05", "2021-W49")]
+    # the UI shows the failed step's description and the failure list the CLI prints (dg.Failure metadata)
+    (failure,) = [e for e in result.get_step_failure_events() if e.step_key == "monthly_gate"]
+    shown = failure.step_failure_data.user_failure_data
+    assert shown is not None and "数据质量检查未通过" in shown.description
+    listed = shown.metadata["failure_list"].value
+    assert "D05" in listed and "2021-W49" in listed
     assert result.is_node_skipped("monthly_submission") or not result.is_node_success("monthly_submission")
     assert not (home.submissions / "2021-12").exists()
 

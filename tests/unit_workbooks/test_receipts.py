@@ -148,12 +148,14 @@ def test_a_receipts_figures_are_the_marts_figures(loaded, week, unit):
     facts = receipt(home, week, unit)
     end = week_end(week)
     marts = scores(home, unit, end.year, end.month)
-    for column, _, _ in SCORE_COLUMNS:
-        shown = facts[column]
+    for column, header, _ in SCORE_COLUMNS:
+        shown = facts[header]  # the bureau's label, never the warehouse's column code
+        assert column not in facts
         assert (
             (shown == "不适用") if marts[column] is None else shown == pytest.approx(marts[column], abs=1e-12)
         )
-    assert facts["rank_in_type"] == marts["rank_in_type"]
+    assert facts["同类排名"] == marts["rank_in_type"] and "rank_in_type" not in facts
+    assert facts["收到时间"].endswith("（北京时间）") and "年" in facts["收到时间"]
     missing = query(
         home,
         "select ref from marts.score_items where unit_code = ? and year = ? and month = ? "

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from pathlib import Path
+
 from basics import terms as t
 from basics.home import Home
 from basics.weeks import week_end, weeks_ending_in
@@ -25,6 +30,21 @@ def latest_complete_month(home: Home) -> tuple[int, int]:
             break
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return year, month
+
+
+def command_name() -> str:
+    """How the officer runs this programme: `zhaoshang` when that is on PATH, else the running
+    executable's path (`.venv/bin/zhaoshang` from the project folder)."""
+    exe = Path(sys.executable).parent / "zhaoshang"
+    on_path = shutil.which("zhaoshang")
+    if on_path and Path(on_path).resolve() == exe.resolve():
+        return "zhaoshang"
+    if not exe.exists():
+        return "zhaoshang"
+    try:
+        return os.path.relpath(exe, Path.cwd()) if exe.is_relative_to(Path.cwd()) else str(exe)
+    except ValueError:
+        return str(exe)
 
 
 def _counts(counts: dict) -> str:
@@ -88,6 +108,6 @@ def run(home: Home) -> int:
             ],
         ).split("\n", 2)[2]
         + "\n"
-        f"下一步 / next: `zhaoshang scores --month {key}`, `zhaoshang status`, `zhaoshang ui`."
+        f"下一步 / next: `{(z := command_name())} scores --month {key}`, `{z} status`, `{z} ui`."
     )
     return 0

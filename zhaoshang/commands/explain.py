@@ -184,10 +184,18 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
         "where t.year = ? and t.month = ? and t.unit_code = ?",
         key,
     )
+    if (
+        not total
+        and not con.execute("select count(*) from seeds.units where unit_code = ?", [unit]).fetchone()[0]
+    ):
+        raise UserError(
+            f"未知{terms.UNIT}：{unit} 不在{terms.UNIT}名册中 / unknown unit: {unit} is not in the register.",
+            f"请检查{terms.UNIT_CODE}，例如 --unit P01 / check the unit code, for example --unit P01.",
+        )
     if not total:
         raise UserError(
             f"{unit} 在 {year}年{month}月 没有考核得分 / no score for {unit} in {year}-{month:02d}.",
-            "Check the unit code and the month (`zhaoshang scores --month YYYY-MM`).",
+            f"请检查{terms.MONTH}（`zhaoshang scores --month YYYY-MM`）/ check the month.",
         )
     t = total[0]
     measures = {

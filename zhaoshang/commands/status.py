@@ -1,84 +1,123 @@
 """`zhaoshang status`: missing weekly reports, rejected files and the last submissions.
 
-Weeks that have not ended yet — after today, or after the newest report the warehouse holds — are not due
-(未到期), never missing; a month with no report at all is named in one sentence.
+Which weeks are expected, due and missing is decided once, by dbt (`intermediate.int_expected_reports`, a
+view over the staged reports): the gate, the receipts, the scores and the bulletin read the same answer.
+Weeks after the newest report received are not due (未到期), never missing; a month whose weeks are not all
+due says so in one sentence; a month with no report at all is named in one sentence.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import dataclass, field
 
 from basics import terms as t
 from basics.home import Home
 from basics.registers import units
-from basics.weeks import week_end, weeks_ending_in
+from basics.weeks import weeks_ending_in
 from submission import versions
 from zhaoshang.commands import verify
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import has_table, read_only, received_weeks
 
+NOTHING_INGESTED = (
+    f"还没有{t.INGEST}任何{t.WEEKLY_REPORT}：把文件放进{t.INBOX}后运行 `zhaoshang ingest` "
+    "/ no report has been ingested yet: drop files into the inbox and run `zhaoshang ingest`."
+)
 
-def missing_weeks(
-    received: set[tuple[str, str]], year: int, month: int, due_by: date | None = None
-) -> dict[str, list[str]]:
-    """{unit: [weeks ending in the month by `due_by`, within its active dates, with no report]}."""
-    out: dict[str, list[str]] = {}
-    for code, unit in units().items():
-        gaps = [
-            w
-            for w in weeks_ending_in(year, month)
-            if unit.active_on(week_end(w))
-            and (due_by is None or week_end(w) <= due_by)
-            and (code, w) not in received
-        ]
-        if gaps:
-            out[code] = gaps
+
+@dataclass
+class MonthWeeks:
+    """A month's weeks as int_expected_reports decides them."""
+
+    year: int
+    month: int
+    received_any: bool
+    missing: dict[str, list[str]] = field(default_factory=dict)  # unit -> due weeks without a report
+    not_due: list[str] = field(default_factory=list)
+
+
+def month_weeks(con, year: int, month: int) -> MonthWeeks:  # noqa: ANN001
+    """Missing and not-due weeks of the month (weeks ending in it) from intermediate.int_expected_reports."""
+    weeks = weeks_ending_in(year, month)
+    rows = con.execute(
+        "select unit_code, week_label, is_expected, is_due, is_received "
+        "from intermediate.int_expected_reports where year = ? and month = ? order by unit_code, week_label",
+        [year, month],
+    ).fetchall()
+    out = MonthWeeks(year, month, any(r[4] for r in rows))
+    due = {w for _, w, _, is_due, _ in rows if is_due}
+    out.not_due = [w for w in weeks if w not in due]  # a week of a year without any report is not due either
+    for unit, week, expected, is_due, received in rows:
+        if expected and is_due and not received:
+            out.missing.setdefault(unit, []).append(week)
     return out
 
 
-def due_by(received: set[tuple[str, str]]) -> date:
-    """The last Sunday a report can be due by: the newest report received, and never after today."""
-    newest = max((week_end(w) for _, w in received), default=date.today())
-    return min(newest, date.today())
-
-
-def _received(home: Home) -> set[tuple[str, str]]:
-    if not home.warehouse.exists():
-        return set()
-    with read_only(home) as con:
-        return received_weeks(con)
+def latest_due_month(con) -> tuple[int, int] | None:  # noqa: ANN001
+    row = con.execute(
+        "select year, month from intermediate.int_expected_reports where is_due "
+        "order by week_end desc limit 1"
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
 
 
 def print_missing(home: Home, month: tuple[int, int] | None) -> None:
-    """The missing-report table of a month (default: the month of the newest report)."""
-    received = _received(home)
-    if not received:
-        print(
-            f"还没有{t.INGEST}任何{t.WEEKLY_REPORT}：把文件放进{t.INBOX}后运行 `zhaoshang ingest` "
-            f"/ no report has "
-            "been ingested yet: drop files into the inbox and run `zhaoshang ingest`."
-        )
+    """The missing-report table of a month (default: the month of the newest week due)."""
+    if not home.warehouse.exists():
+        print(NOTHING_INGESTED)
         return
-    cutoff = due_by(received)
-    year, mon = month or (cutoff.year, cutoff.month)
+    with read_only(home) as con:
+        received = received_weeks(con)
+        if not received:
+            print(NOTHING_INGESTED)
+            return
+        if not has_table(con, "intermediate", "int_expected_reports"):
+            print(
+                f"{t.WAREHOUSE}尚未{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
+                "/ the warehouse has not been built yet: run `zhaoshang build` first."
+            )
+            return
+        year, mon = month or latest_due_month(con) or (0, 0)
+        found = month_weeks(con, year, mon) if year else None
+    if found is None or not found.received_any:
+        print(t.no_reports_yet(year, mon) if year else t.no_reports_yet(*_newest(received)))
+        return
     key = t.month_key(year, mon)
-    weeks = weeks_ending_in(year, mon)
-    if not any(w in weeks for _, w in received):
-        print(t.no_reports_yet(year, mon))
-        return
-    gaps = missing_weeks(received, year, mon, cutoff)
-    not_due = [w for w in weeks if week_end(w) > cutoff]
-    print(f"{key} {t.MISSING_REPORT}{t.ISO_WEEK} / weeks missing: " + ("无 none" if not gaps else ""))
+    gaps, not_due = found.missing, found.not_due
+    if not_due:
+        print(
+            f"{key} 的{t.ISO_WEEK}尚未全部到期（{'、'.join(not_due)} {t.NOT_DUE}，"
+            f"晚于最新收到的{t.WEEKLY_REPORT}），"
+            f"本月暂不能{t.SUBMIT}；"
+            + (
+                f"已到期{t.ISO_WEEK}仍{t.MISSING_REPORT}的单位 {len(gaps)} 个："
+                if gaps
+                else f"已到期{t.ISO_WEEK}各单位均已{t.SUBMIT}。"
+            )
+            + f" / not every week of {key} is due yet ({', '.join(not_due)} come after the newest report); "
+            + (
+                f"{len(gaps)} unit(s) still miss a week already due:"
+                if gaps
+                else "every unit sent the weeks due."
+            )
+        )
+    else:
+        print(f"{key} {t.MISSING_REPORT}{t.ISO_WEEK} / weeks missing: " + ("无 none" if not gaps else ""))
     if gaps:
         print(
             render(
                 [t.UNIT_CODE, t.UNIT_NAME, f"{t.MISSING_REPORT}{t.ISO_WEEK} (missing weeks)"],
-                [[u, units()[u].name_zh, ", ".join(w)] for u, w in gaps.items()],
+                [[u, units()[u].name_zh if u in units() else u, ", ".join(w)] for u, w in gaps.items()],
             )
         )
-    if not_due:
-        print(f"{t.NOT_DUE}（尚未结束或晚于最新{t.WEEKLY_REPORT}）/ not due yet: {', '.join(not_due)}")
+
+
+def _newest(received: set[tuple[str, str]]) -> tuple[int, int]:
+    from basics.weeks import week_end
+
+    newest = max(week_end(w) for _, w in received)
+    return newest.year, newest.month
 
 
 def run(home: Home, month: tuple[int, int] | None) -> int:

@@ -130,12 +130,14 @@ def _assign_consumer_goods(projects: dict[str, list[Project]], rng: random.Rando
 
 
 def _number(unit: str, items: list[Project], year: int) -> None:
-    """Stable codes `<unit>-<year first listed>-<nnn>`, in listing order; sorts the list by code."""
+    """Stable codes `<unit>-<year first listed>-<nnn>`, in listing order; sorts the list by code. Projects
+    carried from the year before are numbered from 901, so a sample of the next year never reuses a code
+    the previous year's sample gave to another project."""
     items.sort(key=lambda p: (p.listed_on, p.kind != "carry", p.name))
     seq: dict[int, int] = {}
     for p in items:
         y = year - 1 if p.listed_on.year < year or p.kind == "carry" else year
-        seq[y] = seq.get(y, 0) + 1
+        seq[y] = seq.get(y, 900 if y < year else 0) + 1
         p.code = f"{unit}-{y}-{seq[y]:03d}"
     items.sort(key=lambda p: p.code)
 
@@ -232,7 +234,7 @@ def _plan_leads(plan: Plan, rng: random.Random, book: NameBook) -> None:
     seq: dict[str, int] = {}
     for sharer, to_unit, shared, name, investor, project in drafts:
         seq[sharer] = seq.get(sharer, 0) + 1
-        lead_id = f"{sharer}-L{seq[sharer]:03d}"
+        lead_id = f"{sharer}-L{h.year % 100:02d}{seq[sharer]:03d}"  # globally unique (SPEC 2.2): year in it
         plan.leads.append(Lead(lead_id, sharer, to_unit, shared, name, investor, rng.random() < 0.25))
         if project is not None:
             project.lead_id, project.feedback_on = lead_id, project.listed_on

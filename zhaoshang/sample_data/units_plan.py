@@ -69,10 +69,16 @@ def targets_c(year: int) -> dict[str, tuple[float, int]]:
     years = sorted({int(r["year"]) for r in rows})
     use = year if year in years else max(y for y in years if y <= year) if years[0] <= year else years[0]
     return {
-        r["unit_code"]: (float(r["target_C"]), int(float(r["target_M"])))
+        r["unit_code"]: (_target(r.get("target_C"), 10.0), int(_target(r.get("target_M"), 0.0)))
         for r in rows
         if int(r["year"]) == use
     }
+
+
+def _target(value: object, default: float) -> float:
+    """A target cell: blank or absent (an indicator the method does not use) plans as `default`."""
+    text = "" if value is None else str(value).strip()
+    return float(text) if text else default
 
 
 def pick(rng: random.Random, weights: dict[str, int]) -> str:

@@ -1,3 +1,6 @@
+-- A view, so `status` and the gate read the same live answer as the scores (issue 21).
+{{ config(materialized='view') }}
+
 -- Every ISO week whose Sunday falls in a year for which any report was received.
 -- A week belongs to the year and month of its Sunday (2020-W53 ends on 3 January 2021: January 2021).
 with report_years as (

@@ -1,3 +1,6 @@
+-- A view, so `status` and the gate read the same live answer as the scores (issue 21).
+{{ config(materialized='view') }}
+
 -- Expected vs received weekly reports per unit and ISO week (of the years for which any report was received).
 -- A week is expected from a unit when its Sunday falls within the unit's active dates [active_from, active_to].
 -- It is due once any unit has reported that week or a later one (weeks after the latest week received are not
