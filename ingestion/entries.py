@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from basics import journal as journal_events
 from basics.home import Home
 from basics.registers import units
 from ingestion.outcomes import Rejection
@@ -36,6 +37,7 @@ COLUMNS = {  # header -> (field, required)
     "录入人": ("entered_by", True),
     "理由": ("reason", True),
 }
+ENTRY_FIELDS = ("row_number", "unit_code", "entry_code", "value", "target", "entered_by", "reason")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -250,6 +252,19 @@ def ingest_entries(home: Home, con: duckdb.DuckDBPyConnection, inbox: Path) -> t
                         r["reason"],
                     ],
                 )
+            journal_events.append(
+                home.journal,
+                journal_events.ENTRIES_ACCEPTED,
+                at=now,
+                source_path=source,
+                sha256=sha,
+                archive_path=archive_path,
+                version=version,
+                year=year,
+                month=month,
+                sheet=sheet,
+                rows=[[r[k] for k in ENTRY_FIELDS] for r in rows],
+            )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -291,7 +306,7 @@ def _quarantine(
     )
     con.execute("begin transaction")
     try:
-        record_rejection(con, rejection, now)
+        record_rejection(con, rejection, now, home.journal)
         Path(str(target) + ".reason.txt").write_text(
             f"拒收原因：{rejection.reason_zh}\nReason: {rejection.reason_en}\n"
             f"应为 / Expected: {rejection.expected}\n",

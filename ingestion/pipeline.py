@@ -82,7 +82,7 @@ def _ingest_one(
         stored.add(key)
         return
     lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
-    version = load_report(con, parsed, lineage)
+    version = load_report(con, parsed, lineage, journal=home.journal)
     stored.add(key)
     report.add_accepted(
         FileOutcome(
@@ -148,7 +148,7 @@ def _reject(
     try:
         moved = quarantine_report(home, folder, candidate, rejection, archive_path, now)
         rejection = replace(rejection, quarantine_path=moved or f"(not moved) {candidate.source_path}")
-        record_rejection(con, rejection, now)
+        record_rejection(con, rejection, now, home.journal)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -28,8 +28,9 @@ def build(home: Home) -> tuple[bool, str]:
             f" / dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)"
             + units_line(result),
         )
-    names = ", ".join(c.check_name for c in failed[:10]) or failure_message(result)
-    return False, f"{t.BUILD}失败 / dbt build failed: {names}"
+    names = ", ".join(c.check_name for c in failed[:10])
+    cause = failure_message(result).split(": ", 1)[-1]  # which model or test, and the input behind it
+    return False, f"{t.BUILD}失败 / dbt build failed: " + (f"{names}\n{cause}" if names else cause)
 
 
 def print_fix() -> None:

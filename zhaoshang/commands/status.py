@@ -12,6 +12,7 @@ from datetime import date
 from basics import terms as t
 from basics.home import Home
 from basics.registers import units
+from basics.warehouse_access import check_readable
 from basics.weeks import week_end, weeks_ending_in
 from submission import versions
 from zhaoshang.commands import verify
@@ -81,7 +82,15 @@ def print_missing(home: Home, month: tuple[int, int] | None) -> None:
         print(f"{t.NOT_DUE}（尚未结束或晚于最新{t.WEEKLY_REPORT}）/ not due yet: {', '.join(not_due)}")
 
 
+def check_warehouse(home: Home) -> None:
+    """Read every table once: a damaged block is one sentence naming `rebuild`, not a partial answer."""
+    if home.warehouse.exists():
+        with read_only(home) as con:
+            check_readable(con, home.warehouse)
+
+
 def run(home: Home, month: tuple[int, int] | None) -> int:
+    check_warehouse(home)
     print(f"{t.HOME} / home: {home.root}\n")
     print_missing(home, month)
     rejected: list[tuple] = []
