@@ -29,10 +29,19 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def encode(event: str, **fields: Any) -> bytes:
+    """One journal line."""
+    record = {"event": event, "schema": SCHEMA, **fields}
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True, default=_plain) + "\n").encode("utf-8")
+
+
 def append(journal: Path, event: str, **fields: Any) -> None:
     """Append one event and fsync it (the folder too, when the journal is new)."""
-    record = {"event": event, "schema": SCHEMA, **fields}
-    line = (json.dumps(record, ensure_ascii=False, sort_keys=True, default=_plain) + "\n").encode("utf-8")
+    write(journal, encode(event, **fields))
+
+
+def write(journal: Path, line: bytes) -> None:
+    """Append bytes (whole lines) and fsync them."""
     created = not journal.exists()
     journal.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

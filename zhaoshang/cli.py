@@ -44,6 +44,8 @@ EXIT_CODES = f"""\
 READ_ONLY = {"scores", "check", "submit", "status", "report", "verify", "explain", "rebuild", "backup"}
 # commands that work without reading the warehouse first (rebuild replaces it)
 NO_WAREHOUSE = {"sample", "method", "ui", "rebuild"}
+# commands that write the warehouse or copy it: a home made before the journal existed gets one first
+WRITERS = {"demo", "ingest", "build", "weekly", "submit", "backup"}
 
 
 class Parser(argparse.ArgumentParser):
@@ -277,6 +279,10 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
 
         return explain.run(home, args.unit, *parse_month(args.month))
     activate(home)
+    if args.command in WRITERS:
+        from zhaoshang.journal_seed import seed_journal
+
+        seed_journal(home)
     if args.command == "ui":
         from zhaoshang.commands import ui
 

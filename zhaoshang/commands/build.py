@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from assessment.method_file import MethodErrors
@@ -29,7 +30,8 @@ def build(home: Home) -> tuple[bool, str]:
             + units_line(result),
         )
     names = ", ".join(c.check_name for c in failed[:10])
-    cause = failure_message(result).split(": ", 1)[-1]  # which model or test, and the input behind it
+    # which model or test failed, and the input behind it (without the step key and the error's class)
+    cause = re.sub(r"^[\w.]+(?:Failure|Error|Exception): ", "", failure_message(result).split(": ", 1)[-1])
     return False, f"{t.BUILD}失败 / dbt build failed: " + (f"{names}\n{cause}" if names else cause)
 
 
