@@ -32,6 +32,8 @@ COMMANDS = [
     "status",
     "template",
     "ui",
+    "rebuild",
+    "backup",
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
