@@ -45,11 +45,15 @@ def write(journal: Path, line: bytes) -> None:
     created = not journal.exists()
     journal.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    size = os.fstat(fd).st_size
     try:
         view = memoryview(line)
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
+    except BaseException:  # a full disk: no half line may stay for the next event to be glued to
+        os.ftruncate(fd, size)
+        raise
     finally:
         os.close(fd)
     if created:
