@@ -7,6 +7,10 @@ r's stage (projects) or of the receiver's stage (leads), `p` the scored period (
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+from functools import cache
+
 from basics.registers import labels, read_seed
 
 SOURCES = {
@@ -112,6 +116,7 @@ def enum_codes(field: str) -> dict[str, str]:
     return out
 
 
+@cache
 def stage_order() -> dict[str, int]:
     """Stage label or code -> stage_order (stages seed)."""
     out: dict[str, int] = {}
@@ -121,5 +126,56 @@ def stage_order() -> dict[str, int]:
     return out
 
 
-def quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+# --- the only ways a compiled filter holds a value ------------------------------------------------------
+# Method files are untrusted: a filter is built from the SQL above, the column names here, and values that
+# passed sql_text / sql_number. `unsafe_fragment` checks every compiled fragment again before it is written.
+
+TEXT_VALUE = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff-]{0,59}\Z")
+_NUMBER = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,6})?\Z")
+
+
+def sql_text(code: str) -> str:
+    """A code (unit, enumeration value, entry item) as an SQL string literal; refuses anything but a code."""
+    if not isinstance(code, str) or not TEXT_VALUE.match(code):
+        raise ValueError(f"not a code: {code!r}")
+    return f"'{code}'"
+
+
+def sql_number(value: Decimal | int) -> str:
+    """A validated finite number (at most 13 digits before and 6 after the point) as an SQL literal."""
+    text = format(Decimal(value), "f")
+    if not _NUMBER.match(text):
+        raise ValueError(f"not a bounded decimal: {value!r}")
+    return text
+
+
+# the tokens a compiled fragment may contain: whitespace, a code literal, a number, a keyword, a column of the
+# aliases r (source row), p (period) or st (stage), comparison and arithmetic signs, parentheses and commas
+_TOKEN = re.compile(
+    r"\s+|'[A-Za-z0-9_\u4e00-\u9fff-]*'|[0-9]+(?:\.[0-9]+)?|(?:r|p|st)\.[a-z_][a-z0-9_]*|[a-z_]+|>=|<=|[<>=(),+-]"
+)
+_WORD = re.compile(r"[a-z_]+\Z")
+_KEYWORDS = {
+    "and", "or", "not", "coalesce", "case", "when", "then", "else", "end", "is", "null", "true", "false",
+    "in", "cast", "as", "date",
+}  # fmt: skip
+
+
+def unsafe_fragment(sql: str) -> str | None:
+    """What is wrong with a compiled fragment (a token it may not hold, unbalanced parentheses), else None."""
+    depth, at = 0, 0
+    while at < len(sql):
+        token = _TOKEN.match(sql, at)
+        if token is None:
+            return f"unexpected text at {sql[at : at + 20]!r}"
+        text, at = token.group(), token.end()
+        if _WORD.match(text) and text not in _KEYWORDS:
+            return f"unexpected word {text!r}"
+        if text == "-" and sql.startswith("-", at):
+            return "a comment (--)"
+        if text.startswith("'") and sql.startswith("'", at):
+            return "a quote inside a text"
+        depth += {"(": 1, ")": -1}.get(text, 0)
+        if depth < 0:
+            return "a parenthesis closed that was not opened"
+    return "unbalanced parentheses" if depth else None

@@ -2,18 +2,29 @@
 
 `zhaoshang build` calls `write_seeds()` first: every method file is validated, and the rows the dbt engine
 reads are written to dbt_project/seeds/method/*.csv (committed, so a plain `dbt build` scores with them).
-A bad file raises `MethodErrors` and nothing is written.
+A bad file raises `MethodErrors` and nothing is written. The register names files inside the methods folder
+only (`method_path`); each is read within the limits of assessment.method_file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
-from assessment.method_file import Method, MethodErrors, Problem, load_method
-from assessment.yaml_lines import DuplicateKey, Node, Seq, load
+from assessment.method_file import (
+    NUMBERS,
+    Method,
+    MethodErrors,
+    Problem,
+    load_method,
+    parse_number,
+    read_yaml,
+    shown,
+)
+from assessment.yaml_lines import Node, Seq
 from basics.home import PROJECT_ROOT, SEEDS_DIR
 
 METHODS_DIR = PROJECT_ROOT / "methods"
@@ -70,6 +81,8 @@ SEED_COLUMNS: dict[str, list[str]] = {
     ],
     "method_tiers": ["method_code", "item_code", "tier", "points", "component", "min_ratio"],
     "method_caps": ["method_code", "cap_code", "label_zh", "cap"],
+    "method_grades": ["method_code", "grade_order", "grade_zh", "at_least", "quota", "quota_rounding"],
+    "method_vetoes": ["method_code", "measure_code"],
 }
 
 
@@ -78,6 +91,45 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
+
+
+# a file the register names: one or two folder levels inside the methods folder, a plain name ending .yml
+FILE_PART = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff-]{0,99}\Z")
+REGISTER_KEYS = ("file", "from_year", "to_year")
+MAX_ENTRIES = 100
+
+
+def method_path(methods_dir: Path, name: Any) -> Path | tuple[str, str]:
+    """The file `name` names inside `methods_dir` (symlinks resolved), else why not (zh, en).
+
+    Only plain relative names are allowed (no `..`, no absolute path, no hidden file), and the resolved file
+    must still be inside the methods folder: a symlink leading outside is refused like `../../etc/passwd`.
+    """
+    parts = name.split("/") if isinstance(name, str) else []
+    if (
+        not parts
+        or len(parts) > 2
+        or not all(FILE_PART.match(part) for part in parts)
+        or not name.endswith((".yml", ".yaml"))
+    ):
+        return (
+            f"“{shown(name)}”不可用：只能写 methods 文件夹内的 .yml 文件名，如 2022.yml"
+            "（不能有 ..、/ 开头或特殊符号）",
+            f"'{shown(name)}' is not allowed: name a .yml file inside the methods folder, such as 2022.yml "
+            "(no .., no leading /, no special characters)",
+        )
+    try:
+        resolved = (methods_dir / name).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a symlink loop
+        return f"文件“{name}”不存在", f"the file '{name}' does not exist"
+    if not resolved.is_relative_to(methods_dir.resolve()):
+        return (
+            f"“{name}”指向 methods 文件夹以外的文件，不可用",
+            f"'{name}' leads outside the methods folder",
+        )
+    if not resolved.is_file():
+        return f"“{name}”不是文件", f"'{name}' is not a file"
+    return resolved
 
 
 def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
@@ -89,20 +141,29 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
     def problem(line: int, key: str, zh: str, en: str) -> None:
         problems.append(Problem(file, line, key, zh, en))
 
-    try:
-        doc = load(path)
-    except FileNotFoundError:
-        raise MethodErrors([Problem(file, 1, "-", "登记表不存在", "the register does not exist")]) from None
-    except DuplicateKey as dup:
-        raise MethodErrors([Problem(file, dup.line, dup.key, "键重复", "the key appears twice")]) from None
-    except Exception as err:  # yaml.YAMLError
-        mark = getattr(err, "problem_mark", None)
-        raise MethodErrors(
-            [Problem(file, mark.line + 1 if mark else 1, "-", "YAML格式错误", f"not valid YAML ({err})")]
-        ) from None
+    if path.exists() and not path.resolve().is_relative_to(methods_dir.resolve()):
+        problem(
+            1, "-", "登记表指向 methods 文件夹以外的文件", "the register leads outside the methods folder"
+        )
+        raise MethodErrors(problems)
+    doc = read_yaml(path, problem)
+    if doc is None:
+        raise MethodErrors(problems)
     entries = doc.get("methods") if isinstance(doc, Node) else None
     if not isinstance(entries, Seq) or not entries:
         raise MethodErrors([Problem(file, 1, "methods", "应列出考核办法", "expected a list of methods")])
+    if len(entries) > MAX_ENTRIES:
+        raise MethodErrors(
+            [
+                Problem(
+                    file,
+                    entries.line,
+                    "methods",
+                    f"办法过多（{len(entries)} 项，最多 {MAX_ENTRIES} 项）",
+                    f"too many methods ({len(entries)}, at most {MAX_ENTRIES})",
+                )
+            ]
+        )
     methods: list[Method] = []
     spans: list[tuple[int, int, str]] = []
     for number, entry in enumerate(entries, start=1):
@@ -111,14 +172,30 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
         if not isinstance(entry, Node) or "file" not in entry or "from_year" not in entry:
             problem(line, key, "每项须写 file 和 from_year", "each entry needs file and from_year")
             continue
-        start, end = entry.get("from_year"), entry.get("to_year")
-        if not isinstance(start, int) or (end is not None and (not isinstance(end, int) or end < start)):
+        unknown = [k for k in entry if k not in REGISTER_KEYS]
+        if unknown:
+            problem(
+                entry.key_lines[unknown[0]],
+                f"{key}.{unknown[0]}",
+                f"未知的键“{shown(unknown[0])}”，可用的键：{', '.join(REGISTER_KEYS)}",
+                f"unknown key '{shown(unknown[0])}' (known keys: {', '.join(REGISTER_KEYS)})",
+            )
+            continue
+        start = parse_number(entry["from_year"], "year")
+        end = None if entry.get("to_year") is None else parse_number(entry["to_year"], "year")
+        if isinstance(start, tuple) or isinstance(end, tuple) or (end is not None and end < start):
+            low, high, _ = NUMBERS["year"]
             problem(
                 line,
                 key,
-                "年份应为整数，to_year 不早于 from_year",
-                "years must be integers, to_year >= from_year",
+                f"年份应为 {low:.0f} 至 {high:.0f} 的整数，to_year 不早于 from_year",
+                f"years must be whole numbers from {low:.0f} to {high:.0f}, to_year >= from_year",
             )
+            continue
+        start, end = int(start), None if end is None else int(end)
+        found = method_path(methods_dir, entry["file"])
+        if isinstance(found, tuple):
+            problem(entry.key_lines["file"], f"{key}.file", *found)
             continue
         upper = end if end is not None else 9999
         for other_start, other_end, other_file in spans:
@@ -129,18 +206,9 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
                     f"年份与 {other_file} 重叠",
                     f"its years overlap those of {other_file}",
                 )
-        spans.append((start, upper, str(entry["file"])))
-        method_path = methods_dir / str(entry["file"])
-        if not method_path.is_file():
-            problem(
-                line,
-                f"{key}.file",
-                f"文件“{entry['file']}”不存在",
-                f"the file '{entry['file']}' does not exist",
-            )
-            continue
+        spans.append((start, upper, entry["file"]))
         try:
-            method = load_method(method_path, _display(method_path))
+            method = load_method(found, _display(methods_dir / entry["file"]))
         except MethodErrors as err:
             problems += err.problems
             continue
@@ -190,9 +258,49 @@ def render_seeds(methods: list[Method]) -> dict[str, str]:
     return out
 
 
+SEED_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
+
+
+def seed_header_problems(seeds_root: Path) -> list[Problem]:
+    """Column names of the seed CSVs (the committee edits targets.csv) that dbt cannot take as they are.
+
+    dbt-duckdb writes a seed's column names into its CREATE TABLE unquoted: a header cell such as
+    `target_R double); COPY … TO …` would run as SQL during `dbt build`, so only plain names pass.
+    """
+    problems = []
+    for path in sorted(seeds_root.glob("*.csv")):
+        file = _display(path)
+        with open(path, "rb") as fh:
+            head = fh.readline(64 * 1024)
+        try:
+            header = next(csv.reader([head.decode("utf-8-sig")]), [])
+        except UnicodeDecodeError:
+            problems.append(Problem(file, 1, "-", "文件不是 UTF-8 编码", "the file is not UTF-8 text"))
+            continue
+        for column in header:
+            if not SEED_COLUMN.match(column):
+                problems.append(
+                    Problem(
+                        file,
+                        1,
+                        shown(column),
+                        "列名只能用字母、数字和下划线（如 target_K）",
+                        "a column name must be letters, digits and underscores (such as target_K)",
+                    )
+                )
+    return problems
+
+
 def write_seeds(methods_dir: Path = METHODS_DIR, seeds_dir: Path = METHOD_SEEDS_DIR) -> list[Method]:
-    """Validate the register and its methods, then (re)write the seeds that differ. Raises MethodErrors."""
-    methods = load_register(methods_dir)
+    """Validate the register, its methods and the seeds' column names, then (re)write the method seeds that
+    differ. Raises MethodErrors (and writes nothing)."""
+    problems = seed_header_problems(seeds_dir.parent)
+    try:
+        methods = load_register(methods_dir)
+    except MethodErrors as err:
+        raise MethodErrors(problems + err.problems) from None
+    if problems:
+        raise MethodErrors(problems)
     seeds_dir.mkdir(parents=True, exist_ok=True)
     for name, text in render_seeds(methods).items():
         path = seeds_dir / f"{name}.csv"

@@ -21,6 +21,8 @@ TOTAL_SCORE = "总分"
 RANK_IN_TYPE = "同类排名"
 TARGET = "目标"
 HUNDRED_MILLION_YUAN = "亿元"
+GRADE = "考核等次"  # 优秀/良好/合格/不合格 when the method defines grades (methods' `grades`)
+GRADE_SHORT = "等次"
 
 # the units and their reports
 UNIT = "单位"
@@ -35,6 +37,7 @@ YEAR = "年度"
 MISSING_REPORT = "缺报"
 NOT_DUE = "未到期"  # a week that has not ended yet (or after the newest report received)
 LEADS_COMPANION = "线索附表"  # the `.leads.csv` beside a CSV report
+ENTRIES = "考核录入"  # committee entries and outside figures, inbox/entries/YYYY-MM/
 
 # the routine
 INGEST = "导入"

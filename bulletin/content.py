@@ -51,6 +51,8 @@ class Standing:
     previous_rank: int | None
     points: list[ScorePoint]
     snapshot_week: str | None
+    grade: str | None = None  # 考核等次 when the method defines grades
+    grade_reason: str | None = None
 
     def item_points(self, item_code: str) -> float | None:
         return next(
@@ -122,6 +124,10 @@ class Bulletin:
     def standings(self) -> list[Standing]:
         return [s for _, _, group in self.groups for s in group]
 
+    @property
+    def has_grades(self) -> bool:
+        return any(s.grade for s in self.standings)
+
     def group_label(self, group_code: str) -> str:
         return next((label for code, label, _ in self.groups if code == group_code), group_code)
 
@@ -142,6 +148,14 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
     )
     scores = {r[0]: r[1:] for r in con.execute(totals_sql, [year, month]).fetchall()}
     before = {r[0]: r[2] for r in con.execute(totals_sql, [year, month - 1]).fetchall()}
+    grades = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select unit_code, grade_zh, grade_reason_zh from marts.score_totals "
+            "where year = ? and month = ?",
+            [year, month],
+        ).fetchall()
+    }
     by_unit: dict[str, list[ScorePoint]] = defaultdict(list)
     for p in points:
         by_unit[p.unit_code].append(p)
@@ -155,6 +169,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
             before.get(unit),
             pts,
             scores[unit][2],
+            *grades.get(unit, (None, None)),
         )
         for unit, pts in by_unit.items()
     ]

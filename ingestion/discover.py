@@ -108,9 +108,10 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES or name.endswith(".reason.txt")
 
 
-def _files(folder: Path) -> Iterator[tuple[Path, str, os.stat_result]]:
+def walk(folder: Path) -> Iterator[tuple[Path, str, os.stat_result]]:
     """(path, kind, lstat) of every entry below `folder`; symbolic links are listed, never followed, so
-    nothing outside the inbox is read or moved and a link loop adds nothing."""
+    nothing outside the inbox is read or moved and a link loop adds nothing. Kind: file, symlink, special.
+    Also the walk of committee entries (ingestion/entries.py)."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -129,7 +130,7 @@ def _files(folder: Path) -> Iterator[tuple[Path, str, os.stat_result]]:
         if entry.is_symlink():
             yield path, "symlink", info
         elif entry.is_dir(follow_symlinks=False):
-            yield from _files(path)
+            yield from walk(path)
         elif entry.is_file(follow_symlinks=False):
             yield path, "file", info
         else:
@@ -154,7 +155,7 @@ def discover(inbox: Path, weeks: set[str] | None = None) -> list[Candidate]:
     # committee entries (ingestion/entries.py) are not weekly reports
     found = {
         path: (kind, info)
-        for path, kind, info in _files(inbox)
+        for path, kind, info in walk(inbox)
         if path.relative_to(inbox).parts[0] != "entries"
     }
     files = list(found)

@@ -72,8 +72,8 @@ def check_entry(candidate: Candidate) -> None:
             "symlink",
             "是一个符号链接（快捷方式），不读取其指向的文件",
             "is a symbolic link; the file it points to is not read",
-            "把周报文件本身（而不是链接）放入周文件夹",
-            "the report file itself (not a link to it) in the week folder",
+            "把文件本身（而不是链接）放入它的周文件夹或月份文件夹",
+            "the file itself (not a link to it) in its week or month folder",
             value=candidate.path.name,
         )
     if candidate.kind != "file":

@@ -254,8 +254,8 @@ def _over(sheet: str, max_row: int, max_col: int, cells: int, text: int, at: str
             "text_too_large",
             f"工作表“{sheet}”的文字总量超过上限 {mib(MAX_TEXT_BYTES)}",
             f"the text of sheet {sheet} is over the limit of {mib(MAX_TEXT_BYTES)}",
-            "正常大小的周报（每个单元格只填一项内容）",
-            "a weekly report of ordinary size (one item per cell)",
+            "正常大小的周报或录入文件（每个单元格只填一项内容）",
+            "a report or entries file of ordinary size (one item per cell)",
             sheet=sheet,
         )
 
@@ -330,8 +330,8 @@ def inspect_workbook(data: bytes, name: str) -> None:
                 "zip_too_large",
                 f"工作簿内含 {len(infos)} 个部件，超过上限 {MAX_ZIP_ENTRIES}",
                 f"the workbook holds {len(infos)} parts, over the limit of {MAX_ZIP_ENTRIES}",
-                "正常大小的周报工作簿",
-                "a weekly report workbook of ordinary size",
+                "正常大小的周报或录入工作簿",
+                "a report or entries workbook of ordinary size",
                 value=str(len(infos)),
             )
         total = sum(i.file_size for i in infos)
@@ -394,7 +394,7 @@ def check_file_size(size: int, name: str) -> None:
             "file_too_large",
             f"文件大小为 {mib(size)}，超过上限 {mib(MAX_FILE_BYTES)}",
             f"the file is {mib(size)}, over the limit of {mib(MAX_FILE_BYTES)}",
-            f"不超过 {mib(MAX_FILE_BYTES)} 的周报文件",
-            f"a weekly report file within {mib(MAX_FILE_BYTES)}",
+            f"不超过 {mib(MAX_FILE_BYTES)} 的周报或录入文件",
+            f"a report or entries file within {mib(MAX_FILE_BYTES)}",
             value=name,
         )

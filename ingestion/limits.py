@@ -23,6 +23,9 @@ MAX_COLUMNS = 256  # columns of one sheet, A..IV
 MAX_CELLS = 5_000_000  # rows x columns of one sheet's range (what the reader allocates)
 MAX_TEXT_BYTES = 256 * MiB  # text of a sheet's cells once shared strings are resolved
 DIMENSION_PEEK_BYTES = 1024  # the <dimension ref=...> is read from the first KB of a sheet
+# a committee entry's value or target (ingestion/entries.py): no method file states a range for entered
+# figures (scores, counts, 亿元/万元 amounts), so any finite number within ±10^9 is accepted
+ENTRY_VALUE_LIMIT = 1e9
 
 
 def first_week() -> str:
@@ -34,6 +37,18 @@ def first_week() -> str:
 def last_week(today: date | None = None) -> str:
     """The latest week a report may be for: next week (a unit may send on Sunday for Monday)."""
     return label_of((today or date.today()) + timedelta(days=7))
+
+
+def first_month() -> str:
+    """The earliest month committee entries may be for (YYYY-MM): January of the register's first year."""
+    return f"{min(unit.active_from for unit in registers.units().values()).year:04d}-01"
+
+
+def last_month(today: date | None = None) -> str:
+    """The latest month committee entries may be for (YYYY-MM): next month."""
+    day = today or date.today()
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return f"{year:04d}-{month:02d}"
 
 
 def mib(n: int) -> str:

@@ -1,4 +1,8 @@
-"""Ingestion entry point: new or changed reports → archive → rules → raw tables or quarantine."""
+"""Ingestion entry point: new or changed reports → archive → rules → raw tables or quarantine.
+
+Committee entries files (`entries/YYYY-MM/*`, ingestion/entries.py) go through the same steps: the same
+walk, size limit and read (`_receive`), archive, inspection, per-file rejection and quarantine (`_reject`).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,14 @@ from pathlib import Path
 import duckdb
 
 from basics.home import Home
+from ingestion import entries
 from ingestion.archive import archive_report
 from ingestion.discover import Candidate, Received, discover, receive
-from ingestion.entries import ingest_entries
 from ingestion.file_rules import FileRejected, check_entry
 from ingestion.inspection import check_file_size
 from ingestion.outcomes import FileOutcome, IngestReport, Rejection
 from ingestion.parsed_report import parse_report
-from ingestion.quarantine import quarantine_report
+from ingestion.quarantine import WEEK_FOLDER, quarantine_report
 from ingestion.warehouse_load import Lineage, connect, ingested_keys, load_report, record_rejection
 
 log = logging.getLogger(__name__)
@@ -47,9 +51,8 @@ def ingest_inbox(
             _ingest_one(home, con, candidate, stored, report)
             if progress is not None:
                 progress(done, len(candidates))
-        entries, entry_rejections = ingest_entries(home, con, folder)
-        report.entries += entries
-        report.rejected += entry_rejections
+        for candidate in entries.entry_candidates(folder):
+            _ingest_entries(home, con, candidate, stored, report)
     finally:
         con.close()
     for line in report.summary_lines():
@@ -99,6 +102,41 @@ def _ingest_one(
     )
 
 
+def _ingest_entries(
+    home: Home,
+    con: duckdb.DuckDBPyConnection,
+    candidate: Candidate,
+    stored: set[tuple[str, str]],
+    report: IngestReport,
+) -> None:
+    """One committee entries file: read, archive, validate and load as its next version, or quarantine."""
+    folder, put_back = entries.quarantine_folder(candidate), entries.PUT_BACK
+    try:
+        received = _receive(candidate)
+    except FileRejected as rejected:
+        report.rejected.append(
+            _reject(home, con, candidate, None, rejected, None, datetime.now(), folder, put_back)
+        )
+        return
+    key = (candidate.source_path, received.sha256)
+    if key in stored:
+        return
+    archive_path = archive_report(home, candidate, received)
+    now = datetime.now()
+    try:
+        parsed = entries.parse_entries(candidate, received)
+        lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
+        version = entries.load_entries(con, parsed, lineage, home.journal)
+    except FileRejected as rejected:
+        report.rejected.append(
+            _reject(home, con, candidate, received.sha256, rejected, archive_path, now, folder, put_back)
+        )
+        stored.add(key)
+        return
+    stored.add(key)
+    report.entries.append(entries.EntriesOutcome(candidate.source_path, version, len(parsed.rows)))
+
+
 def _receive(candidate: Candidate) -> Received:
     """The report's bytes, once the entry is known to be a regular file within the size limit."""
     check_entry(candidate)
@@ -126,9 +164,12 @@ def _reject(
     rejected: FileRejected,
     archive_path: str | None,
     now: datetime,
+    folder: str | None = None,
+    put_back: tuple[str, str] = WEEK_FOLDER,
 ) -> Rejection:
-    """Record the rejection and move the file(s) to quarantine (the DB row commits once they are moved;
-    a file the file system refuses to move stays in the inbox, and the reason says so)."""
+    """Record the rejection and move the file(s) to quarantine/<folder> (default: the week's; the DB row
+    commits once they are moved; a file the file system refuses to move stays in the inbox, and the reason
+    says so)."""
     reason_zh, reason_en = rejected.reasons(candidate.display_name)
     rejection = Rejection(
         file=candidate.source_path,
@@ -143,10 +184,10 @@ def _reject(
         value=rejected.value,
         sha256=sha256,
     )
-    folder = home.quarantine / candidate.quarantine_folder
+    target = home.quarantine / (folder or candidate.quarantine_folder)
     con.execute("begin transaction")
     try:
-        moved = quarantine_report(home, folder, candidate, rejection, archive_path, now)
+        moved = quarantine_report(home, target, candidate, rejection, archive_path, now, put_back)
         rejection = replace(rejection, quarantine_path=moved or f"(not moved) {candidate.source_path}")
         record_rejection(con, rejection, now, home.journal)
         con.execute("commit")

@@ -47,7 +47,15 @@ def _free_names(folder: Path, names: list[str]) -> list[str]:
         n += 1
 
 
-def reason_text(rejection: Rejection, archive_path: str | None, rejected_at: datetime) -> str:
+WEEK_FOLDER = ("周文件夹", "week folder")  # where a corrected file goes back (entries: their month folder)
+
+
+def reason_text(
+    rejection: Rejection,
+    archive_path: str | None,
+    rejected_at: datetime,
+    put_back: tuple[str, str] = WEEK_FOLDER,
+) -> str:
     """The reason file: what is wrong, where, and what was expected, in Chinese then English."""
 
     def show(value: object) -> str:
@@ -69,8 +77,8 @@ def reason_text(rejection: Rejection, archive_path: str | None, rejected_at: dat
             f"归档 / Archived copy: {show(archive_path)}",
             f"时间 / Rejected at: {rejected_at.isoformat(sep=' ', timespec='seconds')}",
             "",
-            "请修改后重新放入收件箱对应的周文件夹。",
-            "Please correct the file and put it back into its week folder.",
+            f"请修改后重新放入收件箱对应的{put_back[0]}。",
+            f"Please correct the file and put it back into its {put_back[1]}.",
             "",
         ]
     )
@@ -91,13 +99,14 @@ def quarantine_report(
     rejection: Rejection,
     archive_path: str | None,
     rejected_at: datetime,
+    put_back: tuple[str, str] = WEEK_FOLDER,
 ) -> str | None:
     """Move the report's file(s) into `folder` beside a reason file; return the main file's path relative to
     home, or None when the file system refused the move (the file stays in the inbox; the reason says so)."""
     folder.mkdir(parents=True, exist_ok=True)
     sources = candidate.paths
     names = _free_names(folder, [p.name for p in sources])
-    text = reason_text(rejection, archive_path, rejected_at)
+    text = reason_text(rejection, archive_path, rejected_at, put_back)
     moved: str | None = (folder / names[0]).relative_to(home.root).as_posix()
     try:
         for source, name in zip(sources, names, strict=True):

@@ -59,9 +59,10 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def ingested_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    """(source_path, sha256) of every file already accepted or rejected."""
+    """(source_path, sha256) of every file already accepted or rejected (reports and committee entries)."""
     rows = con.execute(
         "select source_path, file_sha256 from raw.report_files "
+        "union select source_path, file_sha256 from raw.entry_rows "
         "union select source_path, file_sha256 from raw.rejected_files where file_sha256 is not null"
     ).fetchall()
     return {(path, sha) for path, sha in rows}
@@ -80,20 +81,33 @@ class Lineage:
 FRAME_MIN_ROWS = 2_000  # below this, list parameters beat registering a DataFrame (measured)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: dict[str, list[Any]],
+    types: dict[str, str] | None = None,
+) -> None:
     """Bulk insert, never row by row: whole columns as typed list parameters (small tables) or through a
-    registered DataFrame (large ones)."""
+    registered DataFrame (large ones). `types` adds or overrides SQL types by column name."""
+    typed = {**_TYPES, **(types or {})}
     names = list(columns)
     if len(columns[names[0]]) < FRAME_MIN_ROWS:
-        select = ", ".join(f"unnest(?::{_TYPES.get(name, 'varchar')}[]) as {name}" for name in names)
+        select = ", ".join(f"unnest(?::{typed.get(name, 'varchar')}[]) as {name}" for name in names)
         con.execute(f"insert into {table} by name select {select}", [columns[name] for name in names])
         return
-    select = ", ".join(f"{name}::{_TYPES.get(name, 'varchar')} as {name}" for name in names)
+    select = ", ".join(f"{name}::{typed.get(name, 'varchar')} as {name}" for name in names)
     con.register("_ingest_frame", pd.DataFrame(columns))
     try:
         con.execute(f"insert into {table} by name select {select} from _ingest_frame")
     finally:
         con.unregister("_ingest_frame")
+
+
+def insert_columns(
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]], types: dict[str, str]
+) -> None:
+    """Bulk insert of whole columns (as the reports' rows are inserted), with these SQL types."""
+    _insert(con, table, columns, types)
 
 
 def _key_columns(
@@ -253,4 +267,12 @@ def record_rejection(
     )
 
 
-__all__ = ["Issue", "Lineage", "connect", "ingested_keys", "load_report", "record_rejection"]
+__all__ = [
+    "Issue",
+    "Lineage",
+    "connect",
+    "ingested_keys",
+    "insert_columns",
+    "load_report",
+    "record_rejection",
+]

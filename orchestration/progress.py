@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 from tqdm import tqdm
 
+from basics.safe_text import unescaped
+
 
 @contextmanager
 def progress_bar(label: str, unit: str = "item") -> Iterator[Callable[[int, int], None]]:
@@ -17,7 +19,10 @@ def progress_bar(label: str, unit: str = "item") -> Iterator[Callable[[int, int]
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=label, unit=unit, disable=not sys.stderr.isatty(), leave=False)
+            stderr = unescaped(sys.stderr)  # the bar draws with CR; its label is the code's own text
+            bar = tqdm(
+                total=total, desc=label, unit=unit, file=stderr, disable=not stderr.isatty(), leave=False
+            )
         bar.update(done - bar.n)
 
     try:

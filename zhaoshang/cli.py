@@ -16,6 +16,7 @@ from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from basics.months import parse_month
+from basics.safe_text import terminal_safe_output
 from zhaoshang.machine_errors import machine_problem
 
 DESCRIPTION = f"""\
@@ -344,6 +345,12 @@ def probe(home: Home) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every printed line goes through `basics.safe_text.terminal_safe`: data cannot drive the terminal."""
+    with terminal_safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if args.verbose:

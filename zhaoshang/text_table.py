@@ -6,22 +6,25 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from basics.safe_text import terminal_safe
+
 
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def fmt(value: Any, decimals: int = 2) -> str:
-    """Numbers with fixed decimals, None as '—'."""
+    """Numbers with fixed decimals, None as '—'; text with control and bidi characters escaped."""
     if value is None:
         return "—"
     if isinstance(value, float):
         return f"{value:,.{decimals}f}"
-    return str(value)
+    return terminal_safe(str(value))
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Right-align numbers, left-align text."""
+    """Right-align numbers, left-align text (escaped before measuring, so escapes keep the columns)."""
+    headers = [terminal_safe(h) for h in headers]
     cells = [[fmt(v) for v in row] for row in rows]
     widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     numeric = [

@@ -70,39 +70,79 @@ def received_weeks(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Staleness:
-    """Reports received after the last build: the scores do not include them yet."""
+    """Reports or committee entries files received after the last build: the scores do not include them."""
 
     new_files: int
     last_build: datetime | None
+    new_entry_files: int = 0
+
+    def what(self) -> tuple[str, str]:
+        """The new files in words, Chinese and English, naming only the kinds that arrived."""
+        zh, en = [], []
+        if self.new_files:
+            zh.append(f"{self.new_files} 份{t.WEEKLY_REPORT}")
+            en.append(f"{self.new_files} report(s)")
+        if self.new_entry_files:
+            zh.append(f"{self.new_entry_files} 个{t.ENTRIES}文件")
+            en.append(f"{self.new_entry_files} committee entries file(s)")
+        return "和".join(zh), " and ".join(en)
 
     def warning(self) -> str:
         built = f"{self.last_build:%Y-%m-%d %H:%M}" if self.last_build else "从未 never"
+        zh, en = self.what()
         return (
-            f"注意：上次{t.BUILD}（{built}）之后又收到 {self.new_files} 份{t.WEEKLY_REPORT}，"
-            "以下结果尚未包含它们；"
-            f"请先运行 `zhaoshang build`。/ warning: {self.new_files} report(s) arrived after the last build "
+            f"注意：上次{t.BUILD}（{built}）之后又收到 {zh}，以下结果尚未包含它们；"
+            f"请先运行 `zhaoshang build`。/ warning: {en} arrived after the last build "
             f"({built}); the figures below do not include them yet: run `zhaoshang build` first."
         )
 
 
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    return {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+
+
+def _entry_files(con: duckdb.DuckDBPyConnection, after: datetime | None = None) -> int:
+    """Committee entries file versions in raw.entry_rows (received after `after`, when given)."""
+    return con.execute(
+        "select count(*) from (select distinct source_path, version from raw.entry_rows "
+        "where ? is null or received_at > ?)",
+        [after, after],
+    ).fetchone()[0]
+
+
 def staleness(home: Home) -> Staleness | None:
-    """None when the scores include every received report (or there is nothing to compare)."""
+    """None when the scores include every received report and entries file (or nothing to compare)."""
     if not home.warehouse.exists():
         return None
     with read_only(home) as con:
         if not has_table(con, "raw", "report_files"):
             return None
         received = con.execute("select count(*) from raw.report_files").fetchone()[0]
+        entries = _entry_files(con) if has_table(con, "raw", "entry_rows") else 0
         if not has_table(con, "marts", "warehouse_build"):
-            return Staleness(received, None) if received else None
+            return Staleness(received, None, entries) if received or entries else None
         built_at, through, files = con.execute(
             "select built_at, reports_received_through, report_files from marts.warehouse_build"
         ).fetchone()
         newer = con.execute(
             "select count(*) from raw.report_files where ? is null or received_at > ?", [through, through]
         ).fetchone()[0]
+        new_entries = entries  # a build before builds recorded entries: none is known to be scored
+        if entries and {"entries_received_through", "entry_files"} <= _columns(
+            con, "marts", "warehouse_build"
+        ):
+            entries_through, entry_files = con.execute(
+                "select entries_received_through, entry_files from marts.warehouse_build"
+            ).fetchone()
+            new_entries = max(_entry_files(con, entries_through), entries - entry_files)
     new_files = max(newer, received - files)
-    return Staleness(new_files, built_at) if new_files else None
+    return Staleness(new_files, built_at, new_entries) if new_files or new_entries else None
 
 
 def warn_if_stale(home: Home) -> None:

@@ -1,39 +1,40 @@
 {#-
   The engine of method files (models/method/). A measure (seeds/method/method_measures.csv, compiled from
   methods/*.yml by assessment/) is an aggregate over the rows of a source that match its filter_sql; the filter
-  uses the aliases `p` (the scored period: int_method_periods), `r` (the source row) and `st` (the stages row
+  uses the aliases `p` (the evaluated period: int_method_eval_periods, the scored ones and, for growth, the
+  same months a year earlier), `r` (the source row) and `st` (the stages row
   of r's stage, or of the lead receiver's project).
 -#}
 
 {#- FROM clause of a source: p joined to its rows for the same unit and scored month. -#}
 {% macro method_source_from(source) -%}
     {%- if source == 'projects' -%}
-    from {{ ref('int_method_periods') }} as p
+    from {{ ref('int_method_eval_periods') }} as p
     inner join {{ ref('int_unit_month_snapshots') }} as r
         on r.year = p.year and r.month = p.month and r.unit_code = p.unit_code
         and not r.is_cross_unit_duplicate
     left join {{ ref('stages') }} as st
         on st.stage_code = r.stage
     {%- elif source in ('leads_shared', 'leads_received') -%}
-    from {{ ref('int_method_periods') }} as p
+    from {{ ref('int_method_eval_periods') }} as p
     inner join {{ ref('int_leads') }} as r
         on r.year = p.year and r.month = p.month
         and r.{{ 'sharer_unit' if source == 'leads_shared' else 'receiver_unit' }} = p.unit_code
     left join {{ ref('stages') }} as st
         on st.stage_code = r.receiver_stage
     {%- elif source == 'missing_weeks' -%}
-    from {{ ref('int_method_periods') }} as p
+    from {{ ref('int_method_eval_periods') }} as p
     inner join {{ ref('int_expected_reports') }} as r
         on r.unit_code = p.unit_code and r.year = p.year
         and r.week_end >= p.period_start and r.week_end <= p.period_end
         and r.is_expected and r.is_due and not r.is_received
     {%- elif source == 'missing_months' -%}
-    from {{ ref('int_method_periods') }} as p
+    from {{ ref('int_method_eval_periods') }} as p
     inner join {{ ref('int_method_missing_months') }} as r
         on r.unit_code = p.unit_code and r.year = p.year
         and r.month >= cast(extract(month from p.period_start) as integer) and r.month <= p.month
     {%- elif source == 'entries' -%}
-    from {{ ref('int_method_periods') }} as p
+    from {{ ref('int_method_eval_periods') }} as p
     inner join {{ ref('stg_entry_rows') }} as r
         on r.year = p.year and r.month = p.month and r.unit_code = p.unit_code
     {%- else -%}

@@ -280,3 +280,41 @@ def test_waivers_carry_their_own_reason_per_unit_and_a_resubmission_keeps_them(h
         "D01": "函〔2021〕7号",
         "D02": "函〔2021〕8号",
     }
+
+
+# 6. data cannot drive the terminal -------------------------------------------------------------------------
+
+EVIL = "\x1b[2J\x07\u202e"  # clear the screen, ring the bell, then show the rest right to left
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.slow
+def test_scores_and_explain_show_hostile_names_escaped_and_keep_the_columns(home, tmp_path):
+    """A unit name and a project name holding ESC[2J, BEL and RLO (written into a copy of the demo warehouse)
+    are printed escaped; the ranking's columns still line up."""
+    from zhaoshang.text_table import display_width
+
+    root = tmp_path / "home"
+    shutil.copytree(home[0], root)
+    con = duckdb.connect(str(root / "warehouse.duckdb"))
+    try:
+        con.execute("update marts.dim_unit set name_zh = name_zh || ? where unit_code = 'P01'", [EVIL])
+        con.execute(
+            "update intermediate.int_unit_month_snapshots set project_name = ? || project_name "
+            "where unit_code = 'P01' and year = 2021 and month = 6",
+            [EVIL],
+        )
+    finally:
+        con.close()
+    shown = r"\x1b[2J\x07\u202e"
+    scores = zhaoshang("scores", "--month", "2021-06", home=root)
+    explain = zhaoshang("explain", "--unit", "P01", "--month", "2021-06", home=root)
+    for proc in (scores, explain):
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert not RAW_CONTROL.findall(proc.stdout.replace("\n", "") + proc.stderr.replace("\n", ""))
+        assert shown in proc.stdout
+    assert explain.stdout.count(shown) >= 2  # the unit's name and its projects
+    # the table holding P01: every row ends in the same terminal column (the rank is right-aligned)
+    table = next(t for t in scores.stdout.split("\n\n") if shown in t)
+    rows = [line for line in table.splitlines() if re.match(r"^[PDB]\d\d ", line)]
+    assert len(rows) >= 2 and len({display_width(line) for line in rows}) == 1, rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -55,13 +56,13 @@ EMPTY_SHARED = (
 Chunks = Callable[[], Iterator[bytes]]
 
 
-def _workbook(path: Path, sheet: Chunks, shared: Chunks | None = None) -> Path:
+def _workbook(path: Path, sheet: Chunks, shared: Chunks | None = None, workbook: str = WORKBOOK) -> Path:
     """A minimal .xlsx whose sheet and shared strings are streamed in (so bombs never sit in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
         book.writestr("[Content_Types].xml", CONTENT_TYPES)
         book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", WORKBOOK)
+        book.writestr("xl/workbook.xml", workbook)
         book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         for name, chunks in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", shared)):
             if chunks is None:
@@ -162,6 +163,48 @@ def encrypted(path: Path) -> Path:
     body[1024 : 1024 + len(name)] = name
     path.write_bytes(bytes(body))
     return path
+
+
+def zero_sheets(path: Path) -> Path:
+    """A well-formed workbook whose workbook part lists no sheet at all (`<sheets/>`)."""
+    sheet_type = CONTENT_TYPES.index('<Override PartName="/xl/worksheets')
+    types = CONTENT_TYPES[:sheet_type] + CONTENT_TYPES[CONTENT_TYPES.index("/>", sheet_type) + 2 :]
+    workbook = WORKBOOK[: WORKBOOK.index("<sheets>")] + "<sheets/></workbook>"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in (
+            ("[Content_Types].xml", types),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+            ("xl/sharedStrings.xml", EMPTY_SHARED),
+        ):
+            book.writestr(name, text)
+    return path
+
+
+class Numeric(str):
+    """Text written verbatim as a numeric cell's value (`<c t="n"><v>NaN</v></c>`)."""
+
+
+def cells_workbook(path: Path, sheet: str, rows: list[list[str]]) -> Path:
+    """A one-sheet workbook written cell by cell: text as inline strings, `Numeric` text verbatim in a number
+    cell (`NaN`, `INF`, `1e999`: what no spreadsheet application writes, but a script can)."""
+
+    def cell(ref: str, value: str) -> str:
+        if isinstance(value, Numeric):
+            return f'<c r="{ref}" t="n"><v>{escape(value)}</v></c>'
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    body = "".join(
+        f'<row r="{r}">' + "".join(cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    return _workbook(
+        path,
+        _parts(SHEET_HEAD, f"<sheetData>{body}</sheetData></worksheet>"),
+        workbook=WORKBOOK.replace('name="项目台账"', f'name="{escape(sheet)}"'),
+    )
 
 
 def broken_quote_csv(path: Path) -> Path:

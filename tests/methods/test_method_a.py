@@ -8,6 +8,7 @@ U1's 36 亿 = 20 (粤港澳) + 16 (长三角); its 10 亿 市内 project and a 2
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -92,3 +93,21 @@ def test_the_gate_reconciles_the_district_totals_of_a_method_a_year(warehouse):
 
     result = run_gate(warehouse, 2021, 12)
     assert result.check("district_totals").passed, result.failures_of("district_totals")
+
+
+def test_new_entries_make_the_scores_stale_until_the_next_build(warehouse, tmp_path):
+    """A copy of the built warehouse: the build included its one entries file; a new entries file ingested
+    after it is named by the staleness warning (reports: none new)."""
+    from basics.home import Home
+    from ingestion.pipeline import ingest_inbox
+    from zhaoshang.warehouse import staleness
+
+    home = Home(tmp_path / "home").ensure()
+    shutil.copyfile(warehouse, home.warehouse)
+    assert staleness(home) is None
+    write_entries(home.inbox, "2021-12", "补充评分", [("P03", "A3", 12, None, "考核委员会", "补充评议")])
+    assert [e.file for e in ingest_inbox(home).entries] == ["entries/2021-12/补充评分.xlsx"]
+    stale = staleness(home)
+    assert stale is not None and (stale.new_files, stale.new_entry_files) == (0, 1)
+    assert "1 个考核录入文件" in stale.warning() and "1 committee entries file(s)" in stale.warning()
+    assert "周报" not in stale.warning()

@@ -201,3 +201,197 @@ def test_build_refuses_a_bad_method_and_builds_nothing(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert "industral" in err and "未构建" in err
     assert not seeds.exists() and not home.warehouse.exists()
+
+
+# --- second pass (issue 20): mistakes in the new elements, each in a copy of methods/examples/method_e.yml
+
+GOOD_E = (METHODS_DIR / "examples" / "method_e.yml").read_text(encoding="utf-8")
+
+# (name, text replaced, replacement, marker on the line the sentence names, key, a word of the sentence)
+CASES_E = [
+    (
+        "rate without a measure",
+        "overdue: {measure: overdue_unstarted, rate: 4}",
+        "overdue: {rate: 4}",
+        "overdue: {rate: 4}",
+        "indicators.E3.events.overdue.measure",
+        "measure",
+    ),
+    (
+        "deduction without a rate",
+        "fraud: {measure: fraud_cases, rate: 10}",
+        "fraud: {measure: fraud_cases}",
+        "fraud: {measure: fraud_cases}",
+        "indicators.E3.events.fraud.rate",
+        "rate",
+    ),
+    (
+        "deduction counting a growth",
+        "overdue: {measure: overdue_unstarted, rate: 4}",
+        "overdue: {measure: funds_growth, rate: 4}",
+        "overdue: {measure: funds_growth",
+        "indicators.E3.events.overdue.measure",
+        "同比增速",
+    ),
+    (
+        "deduction rate zero",
+        "fraud: {measure: fraud_cases, rate: 10}",
+        "fraud: {measure: fraud_cases, rate: 0}",
+        "rate: 0}",
+        "indicators.E3.events.fraud.rate",
+        "应大于0",
+    ),
+    (
+        "minimum without a target",
+        "c_20_up: {measure: signed_20_up, target: {value: 1}}",
+        "c_20_up: {measure: signed_20_up}",
+        "c_20_up: {measure: signed_20_up}",
+        "indicators.E2.components.c_20_up.target",
+        "最低数",
+    ),
+    (
+        "rank points without a step",
+        "    step: 4\n",
+        "",
+        "    label_zh: 签约额排名",
+        "indicators.E4.step",
+        "缺少参数",
+    ),
+    (
+        "floor above the points",
+        "    step: 4\n    floor: 0\n",
+        "    step: 4\n    floor: 30\n",
+        "floor: 30",
+        "indicators.E4.floor",
+        "高于分值",
+    ),
+    (
+        "growth without when_no_base",
+        "    when_no_base: 0 ",
+        "    # when_no_base: 0 ",
+        "    label_zh: 实际到位资金同比增速",
+        "measures.funds_growth.when_no_base",
+        "when_no_base",
+    ),
+    (
+        "growth of an unknown measure",
+        "    growth: funds ",
+        "    growth: fund ",
+        "growth: fund ",
+        "measures.funds_growth.growth",
+        "未定义的口径",
+    ),
+    (
+        "grade thresholds out of order",
+        "{grade: 合格, at_least: 60}",
+        "{grade: 合格, at_least: 80}",
+        "{grade: 合格, at_least: 80}",
+        "grades[3].at_least",
+        "自高到低",
+    ),
+    (
+        "quota over 100 %",
+        "quota: 0.3,",
+        "quota: 1.5,",
+        "quota: 1.5,",
+        "grades[1].quota",
+        "不超过1",
+    ),
+    (
+        "quota on a lower grade",
+        "{grade: 良好, at_least: 75}",
+        "{grade: 良好, at_least: 75, quota: 0.5}",
+        "quota: 0.5}",
+        "grades[2].quota",
+        "只有最高等次",
+    ),
+    (
+        "unknown quota rounding",
+        "quota_rounding: down}",
+        "quota_rounding: floor}",
+        "quota_rounding: floor}",
+        "grades[1].quota_rounding",
+        "名额取整",
+    ),
+    (
+        "lowest grade with a threshold",
+        "  - {grade: 不合格}",
+        "  - {grade: 不合格, at_least: 0}",
+        "{grade: 不合格, at_least: 0}",
+        "grades[4].at_least",
+        "不写 at_least",
+    ),
+    (
+        "veto no entry names",
+        "veto: [vetoes]",
+        "veto: [signed_amount]",
+        "veto: [signed_amount]",
+        "veto",
+        "委员会录入",
+    ),
+    (
+        "quota not a finite number",
+        "quota: 0.3,",
+        "quota: .nan,",
+        "quota: .nan,",
+        "grades[1].quota",
+        "不是有限的数",
+    ),
+    (
+        "when_no_base out of range",
+        "    when_no_base: 0 ",
+        "    when_no_base: 1.0e+308 ",
+        "when_no_base: 1.0e+308",
+        "measures.funds_growth.when_no_base",
+        "超出范围",
+    ),
+    (
+        "veto measure not defined",
+        "veto: [vetoes]",
+        "veto: [vetos]",
+        "veto: [vetos]",
+        "veto",
+        "未定义",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "marker", "key", "word"), CASES_E, ids=[c[0] for c in CASES_E]
+)
+def test_new_elements_one_sentence_each(tmp_path, name, old, new, marker, key, word):
+    assert GOOD_E.count(old) == 1, old
+    text = GOOD_E.replace(old, new)
+    path = tmp_path / "method_e.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MethodErrors) as caught:
+        load_method(path, "methods/examples/method_e.yml")
+    problems = caught.value.problems
+    assert len(problems) == 1, [p.sentence() for p in problems]
+    problem = problems[0]
+    expected_line = line_of(text, marker)
+    assert (problem.line, problem.key) == (expected_line, key), problem.sentence()
+    sentence = problem.sentence()
+    assert sentence.startswith(f"methods/examples/method_e.yml 第{expected_line}行 {key}：")
+    assert word in sentence and "\n" not in sentence
+
+
+def test_method_e_is_valid_and_a_bad_one_exits_2(tmp_path, capsys):
+    assert main(["method", "check", str(METHODS_DIR / "examples" / "method_e.yml")]) == 0
+    assert "有效" in capsys.readouterr().out
+    path = tmp_path / "method_e.yml"
+    path.write_text(GOOD_E.replace("quota: 0.3,", "quota: 1.5,"), encoding="utf-8")
+    assert main(["method", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "grades[1].quota：名额比例 1.5 应大于0且不超过1" in err and "Traceback" not in err
+
+
+def test_veto_without_grades(tmp_path):
+    start = GOOD_E.index("grades:")
+    end = GOOD_E.index("veto:")
+    path = tmp_path / "method_e.yml"
+    path.write_text(GOOD_E[:start] + GOOD_E[end:], encoding="utf-8")
+    with pytest.raises(MethodErrors) as caught:
+        load_method(path, "m.yml")
+    [problem] = caught.value.problems
+    assert problem.key == "veto" and "grades" in problem.zh

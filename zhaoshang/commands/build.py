@@ -56,12 +56,19 @@ def units_line(result: object) -> str:
     )
 
 
-def run(home: Home) -> int:
+def methods_valid() -> bool:
+    """Validate every method file (and compile its seeds) before dbt runs; a bad one builds nothing."""
     try:
-        write_seeds()  # validate every method file first: a bad one builds nothing
+        write_seeds()
     except MethodErrors as err:
         print_problems(err)
         print("未构建：请先改正考核办法文件 / nothing was built: correct the method file.", file=sys.stderr)
+        return False
+    return True
+
+
+def run(home: Home) -> int:
+    if not methods_valid():
         return EXIT_BAD_METHOD
     ok, summary = build(home)
     print(summary)

@@ -47,10 +47,11 @@ def project_lines(con, measure: dict, key: list) -> list[str]:
             measure["filter_sql"],
             "r.project_code, r.project_name, r.stage, r.contract_amount, r.funds_ytd, r.signed_on, "
             "r.landed_on, r.week_label, r.sheet, r.row_number",
-            "r.year = ? and r.month = ? and r.unit_code = ?",
+            "r.year = ? and r.month = ? and r.unit_code = ? and p.method_code = ?",
+            "int_method_eval_periods",
         )
         + " order by r.row_number",
-        key,
+        [*key, measure["method_code"]],
     )
     stages = stage_zh()
     out = []
@@ -76,13 +77,15 @@ def measure_lines(con, measures: dict[str, dict], code: str, key: list, depth: i
         return []
     value = con.execute(
         "select value from intermediate.int_method_measure_values "
-        "where year = ? and month = ? and unit_code = ? and measure_code = ?",
-        [*key, code],
+        "where year = ? and month = ? and unit_code = ? and measure_code = ? and method_code = ?",
+        [*key, code, measure["method_code"]],
     ).fetchone()
     out = [f"    口径“{measure['label_zh']}” = {num(value[0] if value else None, 4)}"]
     if measure["aggregate"] == "ratio":
         for part in (measure["numerator"], measure["denominator"]):
             out += measure_lines(con, measures, part, key, depth + 1)
+    elif measure["aggregate"] == "growth":
+        out += growth_lines(con, measures, measure, key, depth)
     elif measure["aggregate"] == "change":
         out.append("    （本期末值减上期末值）")
         out += measure_lines(con, measures, measure["base_measure"], key, depth + 1)
@@ -98,6 +101,33 @@ def measure_lines(con, measures: dict[str, dict], code: str, key: list, depth: i
         out += [f"      · {event_detail(con, 'entries', e['entry_ref'], key)}" for e in entries]
         out += [] if entries else ["      （本月无录入）"]
     return out
+
+
+def growth_lines(con, measures: dict[str, dict], measure: dict, key: list, depth: int) -> list[str]:
+    """同比: this period's value, the same period's a year earlier, and the rows behind both."""
+    year, month, unit = key
+    no_base = measure["when_zero"]
+    out = [
+        f"    （同比增速 = 本期值 ÷ 上年同期值 − 1；上年同期为0或无数据时"
+        f"{'取 ' + num(no_base, 4) if no_base is not None else '不参与考核'}）",
+        f"    本期（{year}年{month}月）：",
+    ]
+    out += measure_lines(con, measures, measure["base_measure"], key, depth + 1)
+    out.append(f"    上年同期（{year - 1}年{month}月）：")
+    prior = measure_lines(con, measures, measure["base_measure"], [year - 1, month, unit], depth + 1)
+    return out + (prior or ["      （上年同期无数据）"])
+
+
+def rank_lines(con, item: dict, t: dict) -> list[str]:
+    """The group's places behind a rank_points item, largest value first."""
+    found = rows(
+        con,
+        "select unit_code, value, place from intermediate.int_method_components where year = ? and month = ? "
+        "and method_code = ? and group_code = ? and item_code = ? order by place, unit_code",
+        [t["year"], t["month"], t["method_code"], t["group_code"], item["item_code"]],
+    )
+    places = "；".join(f"第{r['place']}名 {r['unit_code']} {num(r['value'], 4)}" for r in found)
+    return [f"    组内名次（同值同名次）：{places}"]
 
 
 def event_detail(con, source: str | None, ref: str, key: list) -> str:
@@ -170,6 +200,14 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
         "where method_code = ?",
         [t["method_code"]],
     )
+    rank_items = {
+        r["item_code"]
+        for r in rows(
+            con,
+            "select item_code from seeds.method_items where method_code = ? and formula = 'rank_points'",
+            [t["method_code"]],
+        )
+    }
     rank = (
         f"{t['group_label_zh']}第 {t['rank_in_group']} 名" if t["rank_in_group"] else "不排名（无适用指标）"
     )
@@ -179,8 +217,14 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
         f"分组：{t['group_label_zh']}",
         f"总分 {num(t['total_score'])} = 基础分 {num(t['base_score'])} + 加分 {num(t['bonus'])} − 减分 "
         f"{num(t['deductions'])}；{rank}",
+        *([f"{terms.GRADE}：{t['grade_zh']}（{t['grade_reason_zh']}）"] if t.get("grade_zh") else []),
         f"项目数据取自 {t['snapshot_week_label'] or NO_REPORT_YET} {terms.WEEKLY_REPORT}（期末快照）。",
     ]
+    if t.get("is_vetoed"):
+        for veto in rows(
+            con, "select measure_code from seeds.method_vetoes where method_code = ?", [t["method_code"]]
+        ):
+            out += measure_lines(con, measures, veto["measure_code"], key)
     lines = rows(
         con,
         "select * from marts.score_points where year = ? and month = ? and unit_code = ? "
@@ -198,6 +242,8 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
             if x["line"] == "item":
                 target = f"，目标 {num(x['target'], 4)}" if x["target"] is not None else ""
                 out.append(f"  {x['item_code']} {x['item_label_zh']}：{points} = {x['formula_zh']}{target}")
+                if x["item_code"] in rank_items:
+                    out += rank_lines(con, x, t)
                 for c in (c for c in components if c["item_code"] == x["item_code"]):
                     out += measure_lines(con, measures, c["measure_code"], key)
                     if c["target_source"] == "measure":

@@ -98,9 +98,10 @@ def next_step(home: Home) -> str:
     """What to run after an ingestion: build when the scores miss received reports."""
     stale = staleness(home)
     if stale:
+        zh, en = stale.what()
         return (
-            f"\n下一步 / next: `zhaoshang build` — {stale.new_files} 份{t.WEEKLY_REPORT}尚未计入{t.SCORES} "
-            f"/ {stale.new_files} report(s) not yet in the scores (or run `zhaoshang weekly` next time)."
+            f"\n下一步 / next: `zhaoshang build` — {zh}尚未计入{t.SCORES} "
+            f"/ {en} not yet in the scores (or run `zhaoshang weekly` next time)."
         )
     return f"\n{t.SCORES}已包含全部{t.WEEKLY_REPORT}，无需{t.BUILD} / the scores include every report."
 
@@ -123,6 +124,8 @@ def weekly(home: Home) -> int:
     print("\n".join("    " + line for line in summary(counts)))
     print_rejections(counts)
     print_receipts(counts)
+    if not build.methods_valid():  # a bad method file: the reports are in, nothing is built
+        return build.EXIT_BAD_METHOD
     ok, line = build.build(home)
     print(f"2/3 {t.BUILD} build: {line}")
     if not ok:

@@ -11,10 +11,17 @@ from assessment.register import load_register
 EXIT_BAD_METHOD = 2
 
 
+SHOWN_PROBLEMS = 30  # a hostile file can hold thousands of mistakes: the first ones say enough
+
+
 def print_problems(err: MethodErrors) -> None:
-    print(f"考核办法文件有 {len(err.problems)} 处错误 / {len(err.problems)} mistake(s):", file=sys.stderr)
-    for problem in err.problems:
+    count = len(err.problems)
+    print(f"考核办法文件有 {count} 处错误 / {count} mistake(s):", file=sys.stderr)
+    for problem in err.problems[:SHOWN_PROBLEMS]:
         print(f"  {problem.sentence()}", file=sys.stderr)
+    if count > SHOWN_PROBLEMS:
+        rest = count - SHOWN_PROBLEMS
+        print(f"……另有 {rest} 处错误未列出 / {rest} more not shown.", file=sys.stderr)
 
 
 def check(file: str) -> int:

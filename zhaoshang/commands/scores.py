@@ -12,7 +12,7 @@ from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from basics.labels import SCORE_COLUMNS, SCORE_COLUMNS_ZH, UNIT_TYPE_ZH
-from basics.safe_text import neutralise
+from basics.safe_text import neutralise, terminal_safe
 from submission.figures import XLSX_FORMATS, rounded
 from zhaoshang.text_table import render
 from zhaoshang.warehouse import read_only, require_table, warn_if_stale
@@ -31,6 +31,13 @@ def load_scores(home: Home, year: int, month: int) -> list[dict]:
     with read_only(home) as con:
         require_table(con, "marts", "unit_month_scores")
         rows = con.execute(SCORE_QUERY, [year, month]).fetchall()
+        grades = dict(
+            con.execute(
+                "select unit_code, grade_zh from marts.score_totals where year = ? and month = ? "
+                "and grade_zh is not null",
+                [year, month],
+            ).fetchall()
+        )
     if not rows:
         raise UserError(
             f"{t.month_key(year, month)} 没有{t.SCORES} "
@@ -38,7 +45,10 @@ def load_scores(home: Home, year: int, month: int) -> list[dict]:
             f"请检查月份，或{t.INGEST}该月{t.WEEKLY_REPORT}后运行 `zhaoshang build` / check the month, or "
             "ingest that month's reports and run `zhaoshang build`.",
         )
-    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    out = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    for row in out:
+        row["grade_zh"] = grades.get(row["unit_code"])
+    return out
 
 
 KINDS: dict[str, str] = {column: kind for column, _, kind in SCORE_COLUMNS}
@@ -60,12 +70,17 @@ def export_cells(row: dict[str, Any]) -> list[Any]:
 
 
 def write_csv(rows: list[dict[str, Any]], target: str) -> None:
-    """UTF-8 with BOM (Excel and WPS open it as Chinese), Chinese headers; '-' is standard output."""
+    """UTF-8 with BOM (Excel and WPS open it as Chinese), Chinese headers; '-' is standard output.
+
+    On a terminal, control and bidi characters in cells are shown escaped; a file or a pipe gets them as is.
+    """
+    on_terminal = target == "-" and sys.stdout.isatty()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([SCORE_COLUMNS_ZH[c] for c in COLUMNS])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in export_cells(row)])
+        cells = ["" if v is None else v for v in export_cells(row)]
+        writer.writerow([terminal_safe(v) if on_terminal and isinstance(v, str) else v for v in cells])
     data = buffer.getvalue().encode("utf-8-sig")
     if target == "-":
         sys.stdout.flush()
@@ -115,6 +130,7 @@ def run(home: Home, year: int, month: int, csv_target: str | None, xlsx_target: 
             write_csv(rows, csv_target)
         return 0
     print(f"{t.month_zh(year, month)} {t.SCORES}（年初至月末累计）/ scores year-to-date, {year}-{month:02d}")
+    graded = any(r["grade_zh"] for r in rows)  # the method defines grades
     present = {r["unit_type"] for r in rows}
     for unit_type in [k for k in UNIT_TYPE_ZH if k in present] + sorted(present - set(UNIT_TYPE_ZH)):
         group = [r for r in rows if r["unit_type"] == unit_type]
@@ -134,6 +150,7 @@ def run(home: Home, year: int, month: int, csv_target: str | None, xlsx_target: 
                     "加分",
                     t.DEDUCTIONS,
                     t.TOTAL_SCORE,
+                    *([t.GRADE_SHORT] if graded else []),
                 ],
                 [
                     [
@@ -149,6 +166,7 @@ def run(home: Home, year: int, month: int, csv_target: str | None, xlsx_target: 
                         r["bonus"],
                         r["deductions"],
                         r["total_score"],
+                        *([r["grade_zh"] or "—"] if graded else []),
                     ]
                     for r in group
                 ],

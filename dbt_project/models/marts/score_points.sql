@@ -17,7 +17,13 @@ items as (
 
 components as (
 
-    select * from {{ ref('int_method_components') }}
+    select
+        components.*,
+        coalesce(measures.label_zh, components.measure_code) as measure_label_zh
+    from {{ ref('int_method_components') }} as components
+    left join {{ ref('method_measures') }} as measures
+        on measures.method_code = components.method_code
+        and measures.measure_code = components.measure_code
 
 ),
 
@@ -36,6 +42,25 @@ item_figures as (
         max(value) as value,
         max(target) as target,
         max(ratio) as ratio,
+        -- deducted (扣分制): Σ rate × events; shortfalls: Σ max(minimum − value, 0); rank_points: the place
+        sum(case when scale = 'per_event' then weight * value end) as deducted_sum,
+        sum(case when scale = 'shortfall' then greatest(coalesce(target, 0) - value, 0) end) as shortfall_sum,
+        max(place) as place,
+        max(group_units) as group_units,
+        max(measure_label_zh) as measure_label_zh,
+        string_agg(
+            case when scale = 'per_event' then
+                {{ fmt('weight') }} || ' × ' || {{ fmt('value') }} || '（' || measure_label_zh || '）'
+            end,
+            ' − ' order by component
+        ) as deducted_zh,
+        string_agg(
+            case when scale = 'shortfall' then
+                measure_label_zh || ' 最低 ' || {{ fmt('target') }} || '、实有 ' || {{ fmt('value') }}
+                || '、差 ' || {{ fmt('greatest(coalesce(target, 0) - value, 0)') }}
+            end,
+            '；' order by component
+        ) as shortfalls_zh,
         string_agg(
             {{ fmt('weight') }} || ' × '
             || case
@@ -119,6 +144,13 @@ scored_items as (
         item_figures.target,
         item_figures.ratio,
         item_figures.components_zh,
+        item_figures.deducted_sum,
+        item_figures.shortfall_sum,
+        item_figures.place,
+        item_figures.group_units,
+        item_figures.measure_label_zh,
+        item_figures.deducted_zh,
+        item_figures.shortfalls_zh,
         tier_points.tier,
         tier_points.points as tier_points_value,
         -- the share of the item's points earned by ratio formulas (NULL: a target is missing)
@@ -173,12 +205,19 @@ point_values as (
             )
             when 'per_item' then least(raw_per_item, coalesce(cap, raw_per_item))
             when 'manual' then least(greatest(coalesce(value, 0), 0), item_points)
+            when 'deducted' then greatest(item_points - coalesce(deducted_sum, 0), coalesce(floor, 0))
+            when 'shortfalls' then greatest(
+                item_points - points_each * coalesce(shortfall_sum, 0), coalesce(floor, 0)
+            )
+            when 'rank_points' then case
+                when value is not null then greatest(item_points - points_each * (place - 1), coalesce(floor, 0))
+            end
             else case
                 when fraction is null then case when missing_target = 'zero' then 0 end
                 when missing_target = 'share' then item_points * pool_points / applicable_points * fraction
                 else item_points * fraction
             end
-        end as unsigned_points
+        end as raw_points
     from (
         select
             shared.*,
@@ -187,6 +226,20 @@ point_values as (
             end as raw_per_item
         from shared
     ) as shared
+
+),
+
+-- a ratio formula's floor (e.g. a growth below 0 scores 0, not negative points)
+floored as (
+
+    select
+        point_values.*,
+        case
+            when formula in ('ratio_to_target', 'weighted', 'efficacy') and floor is not null and raw_points < floor
+                then floor
+            else raw_points
+        end as unsigned_points
+    from point_values
 
 ),
 
@@ -208,6 +261,8 @@ item_rows as (
         case formula
             when 'ratio_to_target' then
                 case
+                    when fraction is null and value is null then '口径无值（如同比增速的上年同期为0或无数据），不参与考核'
+                        || case when missing_target = 'share' then '（分值按比例分给其他指标）' else '（0分）' end
                     when fraction is null then '目标为0或未下达，不参与考核' || case when missing_target = 'share'
                         then '（分值按比例分给其他指标）' else '（0分）' end
                     else {{ fmt('item_points') }}
@@ -215,10 +270,27 @@ item_rows as (
                             then ' × ' || {{ fmt('pool_points') }} || '/' || {{ fmt('applicable_points') }} else '' end
                         || ' × min(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }}
                         || coalesce(', ' || {{ fmt_or_null('cap') }}, '') || ')'
+                        || coalesce('，不低于 ' || {{ fmt_or_null('floor') }}, '')
                 end
             when 'weighted' then {{ fmt('item_points') }} || ' × (' || components_zh || ')'
                 || case when cap is not null then '，封顶 ' || {{ fmt('cap') }} else '' end
+                || coalesce('，不低于 ' || {{ fmt_or_null('floor') }}, '')
             when 'efficacy' then {{ fmt('item_points') }} || ' × (' || components_zh || ')'
+                || coalesce('，不低于 ' || {{ fmt_or_null('floor') }}, '')
+            when 'deducted' then {{ fmt('item_points') }} || ' − ' || deducted_zh || ' = '
+                || {{ fmt('item_points - coalesce(deducted_sum, 0)') }} || '，不低于 ' || {{ fmt('coalesce(floor, 0)') }}
+            when 'shortfalls' then {{ fmt('item_points') }} || ' − ' || {{ fmt('points_each') }} || ' × 差额合计 '
+                || {{ fmt('shortfall_sum') }} || '（' || shortfalls_zh || '）= '
+                || {{ fmt('item_points - points_each * coalesce(shortfall_sum, 0)') }}
+                || '，不低于 ' || {{ fmt('coalesce(floor, 0)') }}
+            when 'rank_points' then case
+                when value is null then '口径无值，不参与排名，本项不计分'
+                else '组内第 ' || cast(place as varchar) || ' 名（共 ' || cast(group_units as varchar) || ' 个单位，按'
+                    || measure_label_zh || ' ' || {{ fmt('value') }} || ' 从高到低，同值同名次）：'
+                    || {{ fmt('item_points') }} || ' − ' || {{ fmt('points_each') }} || ' × (' || cast(place as varchar)
+                    || ' − 1) = ' || {{ fmt('item_points - points_each * (place - 1)') }}
+                    || '，不低于 ' || {{ fmt('coalesce(floor, 0)') }}
+            end
             when 'tiers' then case when tier is null then '未达到任何档次：0分'
                 else '达到第' || cast(tier as varchar) || '档：' || {{ fmt('unsigned_points') }} || '分（' || components_zh || '）' end
             when 'shortfall' then {{ fmt('item_points') }} || ' − ' || {{ fmt('points_each') }} || ' × 差额 max('
@@ -233,7 +305,7 @@ item_rows as (
         'item' as line,
         sort_order,
         cap_group
-    from point_values
+    from floored
 
 ),
 

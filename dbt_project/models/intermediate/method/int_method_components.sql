@@ -1,11 +1,18 @@
 -- Every component of every item of the year's method for every scored unit-month: the measure's value, the
 -- target (targets seed column target_<ref>, a constant, another measure or an entered target), the ratio and the
--- component's score (the ratio capped at the component's cap, or the efficacy coefficient among the group).
+-- component's score (the ratio capped at the component's cap, or the efficacy coefficient among the group), and
+-- the unit's place in its group by the value (rank_points).
 -- depends_on: {{ ref('targets') }}
 {%- set target_columns = [] %}
 {%- if execute %}
     {%- for column in adapter.get_columns_in_relation(ref('targets')) %}
         {%- if column.name.lower().startswith('target_') %}
+            {#- the header of targets.csv is a file a person edits: a column name is spliced only as a code -#}
+            {%- if not modules.re.fullmatch('target_[A-Za-z][A-Za-z0-9_]{0,62}', column.name) %}
+                {{ exceptions.raise_compiler_error(
+                    "targets.csv: the column name " ~ (column.name | tojson)
+                    ~ " must be target_ followed by letters, digits and underscores") }}
+            {%- endif %}
             {%- do target_columns.append(column.name) %}
         {%- endif %}
     {%- endfor %}
@@ -25,7 +32,7 @@ measure_values as (
 targets_long as (
 
     {%- for column in target_columns %}
-    select year, unit_code, '{{ column[7:] | lower }}' as target_ref, cast({{ column }} as {{ double() }}) as target
+    select year, unit_code, '{{ column[7:] | lower }}' as target_ref, cast({{ adapter.quote(column) }} as {{ double() }}) as target
     from {{ ref('targets') }}
     union all
     {%- endfor %}
@@ -112,7 +119,13 @@ ranged as (
         joined.*,
         case when target > 0 then value / target end as ratio,
         min(value) over (partition by year, month, method_code, group_code, item_code, component) as group_min,
-        max(value) over (partition by year, month, method_code, group_code, item_code, component) as group_max
+        max(value) over (partition by year, month, method_code, group_code, item_code, component) as group_max,
+        -- place within the group by value, largest first; equal values share a place (rank_points)
+        rank() over (
+            partition by year, month, method_code, group_code, item_code, component
+            order by {{ compare_key('value') }} desc nulls last
+        ) as place,
+        count(*) over (partition by year, month, method_code, group_code, item_code, component) as group_units
     from joined
 
 )

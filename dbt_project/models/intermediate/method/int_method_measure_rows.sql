@@ -2,7 +2,7 @@
 -- projects when a per_event rule scores them one by one. One row per (scored unit-month, measure, ref).
 -- depends_on: {{ ref('method_components') }}, {{ ref('method_items') }}, {{ ref('method_measures') }}
 -- depends_on: {{ ref('int_unit_month_snapshots') }}, {{ ref('int_leads') }}, {{ ref('int_expected_reports') }}
--- depends_on: {{ ref('int_method_missing_months') }}, {{ ref('stg_entry_rows') }}, {{ ref('stages') }}, {{ ref('int_method_periods') }}
+-- depends_on: {{ ref('int_method_missing_months') }}, {{ ref('stg_entry_rows') }}, {{ ref('stages') }}, {{ ref('int_method_eval_periods') }}
 {%- set measures = method_measure_rows() %}
 {%- set itemised = [] %}
 {%- for m in measures %}

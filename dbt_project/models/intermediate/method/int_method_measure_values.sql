@@ -1,9 +1,10 @@
--- The value of every measure of the year's method for every scored unit-month (0 when no row matches).
+-- The value of every measure of the year's method for every evaluated unit-month (0 when no row matches).
 -- Project measures are summed in one pass over the snapshots; row-counted sources come from
--- int_method_measure_rows; ratio and change measures are computed from those.
+-- int_method_measure_rows; ratio, change and growth measures are computed from those. Rows of the previous
+-- year evaluated for a growth measure (is_prior) are kept apart from that year's own scoring (method_code).
 -- depends_on: {{ ref('method_components') }}, {{ ref('method_items') }}, {{ ref('method_measures') }}
 -- depends_on: {{ ref('int_unit_month_snapshots') }}, {{ ref('int_leads') }}, {{ ref('int_expected_reports') }}
--- depends_on: {{ ref('int_method_missing_months') }}, {{ ref('stg_entry_rows') }}, {{ ref('stages') }}, {{ ref('int_method_periods') }}
+-- depends_on: {{ ref('int_method_missing_months') }}, {{ ref('stg_entry_rows') }}, {{ ref('stages') }}, {{ ref('int_method_eval_periods') }}
 {%- set measures = method_measure_rows() %}
 {%- set project_measures = [] %}
 {%- for m in measures %}
@@ -13,8 +14,8 @@
 {%- endfor %}
 with periods as (
 
-    select year, month, unit_code, method_code, period_start
-    from {{ ref('int_method_periods') }}
+    select year, month, unit_code, method_code, period_start, is_prior
+    from {{ ref('int_method_eval_periods') }}
 
 ),
 
@@ -81,6 +82,7 @@ base as (
         periods.unit_code,
         periods.method_code,
         periods.period_start,
+        periods.is_prior,
         measures.measure_code,
         coalesce(
             case when measures.source = 'projects' then project_values.value else row_values.value end, 0
@@ -93,6 +95,7 @@ base as (
         on project_values.year = periods.year
         and project_values.month = periods.month
         and project_values.unit_code = periods.unit_code
+        and project_values.method_code = periods.method_code
         and project_values.measure_code = measures.measure_code
         and measures.source = 'projects'
     left join row_values
@@ -126,6 +129,7 @@ ratios as (
         and denominators.unit_code = numerators.unit_code
         and denominators.method_code = numerators.method_code
         and denominators.measure_code = measures.denominator
+        and denominators.is_prior = numerators.is_prior
     where measures.aggregate = 'ratio'
 
 ),
@@ -150,11 +154,43 @@ changes as (
         and earlier.unit_code = current_values.unit_code
         and earlier.method_code = current_values.method_code
         and earlier.measure_code = current_values.measure_code
+        and earlier.is_prior = current_values.is_prior
     where measures.aggregate = 'change'
+
+),
+
+-- growth (同比): the value at the period end ÷ the value of the same period a year earlier − 1; when_zero
+-- (the method's when_no_base; NULL = the measure does not apply) when last year's is 0 or was not reported
+growths as (
+
+    select
+        current_values.year,
+        current_values.month,
+        current_values.unit_code,
+        current_values.method_code,
+        measures.measure_code,
+        case
+            when prior.value is null or prior.value = 0 then measures.when_zero
+            else current_values.value / prior.value - 1
+        end as value
+    from measures
+    inner join base as current_values
+        on current_values.method_code = measures.method_code
+        and current_values.measure_code = measures.base_measure
+        and not current_values.is_prior
+    left join base as prior
+        on prior.year = current_values.year - 1
+        and prior.month = current_values.month
+        and prior.unit_code = current_values.unit_code
+        and prior.method_code = current_values.method_code
+        and prior.measure_code = current_values.measure_code
+    where measures.aggregate = 'growth'
 
 )
 
 select year, month, unit_code, method_code, measure_code, value from base
+union all
+select year, month, unit_code, method_code, measure_code, value from growths
 union all
 select year, month, unit_code, method_code, measure_code, value from ratios
 union all

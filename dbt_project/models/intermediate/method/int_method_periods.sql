@@ -1,6 +1,7 @@
 -- Every scored unit-month with the method that scores its year (methods/register.yml), the unit's group and the
--- method's period: ytd_month and year run from 1 January to the month end; quarter from the first day of the
--- month's quarter to the month end (the quarter's score is the row of its last month).
+-- method's period: ytd_month and year run from 1 January to the month end; quarter (half_year) from the first day
+-- of the month's quarter (half year) to the month end (the quarter's score is the row of its last month); month is
+-- the month alone.
 with periods as (
 
     select * from {{ ref('int_unit_month_periods') }}
@@ -30,6 +31,10 @@ select
     case
         when methods.period = 'quarter'
             then {{ month_start('periods.year', '3 * cast(floor((periods.month - 1) / 3.0) as integer) + 1') }}
+        when methods.period = 'half_year'
+            then {{ month_start('periods.year', 'case when periods.month <= 6 then 1 else 7 end') }}
+        when methods.period = 'month'
+            then {{ month_start('periods.year', 'periods.month') }}
         else periods.period_start
     end as period_start,
     periods.period_end,
