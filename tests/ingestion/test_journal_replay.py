@@ -67,3 +67,45 @@ def test_a_report_whose_archived_copy_is_gone_is_named_not_invented(home: Home, 
     assert done.reports == 0 and "2021-W05/P01.xlsx v1" in done.problems[0]
     assert fresh.execute("select count(*) from raw.report_files").fetchone()[0] == 0
     fresh.close()
+
+
+def test_a_home_made_before_the_journal_gets_one_written_from_its_warehouse(home: Home, tmp_path):
+    """The first writing command of an older home writes its journal from the warehouse: replayed, it gives
+    back the same raw rows and submission record."""
+    from datetime import datetime
+
+    from submission.record import ensure_record, record_version
+    from zhaoshang.journal_seed import seed_journal
+
+    ledger = plain_ledger()
+    write_report(week_path(home.inbox, WEEK, "P01"), ledger)
+    week_path(home.inbox, WEEK, "ZZ9").write_bytes(b"not a workbook")
+    write_entries(home.inbox, "2021-12", "委员会评分", [("P01", "A3", 16.5, None, "考核委员会", "年度评议")])
+    ingest_inbox(home)
+    write_report(week_path(home.inbox, WEEK, "P01"), ledger[:2])
+    ingest_inbox(home)
+    con = duckdb.connect(str(home.warehouse))
+    ensure_record(con)
+    reasons = {"waivers": {"D01": "书面说明"}, "resubmit_reason": None}
+    record_version(con, "2021-02", 1, {"a.xlsx": ("ab" * 32, 10)}, reasons, datetime(2021, 3, 5, 9))
+    original = raw_rows(con)
+    frozen = con.execute("select * from submissions.frozen_files order by all").fetchall()
+    con.close()
+    home.journal.unlink()
+
+    assert seed_journal(home) == 5  # two versions, a rejection, an entries file, a submission
+    assert seed_journal(home) == 0  # once only
+
+    events = list(journal.read(home.journal))
+    fresh = duckdb.connect(str(tmp_path / "fresh.duckdb"))
+    ensure_raw_schema(fresh)
+    assert not replay(fresh, home, events).problems
+    assert raw_rows(fresh) == original
+    (submission,) = [e for _, e in events if e["event"] == journal.SUBMISSION_RECORDED]
+    assert (submission["month"], submission["reasons"], submission["files"]) == (
+        "2021-02",
+        reasons,
+        {"a.xlsx": ["ab" * 32, 10]},
+    )
+    assert frozen[0][:5] == ("2021-02", 1, "a.xlsx", "ab" * 32, 10)
+    fresh.close()
