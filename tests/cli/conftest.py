@@ -20,11 +20,22 @@ def dbt_manifest() -> None:
 
 @pytest.fixture(scope="session")
 def demo_once(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """`zhaoshang demo` on a new home, run once per session: copy it (`copy_home`) before changing it."""
+    """`zhaoshang demo` on a new home, run once per session (tests/cli/test_commands.py works on it; a copy of
+    it as the demo left it is `demo_pristine`)."""
     from tests.cli.test_commands import zhaoshang
 
-    home = tmp_path_factory.mktemp("demo_once")
-    return home, zhaoshang("demo", home=home)
+    home = tmp_path_factory.mktemp("demo_once") / "home"
+    home.mkdir()
+    proc = zhaoshang("demo", home=home)
+    copy_home(home, home.parent / "pristine")
+    return home, proc
+
+
+@pytest.fixture(scope="session")
+def demo_pristine(demo_once) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The demo home as the demo left it (copy it again before changing it) and the demo's output."""
+    home, proc = demo_once
+    return home.parent / "pristine", proc
 
 
 def copy_home(source: Path, target: Path) -> Path:

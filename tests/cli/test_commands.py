@@ -33,7 +33,7 @@ def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrase
 
 @pytest.fixture(scope="module")
 def demo_home(demo_once) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The session's demo home (tests/cli/conftest.py); the commands here change nothing but gate reports."""
+    """The session's demo home (tests/cli/conftest.py); other modules copy `demo_pristine` instead."""
     return demo_once
 
 
