@@ -27,6 +27,11 @@ class Home:
         return self.root / "warehouse.duckdb"
 
     @property
+    def journal(self) -> Path:
+        """The append-only journal of every ingestion event and submission record (`zhaoshang rebuild`)."""
+        return self.root / "journal" / "ingest.jsonl"
+
+    @property
     def inbox(self) -> Path:
         return self.root / "inbox"
 

@@ -66,6 +66,15 @@ RECEIPTS = "回执"
 TEMPLATES = "周报模板"
 BULLETIN = "月度考核通报"
 
+# keeping the warehouse safe (recovery)
+JOURNAL = (
+    "流水日志"  # journal/ingest.jsonl: every file received, superseded, rejected; every submission record
+)
+REBUILD = "重建"  # zhaoshang rebuild: the warehouse from the archive and the journal
+BACKUP = "备份"  # zhaoshang backup: one file holding the home
+RESTORE = "恢复"
+DAMAGED = "已损坏"
+
 
 def month_zh(year: int, month: int) -> str:
     """'2021年2月' — how a month is written in a sentence."""

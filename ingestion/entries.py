@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from basics import journal as journal_events
 from basics.terms import month_key
 from ingestion.discover import Candidate, Received, walk
 from ingestion.file_rules import FileRejected, check_format, unreadable
@@ -50,6 +51,7 @@ COLUMNS = {  # header -> (field, required)
     "理由": ("reason", True),
 }
 PUT_BACK = ("月份文件夹（entries/YYYY-MM/）", "month folder (entries/YYYY-MM/)")
+ENTRY_FIELDS = ("row_number", "unit_code", "entry_code", "value", "target", "entered_by", "reason")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 _LIMIT_TEXT = f"{ENTRY_VALUE_LIMIT:,.0f}"
 _TYPES = {
@@ -365,9 +367,12 @@ def _check_other_files(con: duckdb.DuckDBPyConnection, parsed: EntriesFile, sour
         )
 
 
-def load_entries(con: duckdb.DuckDBPyConnection, parsed: EntriesFile, lineage: Lineage) -> int:
+def load_entries(
+    con: duckdb.DuckDBPyConnection, parsed: EntriesFile, lineage: Lineage, journal: Path | None = None
+) -> int:
     """Insert the file's rows as its next version in one transaction; return the version. Raises
-    FileRejected (nothing inserted) when another file of the month already holds one of its entries."""
+    FileRejected (nothing inserted) when another file of the month already holds one of its entries. The
+    event (with its rows) is appended to `journal` before the commit."""
     con.execute("begin transaction")
     try:
         _check_other_files(con, parsed, lineage.source_path)
@@ -387,9 +392,23 @@ def load_entries(con: duckdb.DuckDBPyConnection, parsed: EntriesFile, lineage: L
                 "month": [parsed.month] * n,
                 "sheet": [parsed.sheet] * n,
             }
-            for field in ("row_number", "unit_code", "entry_code", "value", "target", "entered_by", "reason"):
+            for field in ENTRY_FIELDS:
                 columns[field] = [r[field] for r in parsed.rows]
             insert_columns(con, "raw.entry_rows", columns, _TYPES)
+        if journal is not None:
+            journal_events.append(
+                journal,
+                journal_events.ENTRIES_ACCEPTED,
+                at=lineage.received_at,
+                source_path=lineage.source_path,
+                sha256=lineage.sha256,
+                archive_path=lineage.archive_path,
+                version=version,
+                year=parsed.year,
+                month=parsed.month,
+                sheet=parsed.sheet,
+                rows=[[r[k] for k in ENTRY_FIELDS] for r in parsed.rows],
+            )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

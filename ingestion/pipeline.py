@@ -85,7 +85,7 @@ def _ingest_one(
         stored.add(key)
         return
     lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
-    version = load_report(con, parsed, lineage)
+    version = load_report(con, parsed, lineage, journal=home.journal)
     stored.add(key)
     report.add_accepted(
         FileOutcome(
@@ -126,7 +126,7 @@ def _ingest_entries(
     try:
         parsed = entries.parse_entries(candidate, received)
         lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
-        version = entries.load_entries(con, parsed, lineage)
+        version = entries.load_entries(con, parsed, lineage, home.journal)
     except FileRejected as rejected:
         report.rejected.append(
             _reject(home, con, candidate, received.sha256, rejected, archive_path, now, folder, put_back)
@@ -189,7 +189,7 @@ def _reject(
     try:
         moved = quarantine_report(home, target, candidate, rejection, archive_path, now, put_back)
         rejection = replace(rejection, quarantine_path=moved or f"(not moved) {candidate.source_path}")
-        record_rejection(con, rejection, now)
+        record_rejection(con, rejection, now, home.journal)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

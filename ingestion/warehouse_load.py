@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from basics import journal as journal_events
 from basics.warehouse_access import open_warehouse
 from ingestion.columns import LEAD_FIELDS, LEDGER_FIELDS
 from ingestion.outcomes import Rejection
@@ -122,11 +123,20 @@ def _key_columns(
     }
 
 
-def load_report(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage) -> int:
-    """Insert the report file row, its ledger, leads and issues in one transaction; return its version."""
+def load_report(
+    con: duckdb.DuckDBPyConnection,
+    report: ParsedReport,
+    lineage: Lineage,
+    *,
+    journal: Path | None = None,
+    version: int | None = None,
+) -> int:
+    """Insert the report file row, its ledger, leads and issues in one transaction; return its version.
+
+    The event is appended to `journal` before the commit; `version` is given only by a replay of it."""
     con.execute("begin transaction")
     try:
-        version = _insert_file_row(con, report, lineage)
+        version = _insert_file_row(con, report, lineage, version)
         ledger = report.ledger
         if len(ledger):
             columns = _key_columns(len(ledger), lineage, report, version, ledger)
@@ -140,6 +150,22 @@ def load_report(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: L
             _insert(con, "raw.lead_rows", columns)
         if report.issues:
             _insert(con, "raw.row_issues", _issue_columns(report, lineage, version))
+        if journal is not None:
+            journal_events.append(
+                journal,
+                journal_events.REPORT_ACCEPTED,
+                at=lineage.received_at,
+                source_path=lineage.source_path,
+                sha256=lineage.sha256,
+                archive_path=lineage.archive_path,
+                unit_code=report.unit_code,
+                week_label=report.week.label,
+                version=version,
+                superseded_version=version - 1 if version > 1 else None,
+                ledger_rows=len(report.ledger),
+                lead_rows=len(report.leads) if report.leads is not None else 0,
+                row_issues=len(report.issues),
+            )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -147,16 +173,19 @@ def load_report(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: L
     return version
 
 
-def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage) -> int:
-    """The raw.report_files row; its version is 1 + the highest stored for the unit-week (same statement)."""
+def _insert_file_row(
+    con: duckdb.DuckDBPyConnection, report: ParsedReport, lineage: Lineage, version: int | None = None
+) -> int:
+    """The raw.report_files row; its version is 1 + the highest stored for the unit-week (same statement),
+    or the one given (a replay of the journal)."""
     week = report.week
     warnings = json.dumps([w.as_dict() for w in report.warnings], ensure_ascii=False)
     row = con.execute(
         "insert into raw.report_files (file_sha256, source_path, archive_path, unit_code, iso_year, "
         "iso_week, week_label, week_start, week_end, file_format, version, received_at, ledger_rows, "
         "lead_rows, warnings) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "(select coalesce(max(version), 0) + 1 from raw.report_files "
-        "where unit_code = ? and week_label = ?), "
+        "coalesce(?, (select coalesce(max(version), 0) + 1 from raw.report_files "
+        "where unit_code = ? and week_label = ?)), "
         "?, ?, ?, ? returning version",
         [
             lineage.sha256,
@@ -169,6 +198,7 @@ def _insert_file_row(con: duckdb.DuckDBPyConnection, report: ParsedReport, linea
             week.start,
             week.end,
             report.file_format,
+            version,
             report.unit_code,
             week.label,
             lineage.received_at,
@@ -194,8 +224,29 @@ def _issue_columns(report: ParsedReport, lineage: Lineage, version: int) -> dict
     return columns
 
 
-def record_rejection(con: duckdb.DuckDBPyConnection, rejection: Rejection, rejected_at: datetime) -> None:
-    """One raw.rejected_files row."""
+def record_rejection(
+    con: duckdb.DuckDBPyConnection,
+    rejection: Rejection,
+    rejected_at: datetime,
+    journal: Path | None = None,
+) -> None:
+    """One raw.rejected_files row (and its journal event, when a journal is given: the caller commits)."""
+    if journal is not None:
+        journal_events.append(
+            journal,
+            journal_events.FILE_REJECTED,
+            at=rejected_at,
+            source_path=rejection.file,
+            sha256=rejection.sha256,
+            quarantine_path=rejection.quarantine_path or "",
+            sheet=rejection.sheet,
+            row=rejection.row,
+            column=rejection.column,
+            value=rejection.value,
+            reason_code=rejection.reason_code,
+            reason_zh=rejection.reason_zh,
+            reason_en=rejection.reason_en,
+        )
     con.execute(
         "insert into raw.rejected_files (file_sha256, source_path, quarantine_path, rejected_at, sheet, "
         "row_number, column_name, value, reason_code, reason_zh, reason_en) "

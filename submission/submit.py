@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from basics import journal
 from basics.registers import units
 from basics.warehouse_access import open_warehouse
 from submission.errors import AlreadySubmitted, GateFailed
@@ -109,6 +110,15 @@ def submit_month(
             if final.exists():
                 raise AlreadySubmitted(label, [*existing, version])
             os.rename(tmp, final)  # atomic on one file system: a crash leaves no half version
+            journal.append(  # before the commit: a rebuild recreates the record of every frozen version
+                home.journal,
+                journal.SUBMISSION_RECORDED,
+                month=label,
+                version=version,
+                files={name: list(entry) for name, entry in sorted(frozen.items())},
+                reasons={"waivers": waivers, "resubmit_reason": reason},
+                created_at=created,
+            )
             con.execute("commit")
         except BaseException:
             if began:

@@ -30,6 +30,8 @@ Everything lives in one home folder: the warehouse, the inbox, the archive, the 
 每周 weekly:   zhaoshang weekly（= ingest + build），再 zhaoshang status 催{t.MISSING_REPORT}
 每月 monthly:  zhaoshang check --month YYYY-MM，再 zhaoshang submit --month YYYY-MM
 每月 monthly:  zhaoshang report --month YYYY-MM 写出月度考核通报 / writes the committee's bulletin
+{t.BACKUP} backup:  zhaoshang backup --out FILE
+{t.WAREHOUSE}{t.DAMAGED}或丢失 damaged or lost:  zhaoshang rebuild
 """
 
 EXIT_CODES = f"""\
@@ -42,6 +44,10 @@ EXIT_CODES = f"""\
 # Only `demo` and `sample` create a home (and `ingest`/`weekly` when given an --inbox to load into a new one);
 # every other command names a missing home as a mistyped --home instead of making it.
 CREATES_HOME = {"demo", "sample"}
+# commands that work without reading the warehouse first (rebuild replaces it)
+NO_WAREHOUSE = {"sample", "method", "ui", "rebuild"}
+# commands that write the warehouse or copy it: a home made before the journal existed gets one first
+WRITERS = {"demo", "ingest", "build", "weekly", "submit", "backup"}
 
 
 class Parser(argparse.ArgumentParser):
@@ -223,6 +229,20 @@ def parser() -> argparse.ArgumentParser:
         f"核验每个已冻结的{t.SUBMIT}文件与{t.WAREHOUSE}中的记录是否一致；有改动则退出码 6。"
         "/ Check every frozen submission against the warehouse's record; exit 6 if a file was altered.",
     )
+    add(
+        "rebuild",
+        f"{t.WAREHOUSE}丢失或{t.DAMAGED}时，由{t.ARCHIVE}和{t.JOURNAL}{t.REBUILD}（每个{t.VERSION}本、接收时间、"
+        f"{t.REJECTED}记录、录入和{t.SUBMIT}记录），然后{t.BUILD}。"
+        "/ Recreate a lost or damaged warehouse from the archive and the journal, then build.",
+    )
+    backup = add(
+        "backup",
+        f"把{t.HOME}（{t.WAREHOUSE}、{t.JOURNAL}、{t.ARCHIVE}、{t.SUBMIT}等）{t.BACKUP}为一个 .tar.gz 文件。"
+        "/ Write the home into one .tar.gz file to copy to another disk.",
+    )
+    backup.add_argument(
+        "--out", required=True, help=f"{t.BACKUP}文件，例如 zhaoshang.tar.gz / the file to write"
+    )
     method = add("method", "Assessment method files (考核办法): `method check FILE` validates one.")
     method_sub = method.add_subparsers(dest="method_command", metavar="ACTION", required=True)
     method_check = method_sub.add_parser(
@@ -264,16 +284,31 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.warehouse import require_home
 
         require_home(home)
+    if args.command not in NO_WAREHOUSE:
+        probe(home)
     if args.command == "explain":
         from zhaoshang.commands import explain
 
         return explain.run(home, args.unit, *parse_month(args.month))
     activate(home)
+    if args.command in WRITERS:
+        from zhaoshang.journal_seed import seed_journal
+
+        seed_journal(home)
     if args.command == "ui":
         from zhaoshang.commands import ui
 
         return ui.run(home, args.port)
     from zhaoshang.commands import build, demo, gate, ingest, report, scores, status, verify
+
+    if args.command == "rebuild":
+        from zhaoshang.commands import rebuild
+
+        return rebuild.run(home)
+    if args.command == "backup":
+        from zhaoshang.commands import backup
+
+        return backup.run(home, Path(args.out))
 
     if args.command == "demo":
         return demo.run(home)
@@ -305,6 +340,21 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
     raise AssertionError(args.command)
 
 
+def probe(home: Home) -> None:
+    """Open the warehouse once (not waiting for a lock): a damaged file is named before any work starts."""
+    import duckdb
+
+    from basics.warehouse_access import WarehouseDamaged, is_damage
+
+    if not home.warehouse.exists():
+        return
+    try:
+        duckdb.connect(str(home.warehouse), read_only=True).close()
+    except duckdb.Error as exc:
+        if is_damage(exc):
+            raise WarehouseDamaged(home.warehouse) from None  # else busy: the command waits for it itself
+
+
 def main(argv: list[str] | None = None) -> int:
     """Every printed line goes through `basics.safe_text.terminal_safe`: data cannot drive the terminal."""
     with terminal_safe_output():
@@ -333,7 +383,9 @@ def _main(argv: list[str] | None) -> int:
         print(f"错误 error: {err}", file=sys.stderr)
         return err.exit_code
     except Exception as exc:  # the machine refusing (disk full, permission) is one sentence too
-        problem = machine_problem(exc, home)
+        from basics.warehouse_access import WarehouseDamaged, is_damage
+
+        problem = WarehouseDamaged(home.warehouse) if is_damage(exc) else machine_problem(exc, home)
         if problem is None:
             raise
         print(f"error: {problem}", file=sys.stderr)

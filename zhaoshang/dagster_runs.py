@@ -19,6 +19,7 @@ import psutil
 
 from basics import terms as t
 from basics.home import Home
+from basics.warehouse_access import WarehouseDamaged, damage_text, remove_leftover_builds
 
 DAGSTER_YAML = """\
 # written by zhaoshang: local instance of the bureau's warehouse (rewritten when it differs)
@@ -56,6 +57,18 @@ def activate(home: Home) -> None:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    clear_leftover_builds(home)
+
+
+def clear_leftover_builds(home: Home) -> None:
+    """Delete the building copy a killed build left beside the warehouse (one line; the warehouse itself
+    was never touched by it)."""
+    removed = remove_leftover_builds(home.warehouse)
+    if any(p.suffix == ".duckdb" for p in removed):
+        _say(
+            f"已删除被中断的{t.BUILD}留下的临时文件（{t.WAREHOUSE}未受影响）"
+            " / removed the copy an interrupted build left behind (the warehouse was not affected)."
+        )
 
 
 def run_job(
@@ -98,7 +111,7 @@ def run_job(
     ):
         recover_dead_runs(instance)
         announce_live_runs(instance)
-        return job.execute_in_process(
+        result = job.execute_in_process(
             run_config=config,
             instance=instance,
             partition_key=partition_key,
@@ -108,6 +121,11 @@ def run_job(
             tags=tags,
             raise_on_error=False,
         )
+    if not result.success:
+        failure = _first_failure(result)
+        if failure is not None and damage_text(failure[1].message or ""):
+            raise WarehouseDamaged(os.environ["ZHAOSHANG_WAREHOUSE"])
+    return result
 
 
 def materialization_metadata(result: Any, asset_key: str) -> dict[str, Any]:

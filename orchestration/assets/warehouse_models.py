@@ -1,5 +1,9 @@
 """The dbt models of the warehouse as Dagster assets (dbt tests become asset checks, `error` ones blocking).
 
+dbt builds a copy of the warehouse (`basics.warehouse_access.begin_build`) and the copy replaces the live file
+only when every model and test passed: a failed build changes nothing and names the input behind it
+(`orchestration.build_failures`).
+
 The manifest (dbt_project/target/manifest.json) is made by `dbt parse` at set-up (.ci/install); `dagster dev`
 re-parses the project when it loads (`DbtProject.prepare_if_dev`).
 """
@@ -23,10 +27,12 @@ from assessment.method_file import MethodErrors
 from assessment.register import write_seeds
 from basics import terms as t
 from basics.home import DBT_PROJECT_DIR
-from basics.warehouse_access import open_warehouse
+from basics.warehouse_access import WarehouseChanged, begin_build, discard_build, finish_build
+from orchestration.build_failures import explain_failure
 from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
+BUILD_TARGET_ENV = "ZHAOSHANG_BUILD_WAREHOUSE"  # the copy dbt builds (profiles.yml), else the live file
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
 
@@ -66,20 +72,35 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
     ) -> Iterator[Any]:
         warehouse = home.paths().warehouse
         os.environ["ZHAOSHANG_WAREHOUSE"] = str(warehouse)
-        open_warehouse(warehouse).close()  # wait (with a message) while a leftover process holds the file
         try:  # the method files become seeds first; a bad file builds nothing
             write_seeds()
         except MethodErrors as err:
             raise dg.Failure(description="\n".join(p.sentence() for p in err.problems)) from None
-        # the formulas' dbt unit tests run in development and CI (tests/, plain dbt build), not weekly
-        invocation = dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=True
-        )
-        total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-        with progress_bar(f"{t.BUILD} dbt build", unit="node") as progress:
-            for done, event in enumerate(invocation.stream(), start=1):
-                progress(min(done, total), total)
-                yield event
+        # dbt builds a copy; it replaces the live file only when every model and test passed
+        build = begin_build(warehouse, say=context.log.info)
+        os.environ[BUILD_TARGET_ENV] = str(build.building)
+        try:
+            # the formulas' dbt unit tests run in development and CI (tests/, plain dbt build), not weekly
+            invocation = dbt.cli(
+                ["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False
+            )
+            total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+            with progress_bar(f"{t.BUILD} dbt build", unit="node") as progress:
+                for done, event in enumerate(invocation.stream(), start=1):
+                    progress(min(done, total), total)
+                    yield event
+            if not invocation.is_successful():
+                raise dg.Failure(
+                    description=explain_failure(invocation.target_path, build.building, warehouse),
+                    allow_retries=False,
+                )
+            try:
+                finish_build(build)
+            except WarehouseChanged as changed:
+                raise dg.Failure(description=str(changed), allow_retries=False) from None
+        finally:
+            os.environ.pop(BUILD_TARGET_ENV, None)
+            discard_build(build)
 
     return warehouse_models
 

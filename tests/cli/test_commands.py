@@ -32,9 +32,9 @@ def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrase
 
 
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    home = tmp_path_factory.mktemp("home")
-    return home, zhaoshang("demo", home=home)
+def demo_home(demo_once) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The session's demo home (tests/cli/conftest.py); other modules copy `demo_pristine` instead."""
+    return demo_once
 
 
 def test_demo_runs_the_whole_story_and_submits_december(demo_home):

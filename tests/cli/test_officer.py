@@ -33,6 +33,8 @@ COMMANDS = [
     "status",
     "template",
     "ui",
+    "rebuild",
+    "backup",
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from assessment.method_file import MethodErrors
@@ -28,8 +29,10 @@ def build(home: Home) -> tuple[bool, str]:
             f" / dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)"
             + units_line(result),
         )
-    names = ", ".join(c.check_name for c in failed[:10]) or failure_message(result)
-    return False, f"{t.BUILD}失败 / dbt build failed: {names}"
+    names = ", ".join(c.check_name for c in failed[:10])
+    # which model or test failed, and the input behind it (without the step key and the error's class)
+    cause = re.sub(r"^[\w.]+(?:Failure|Error|Exception): ", "", failure_message(result).split(": ", 1)[-1])
+    return False, f"{t.BUILD}失败 / dbt build failed: " + (f"{names}\n{cause}" if names else cause)
 
 
 def print_fix() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from basics import terms as t
 from basics.home import Home
 from basics.registers import units
+from basics.warehouse_access import check_readable
 from basics.weeks import weeks_ending_in
 from submission import versions
 from zhaoshang.commands import verify
@@ -120,7 +121,15 @@ def _newest(received: set[tuple[str, str]]) -> tuple[int, int]:
     return newest.year, newest.month
 
 
+def check_warehouse(home: Home) -> None:
+    """Read every table once: a damaged block is one sentence naming `rebuild`, not a partial answer."""
+    if home.warehouse.exists():
+        with read_only(home) as con:
+            check_readable(con, home.warehouse)
+
+
 def run(home: Home, month: tuple[int, int] | None) -> int:
+    check_warehouse(home)
     print(f"{t.HOME} / home: {home.root}\n")
     print_missing(home, month)
     rejected: list[tuple] = []

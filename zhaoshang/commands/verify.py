@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from basics import terms as t
 from basics.home import Home
+from basics.warehouse_access import check_readable
 from submission.record import Finding, verify
 from zhaoshang.warehouse import has_table, read_only
 
@@ -15,6 +16,7 @@ def check(home: Home) -> tuple[int, list[Finding]]:
     if not home.warehouse.exists():
         return verify(home, None)
     with read_only(home) as con:
+        check_readable(con, home.warehouse)  # a damaged record must not pass everything
         return verify(home, con if has_table(con, "submissions", "frozen_files") else None)
 
 
