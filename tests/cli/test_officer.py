@@ -349,10 +349,8 @@ def test_scores_and_explain_show_hostile_names_escaped_and_keep_the_columns(home
     con = duckdb.connect(str(root / "warehouse.duckdb"))
     try:
         con.execute("update marts.dim_unit set name_zh = name_zh || ? where unit_code = 'P01'", [EVIL])
-        con.execute(
-            "update intermediate.int_unit_month_snapshots set project_name = ? || project_name "
-            "where unit_code = 'P01' and year = 2021 and month = 6",
-            [EVIL],
+        con.execute(  # the snapshot is a view over the ledger rows
+            "update raw.ledger_rows set project_name = ? || project_name where unit_code = 'P01'", [EVIL]
         )
     finally:
         con.close()
