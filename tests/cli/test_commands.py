@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, VENV_BIN
+from tests.conftest import PROJECT_ROOT, VENV_BIN, SampleYear, zhaoshang
 
 # The real `zhaoshang` command on the demo home (minutes): the fast loop skips it.
 pytestmark = pytest.mark.slow
-
-
-def zhaoshang(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [str(VENV_BIN / "zhaoshang"), *args] + (["--home", str(home)] if home else [])
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("ZHAOSHANG_HOME", None)
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
 def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrases: str) -> None:
@@ -32,9 +25,9 @@ def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrase
 
 
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    home = tmp_path_factory.mktemp("home")
-    return home, zhaoshang("demo", home=home)
+def demo_home(sample_year: SampleYear, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """This module's own copy of the session's `zhaoshang demo` home (its tests write on it in turn)."""
+    return sample_year.copy(tmp_path_factory.mktemp("home") / "home"), sample_year.demo
 
 
 def test_demo_runs_the_whole_story_and_submits_december(demo_home):
