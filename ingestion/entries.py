@@ -201,7 +201,7 @@ def ingest_entries(home: Home, con: duckdb.DuckDBPyConnection, inbox: Path) -> t
     }
     from ingestion.inbox_state import known_sha, remember, seen_files
 
-    seen = seen_files(con, inbox)
+    seen = seen_files(con, home, inbox)
     for path in entry_files(inbox):
         source = path.relative_to(inbox).as_posix()
         if (source, known_sha(inbox, [path], seen)) in stored:  # unchanged since ingested: not read again
@@ -209,7 +209,7 @@ def ingest_entries(home: Home, con: duckdb.DuckDBPyConnection, inbox: Path) -> t
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if (source, sha) in stored:
-            remember(con, inbox, [path], sha)
+            remember(con, home, inbox, [path], sha)
             continue
         archive = home.archive / sha[:2] / f"{sha}{path.suffix.lower()}"
         if not archive.exists():
@@ -244,7 +244,7 @@ def ingest_entries(home: Home, con: duckdb.DuckDBPyConnection, inbox: Path) -> t
         except BaseException:
             con.execute("rollback")
             raise
-        remember(con, inbox, [path], sha)
+        remember(con, home, inbox, [path], sha)
         accepted.append(EntriesOutcome(source, version, len(rows)))
     return accepted, rejected
 

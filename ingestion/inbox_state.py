@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from basics.home import Home
 from ingestion.discover import Candidate, discover, entry_files
 
 Seen = dict[str, tuple[int, int, str]]  # relative path -> (size, mtime_ns, sha256)
@@ -31,8 +32,10 @@ where f.inbox = ?
 """
 
 
-def inbox_key(inbox: Path) -> str:
-    return str(inbox.resolve())
+def inbox_key(home: Home, inbox: Path) -> str:
+    """`inbox` for the home's own inbox (a copied home keeps its record), else the folder's absolute path."""
+    folder = inbox.resolve()
+    return "inbox" if folder == home.inbox.resolve() else str(folder)
 
 
 def stat_of(path: Path) -> tuple[int, int] | None:
@@ -44,7 +47,7 @@ def stat_of(path: Path) -> tuple[int, int] | None:
     return (st.st_size, st.st_mtime_ns) if os.path.isfile(path) and not path.is_symlink() else None
 
 
-def seen_files(con: duckdb.DuckDBPyConnection, inbox: Path) -> Seen:
+def seen_files(con: duckdb.DuckDBPyConnection, home: Home, inbox: Path) -> Seen:
     exists = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'raw' and table_name = 'inbox_files'"
@@ -52,7 +55,8 @@ def seen_files(con: duckdb.DuckDBPyConnection, inbox: Path) -> Seen:
     if not exists:
         return {}
     return {
-        p: (size, mtime, sha) for p, size, mtime, sha in con.execute(SEEN_SQL, [inbox_key(inbox)]).fetchall()
+        p: (size, mtime, sha)
+        for p, size, mtime, sha in con.execute(SEEN_SQL, [inbox_key(home, inbox)]).fetchall()
     }
 
 
@@ -71,7 +75,9 @@ def known_sha(inbox: Path, paths: Iterable[Path], seen: Seen) -> str | None:
     return shas.pop() if len(shas) == 1 else None
 
 
-def remember(con: duckdb.DuckDBPyConnection, inbox: Path, paths: Iterable[Path], sha256: str) -> None:
+def remember(
+    con: duckdb.DuckDBPyConnection, home: Home, inbox: Path, paths: Iterable[Path], sha256: str
+) -> None:
     """Record the files of an ingested report (or entries file) as seen, with their current size and mtime."""
     now = datetime.now()
     for path in paths:
@@ -79,7 +85,7 @@ def remember(con: duckdb.DuckDBPyConnection, inbox: Path, paths: Iterable[Path],
         if stat is not None:
             con.execute(
                 "insert or replace into raw.inbox_files values (?, ?, ?, ?, ?, ?)",
-                [inbox_key(inbox), _relative(inbox, path), *stat, sha256, now],
+                [inbox_key(home, inbox), _relative(inbox, path), *stat, sha256, now],
             )
 
 
@@ -87,9 +93,9 @@ def _candidate_known(inbox: Path, candidate: Candidate, seen: Seen) -> bool:
     return candidate.kind == "file" and known_sha(inbox, candidate.paths, seen) is not None
 
 
-def nothing_new(con: duckdb.DuckDBPyConnection, inbox: Path) -> tuple[bool, int]:
+def nothing_new(con: duckdb.DuckDBPyConnection, home: Home, inbox: Path) -> tuple[bool, int]:
     """(True, files) when every report and entries file of the inbox is unchanged since it was ingested."""
-    seen = seen_files(con, inbox)
+    seen = seen_files(con, home, inbox)
     if not seen:
         return False, 0
     candidates = discover(inbox)
@@ -100,9 +106,11 @@ def nothing_new(con: duckdb.DuckDBPyConnection, inbox: Path) -> tuple[bool, int]
     return known, len(candidates) + len(entries)
 
 
-def already_ingested(con: duckdb.DuckDBPyConnection, inbox: Path, relative_paths: Iterable[str]) -> list[str]:
+def already_ingested(
+    con: duckdb.DuckDBPyConnection, home: Home, inbox: Path, relative_paths: Iterable[str]
+) -> list[str]:
     """Those of `relative_paths` whose size and mtime are as ingested (the sensor's question)."""
-    seen = seen_files(con, inbox)
+    seen = seen_files(con, home, inbox)
     out = []
     for rel in relative_paths:
         was = seen.get(rel)

@@ -44,7 +44,7 @@ def ingest_inbox(
     con = connect(home.warehouse)
     try:
         stored = ingested_keys(con)
-        seen = seen_files(con, folder)
+        seen = seen_files(con, home, folder)
         for done, candidate in enumerate(candidates, start=1):
             _ingest_one(home, con, folder, candidate, stored, seen, report)
             if progress is not None:
@@ -81,7 +81,7 @@ def _ingest_one(
     key = (candidate.source_path, received.sha256)
     if key in stored:
         report.skipped.append(candidate.source_path)
-        remember(con, inbox, candidate.paths, received.sha256)
+        remember(con, home, inbox, candidate.paths, received.sha256)
         return
     archive_path = archive_report(home, candidate, received)
     now = datetime.now()
@@ -94,7 +94,7 @@ def _ingest_one(
     lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
     version = load_report(con, parsed, lineage)
     stored.add(key)
-    remember(con, inbox, candidate.paths, received.sha256)
+    remember(con, home, inbox, candidate.paths, received.sha256)
     report.add_accepted(
         FileOutcome(
             file=candidate.source_path,

@@ -52,7 +52,7 @@ def inbox_unchanged(home: Home, inbox: Path) -> int | None:
     if not home.warehouse.exists() or not inbox.is_dir() or unfinished_runs(home):
         return None
     with read_only(home) as con:
-        known, files = nothing_new(con, inbox)
+        known, files = nothing_new(con, home, inbox)
     return files if known else None
 
 

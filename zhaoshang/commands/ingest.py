@@ -137,7 +137,7 @@ def weekly(home: Home) -> int:
     print("\n".join("    " + line for line in summary(counts)))
     print_rejections(counts)
     print_receipts(counts)
-    if counts.get("nothing_new") is not None and build_is_current(home):
+    if build_is_current(home):  # nothing arrived (or only files unchanged) since the last build
         print(
             f"2/3 {t.BUILD} build: 上次{t.BUILD}后没有收到新文件，{t.SCORES}已是最新，未{t.BUILD}"
             " / nothing arrived since the last build: the scores are up to date, not rebuilt."
