@@ -73,3 +73,12 @@ def sample_year(tmp_path_factory: pytest.TempPathFactory) -> SampleYear:
     proc = zhaoshang("demo", home=root)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return SampleYear(root, proc)
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> None:
+    """`dbt parse` once per session, what `DbtProject.prepare_if_dev()` runs under `dagster dev` (with the
+    venv's dbt): the manifest the Dagster assets load, parsed from the project as it is now."""
+    from orchestration.assets.warehouse_models import dbt_project, dbt_resource
+
+    dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
