@@ -207,22 +207,3 @@ def receive(candidate: Candidate) -> Received:
     leads = candidate.leads_path.read_bytes()
     digest = hashlib.sha256(hashlib.sha256(data).digest() + hashlib.sha256(leads).digest()).hexdigest()
     return Received(data, leads, digest)
-
-
-ENTRIES_FOLDER = "entries"  # committee entries: inbox/entries/YYYY-MM/*.xlsx|csv (ingestion/entries.py)
-
-
-def entry_files(inbox: Path) -> list[Path]:
-    """Every file under `<inbox>/entries/`, oldest first."""
-    folder = inbox / ENTRIES_FOLDER
-    if not folder.is_dir():
-        return []
-    files = [  # symbolic links are never followed: nothing outside the inbox is read or moved
-        p
-        for p in folder.rglob("*")
-        if not p.is_symlink()
-        and p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and not p.name.endswith(".reason.txt")
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.as_posix()))

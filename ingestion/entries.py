@@ -22,11 +22,11 @@ import duckdb
 
 from basics.home import Home
 from basics.registers import units
-from ingestion.discover import ENTRIES_FOLDER, entry_files
 from ingestion.outcomes import Rejection
 from ingestion.readers import ReadError, read_csv, read_workbook
 from ingestion.warehouse_load import record_rejection
 
+ENTRIES_FOLDER = "entries"
 SHEET = "考核录入"
 COLUMNS = {  # header -> (field, required)
     "单位编号": ("unit_code", True),
@@ -52,6 +52,22 @@ class EntriesRejected(Exception):
         self.code, self.zh, self.en = code, zh, en
         self.expected_zh, self.expected_en = expected_zh, expected_en
         self.where = where
+
+
+def entry_files(inbox: Path) -> list[Path]:
+    """Every file under `<inbox>/entries/`, oldest first."""
+    folder = inbox / ENTRIES_FOLDER
+    if not folder.is_dir():
+        return []
+    files = [  # symbolic links are never followed: nothing outside the inbox is read or moved
+        p
+        for p in folder.rglob("*")
+        if not p.is_symlink()
+        and p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not p.name.endswith(".reason.txt")
+    ]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.as_posix()))
 
 
 def _number(value: Any, row: int, header: str, sheet: str, required: bool) -> float | None:
@@ -199,17 +215,11 @@ def ingest_entries(home: Home, con: duckdb.DuckDBPyConnection, inbox: Path) -> t
             "union select source_path, file_sha256 from raw.rejected_files where file_sha256 is not null"
         ).fetchall()
     }
-    from ingestion.inbox_state import known_sha, remember, seen_files
-
-    seen = seen_files(con, home, inbox)
     for path in entry_files(inbox):
-        source = path.relative_to(inbox).as_posix()
-        if (source, known_sha(inbox, [path], seen)) in stored:  # unchanged since ingested: not read again
-            continue
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
+        source = path.relative_to(inbox).as_posix()
         if (source, sha) in stored:
-            remember(con, home, inbox, [path], sha)
             continue
         archive = home.archive / sha[:2] / f"{sha}{path.suffix.lower()}"
         if not archive.exists():
@@ -244,7 +254,6 @@ def ingest_entries(home: Home, con: duckdb.DuckDBPyConnection, inbox: Path) -> t
         except BaseException:
             con.execute("rollback")
             raise
-        remember(con, home, inbox, [path], sha)
         accepted.append(EntriesOutcome(source, version, len(rows)))
     return accepted, rejected
 

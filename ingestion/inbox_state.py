@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from basics.home import Home
-from ingestion.discover import Candidate, discover, entry_files
+from ingestion.discover import Candidate, discover
 
 Seen = dict[str, tuple[int, int, str]]  # relative path -> (size, mtime_ns, sha256)
 
@@ -87,6 +87,23 @@ def remember(
                 "insert or replace into raw.inbox_files values (?, ?, ?, ?, ?, ?)",
                 [inbox_key(home, inbox), _relative(inbox, path), *stat, sha256, now],
             )
+
+
+def entry_files(inbox: Path) -> list[Path]:
+    """Every entry below `<inbox>/entries/` (links and other non-files included: they make the inbox not
+    "unchanged", so a real run handles them)."""
+    folder = inbox / "entries"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        return [folder]
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if not (p.is_dir() and not p.is_symlink())
+        and not p.name.startswith((".", "~$"))
+        and not p.name.endswith(".reason.txt")
+    )
 
 
 def _candidate_known(inbox: Path, candidate: Candidate, seen: Seen) -> bool:
