@@ -53,6 +53,7 @@ def test_read_only_commands_import_neither_dagster_nor_gx(args, base_home: Home)
     assert out["heavy"] == []
 
 
+@pytest.mark.slow  # a real Dagster run
 def test_a_command_that_runs_a_job_still_imports_dagster(tmp_path):
     """The probe can fail: `ingest` on an empty inbox runs the Dagster job (and imports it)."""
     home = Home(tmp_path / "home").ensure()
