@@ -40,8 +40,8 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
     assert (home / "warehouse.duckdb").exists() and any((home / "archive").rglob("*.xlsx"))
 
 
-def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(demo_home):
-    home, proc = demo_home
+def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(sample_year: SampleYear):
+    home, proc = sample_year.root, sample_year.demo  # the demo's own home (read only): it printed its paths
     html = home / "reports" / "2021-12" / "月度考核通报_2021-12.html"
     assert f"月度考核通报 / bulletin of 2021-12: {html}" in proc.stdout
     assert html.exists() and html.with_suffix(".pdf").exists() and html.with_suffix(".xlsx").exists()
