@@ -19,6 +19,7 @@ from ingestion import entries
 from ingestion.archive import archive_report
 from ingestion.discover import Candidate, Received, discover, receive
 from ingestion.file_rules import FileRejected, check_entry
+from ingestion.inbox_state import Seen, known_sha, remember, seen_files
 from ingestion.inspection import check_file_size
 from ingestion.outcomes import FileOutcome, IngestReport, Rejection
 from ingestion.parsed_report import parse_report
@@ -47,8 +48,9 @@ def ingest_inbox(
     con = connect(home.warehouse)
     try:
         stored = ingested_keys(con)
+        seen = seen_files(con, home, folder)
         for done, candidate in enumerate(candidates, start=1):
-            _ingest_one(home, con, candidate, stored, report)
+            _ingest_one(home, con, folder, candidate, stored, seen, report)
             if progress is not None:
                 progress(done, len(candidates))
         for candidate in entries.entry_candidates(folder):
@@ -63,10 +65,17 @@ def ingest_inbox(
 def _ingest_one(
     home: Home,
     con: duckdb.DuckDBPyConnection,
+    inbox: Path,
     candidate: Candidate,
     stored: set[tuple[str, str]],
+    seen: Seen,
     report: IngestReport,
 ) -> None:
+    if candidate.kind == "file":  # unchanged size and mtime since it was ingested: not read again
+        sha = known_sha(inbox, candidate.paths, seen)
+        if sha is not None and (candidate.source_path, sha) in stored:
+            report.skipped.append(candidate.source_path)
+            return
     try:
         received = _receive(candidate)
     except FileRejected as rejected:  # never read: a link, a pipe, too large or unreadable
@@ -75,6 +84,7 @@ def _ingest_one(
     key = (candidate.source_path, received.sha256)
     if key in stored:
         report.skipped.append(candidate.source_path)
+        remember(con, home, inbox, candidate.paths, received.sha256)
         return
     archive_path = archive_report(home, candidate, received)
     now = datetime.now()
@@ -87,6 +97,7 @@ def _ingest_one(
     lineage = Lineage(received.sha256, candidate.source_path, archive_path, now)
     version = load_report(con, parsed, lineage, journal=home.journal)
     stored.add(key)
+    remember(con, home, inbox, candidate.paths, received.sha256)
     report.add_accepted(
         FileOutcome(
             file=candidate.source_path,

@@ -126,6 +126,18 @@ create table if not exists raw.rejected_files (
     reason_zh       varchar not null,
     reason_en       varchar not null
 );
+
+-- every inbox file already ingested (accepted, or unchanged): size and mtime as last seen and the checksum
+-- of the report it belongs to (a CSV pair's files share theirs), so an unchanged file is not read again
+create table if not exists raw.inbox_files (
+    inbox           varchar not null,   -- the inbox folder (absolute)
+    source_path     varchar not null,   -- relative to the inbox: 2021-W05/P01.xlsx, 2021-W05/P01.leads.csv
+    size            bigint not null,
+    mtime_ns        bigint not null,
+    file_sha256     varchar not null,   -- the checksum of its report (raw.report_files) or entries file
+    seen_at         timestamp not null,
+    primary key (inbox, source_path)
+);
 """
 
 

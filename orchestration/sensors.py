@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from basics.home import Home
 from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
 from ingestion.limits import first_week, last_week
@@ -29,6 +30,25 @@ def inbox_signature(inbox: Path) -> dict[str, str]:
         and not path.name.startswith((".", "~$"))
         and (stat := path.stat())
     }
+
+
+def already_ingested(home: Home, paths: list[str]) -> list[str] | None:
+    """Those of `paths` the warehouse records as ingested with their current size and mtime (a command-line
+    run got there first); None while another process writes the warehouse (the next tick asks again)."""
+    import duckdb
+
+    from ingestion.inbox_state import already_ingested as recorded
+
+    if not home.warehouse.exists():
+        return []
+    try:
+        con = duckdb.connect(str(home.warehouse), read_only=True)
+    except duckdb.IOException:
+        return None
+    try:
+        return recorded(con, home, home.inbox, paths)
+    finally:
+        con.close()
 
 
 def partition_of(relative_path: str, today: date) -> str:
@@ -58,6 +78,19 @@ def inbox_sensor(context: dg.SensorEvaluationContext, home: HomeResource) -> dg.
             skip_reason="收件箱没有新的或变化的文件 / no new or changed files in the inbox.",
             cursor=json.dumps(current),
         )
+    done = already_ingested(home.paths(), changed)
+    if done is None:  # a run is writing the warehouse: ask again next tick (the cursor stays)
+        return dg.SensorResult(
+            skip_reason="仓库正被另一运行使用，下次再查 / the warehouse is in use by another run; next tick."
+        )
+    if set(done) == set(changed):
+        return dg.SensorResult(
+            skip_reason=f"新到或变化的 {len(changed)} 个文件已由命令行导入，不再重复运行 "
+            f"/ the {len(changed)} new or changed file(s) were already ingested (by the command line): "
+            "no run.",
+            cursor=json.dumps(current),
+        )
+    changed = sorted(set(changed) - set(done))
     keys = sorted({partition_of(path, date.today()) for path in changed})
     request = dg.RunRequest(
         run_key="inbox-"

@@ -263,9 +263,13 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def dispatch(args: argparse.Namespace, home: Home) -> int:
-    from zhaoshang.dagster_runs import activate
+# commands that only read the warehouse and the home's files: they never import Dagster (a cold start of
+# about a second); the commands that run jobs import it when they run, and recover a dead run first
+NO_DAGSTER = {"sample", "method", "explain", "status", "scores", "verify"}
 
+
+def dispatch(args: argparse.Namespace, home: Home) -> int:
+    """Import only what the command needs (Dagster, GX and dbt take seconds to import), then run it."""
     if args.command == "sample":
         from zhaoshang.sample_data import write_sample_inbox
 
@@ -290,6 +294,20 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.commands import explain
 
         return explain.run(home, args.unit, *parse_month(args.month))
+    if args.command == "scores":
+        from zhaoshang.commands import scores
+
+        return scores.run(home, *parse_month(args.month), args.csv, args.xlsx)
+    if args.command == "verify":
+        from zhaoshang.commands import verify
+
+        return verify.run(home)
+    if args.command == "status":
+        from zhaoshang.commands import status
+
+        return status.run(home, parse_month(args.month) if args.month else None)
+    from zhaoshang.dagster_runs import activate
+
     activate(home)
     if args.command in WRITERS:
         from zhaoshang.journal_seed import seed_journal
@@ -299,8 +317,6 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.commands import ui
 
         return ui.run(home, args.port)
-    from zhaoshang.commands import build, demo, gate, ingest, report, scores, status, verify
-
     if args.command == "rebuild":
         from zhaoshang.commands import rebuild
 
@@ -309,30 +325,33 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.commands import backup
 
         return backup.run(home, Path(args.out))
-
     if args.command == "demo":
+        from zhaoshang.commands import demo
+
         return demo.run(home)
-    if args.command == "ingest":
+    if args.command in ("ingest", "weekly"):
+        from zhaoshang.commands import ingest
+
+        if args.command == "weekly":
+            return ingest.weekly(home)
         return ingest.run(home, Path(args.inbox).resolve() if args.inbox else None)
     if args.command == "build":
+        from zhaoshang.commands import build
+
         return build.run(home)
-    if args.command == "weekly":
-        return ingest.weekly(home)
-    if args.command == "scores":
-        return scores.run(home, *parse_month(args.month), args.csv, args.xlsx)
-    if args.command == "check":
-        return gate.check(home, *parse_month(args.month))
-    if args.command == "submit":
+    if args.command in ("check", "submit"):
+        from zhaoshang.commands import gate
+
+        if args.command == "check":
+            return gate.check(home, *parse_month(args.month))
         waivers = gate.parse_waivers(args.waive, args.waivers, args.reason, args.resubmit)
         return gate.submit(
             home, *parse_month(args.month), waivers, args.reason, args.resubmit, not args.no_previous_waivers
         )
     if args.command == "report":
+        from zhaoshang.commands import report
+
         return report.run(home, *parse_month(args.month))
-    if args.command == "verify":
-        return verify.run(home)
-    if args.command == "status":
-        return status.run(home, parse_month(args.month) if args.month else None)
     if args.command == "template":
         from zhaoshang.commands import template
 

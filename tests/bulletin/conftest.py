@@ -13,7 +13,6 @@ import pytest
 from basics.home import Home
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 from tests.gate.dataset import MONTH, YEAR
-from tests.gate.fixtures import base_home  # noqa: F401
 from tests.gate.warehouse import copy_home
 
 ARTEFACTS = PROJECT_ROOT / "tests" / "artefacts"  # kept for a human to look at; ignored by git

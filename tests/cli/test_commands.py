@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, VENV_BIN
+from tests.conftest import PROJECT_ROOT, VENV_BIN, SampleYear, zhaoshang
 
 # The real `zhaoshang` command on the demo home (minutes): the fast loop skips it.
 pytestmark = pytest.mark.slow
-
-
-def zhaoshang(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [str(VENV_BIN / "zhaoshang"), *args] + (["--home", str(home)] if home else [])
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("ZHAOSHANG_HOME", None)
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
 def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrases: str) -> None:
@@ -32,9 +25,9 @@ def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, *phrase
 
 
 @pytest.fixture(scope="module")
-def demo_home(demo_once) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The session's demo home (tests/cli/conftest.py); other modules copy `demo_pristine` instead."""
-    return demo_once
+def demo_home(sample_year: SampleYear, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """This module's own copy of the session's `zhaoshang demo` home (its tests write on it in turn)."""
+    return sample_year.copy(tmp_path_factory.mktemp("home") / "home"), sample_year.demo
 
 
 def test_demo_runs_the_whole_story_and_submits_december(demo_home):
@@ -47,8 +40,8 @@ def test_demo_runs_the_whole_story_and_submits_december(demo_home):
     assert (home / "warehouse.duckdb").exists() and any((home / "archive").rglob("*.xlsx"))
 
 
-def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(demo_home):
-    home, proc = demo_home
+def test_demo_writes_the_latest_months_bulletin_and_prints_its_path(sample_year: SampleYear):
+    home, proc = sample_year.root, sample_year.demo  # the demo's own home (read only): it printed its paths
     html = home / "reports" / "2021-12" / "v1" / "月度考核通报_2021-12.html"
     assert f"月度考核通报 / bulletin of 2021-12: {html}" in proc.stdout
     assert html.exists() and html.with_suffix(".pdf").exists() and html.with_suffix(".xlsx").exists()

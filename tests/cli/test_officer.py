@@ -19,7 +19,7 @@ import pytest
 
 from basics import terms
 from tests.cli.test_commands import assert_user_error, zhaoshang
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, SampleYear
 
 COMMANDS = [
     "demo",
@@ -40,11 +40,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> tuple[Path, str]:
-    root = tmp_path_factory.mktemp("officer")
-    proc = zhaoshang("demo", home=root)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return root, proc.stdout
+def home(sample_year: SampleYear, tmp_path_factory) -> tuple[Path, str]:
+    """This module's own copy of the session's `zhaoshang demo` home (its tests write on it in turn)."""
+    root = sample_year.copy(tmp_path_factory.mktemp("officer") / "home")
+    return root, sample_year.demo.stdout
 
 
 # 1. Chinese first, one vocabulary ---------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-from tests.gate.fixtures import base_home, home  # noqa: F401
+from tests.gate.fixtures import home  # noqa: F401  (base_home: tests/conftest.py)

@@ -44,6 +44,11 @@ def write_methods(folder: Path, method_yaml: str, name: str = "method.yml") -> P
     return folder
 
 
+# one build per distinct (method, targets, inbox writer) per session: a module importing another's fixture
+# (tests/bulletin/test_other_method.py uses Method A's) shares its warehouse instead of building it again
+_BUILT: dict[tuple[str, str, tuple[str, ...], str], Path] = {}
+
+
 def build(
     root: Path,
     method_yaml: str,
@@ -51,7 +56,25 @@ def build(
     targets: list[str],
     write_inbox: Callable[[Path], None],
 ) -> Path:
-    """Ingest, compile the method into a copy of dbt_project/, run `dbt build`; return the warehouse."""
+    """Ingest, compile the method into a copy of dbt_project/, run `dbt build`; return the warehouse.
+
+    The warehouse is built once per session for the same arguments and shared: READ it only (copy the file
+    to write on it).
+    """
+    writer = f"{write_inbox.__module__}.{write_inbox.__qualname__}"
+    key = (method_yaml, targets_header, tuple(targets), writer)
+    if key not in _BUILT:
+        _BUILT[key] = _build(root, method_yaml, targets_header, targets, write_inbox)
+    return _BUILT[key]
+
+
+def _build(
+    root: Path,
+    method_yaml: str,
+    targets_header: str,
+    targets: list[str],
+    write_inbox: Callable[[Path], None],
+) -> Path:
     home = Home(root / "home").ensure()
     inbox = root / "inbox"
     write_inbox(inbox)

@@ -6,8 +6,5 @@ import pytest
 
 
 @pytest.fixture(scope="session", autouse=True)
-def dbt_manifest() -> None:
-    """`dbt parse`, what `DbtProject.prepare_if_dev()` runs under `dagster dev` (with the venv's dbt)."""
-    from orchestration.assets.warehouse_models import dbt_project, dbt_resource
-
-    dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+def _parsed_manifest(dbt_manifest: None) -> None:
+    """Every test here may load the Dagster definitions: parse once per session (tests/conftest.py)."""

@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
+from basics.home import Home
 from orchestration.definitions import defs
 from orchestration.partitions import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from orchestration.resources import HomeResource
 from orchestration.schedules import monthly_schedule, weekly_schedule
 from orchestration.sensors import inbox_sensor
+from tests.conftest import zhaoshang
+from tests.helpers.workbooks import ledger_row, week_path, write_report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -90,3 +93,23 @@ def test_sensor_first_evaluation_starts_from_the_current_inbox_without_a_run(tmp
     (week / "P03.xlsx").write_bytes(b"new")
     later = _evaluate(tmp_path, first.cursor)
     assert len(later.run_requests) == 1
+
+
+@pytest.mark.slow  # a real `zhaoshang ingest` (Dagster run) as a subprocess
+def test_the_sensors_next_tick_after_a_command_line_run_starts_no_run(tmp_path):
+    """The officer drops a report and runs `zhaoshang ingest` before the UI's sensor ticks: the tick sees the
+    file as new against its cursor, but the warehouse already holds it, so it starts no run; a later change
+    to the file still starts exactly one."""
+    home = Home(tmp_path / "home").ensure()
+    first = _evaluate(home.root)  # the sensor's starting point: an empty inbox
+    report = week_path(home.inbox, "2021-W05", "P01")
+    write_report(report, [ledger_row(project_code="P01-1")])
+    proc = zhaoshang("ingest", home=home.root)
+    assert proc.returncode == 0 and "accepted 1 report(s)" in proc.stdout, proc.stdout + proc.stderr
+    after = _evaluate(home.root, first.cursor)
+    assert not after.run_requests
+    assert "already ingested" in after.skip_reason.skip_message
+    assert not _evaluate(home.root, after.cursor).run_requests
+    write_report(report, [ledger_row(project_code="P01-1"), ledger_row(project_code="P01-2")])  # resent
+    changed = _evaluate(home.root, after.cursor)
+    assert len(changed.run_requests) == 1

@@ -9,20 +9,23 @@ from assessment.method_file import MethodErrors
 from assessment.register import write_seeds
 from basics import terms as t
 from basics.home import Home
-from orchestration.jobs import BUILD_JOB
 from zhaoshang.commands.method import EXIT_BAD_METHOD, print_problems
-from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
+from zhaoshang.freshness import record_build
 
 EXIT_DBT_FAILED = 1
 
 
 def build(home: Home) -> tuple[bool, str]:
-    """Materialise every dbt asset; (success, summary line)."""
+    """Materialise every dbt asset; (success, summary line). A success is recorded (`zhaoshang.freshness`)."""
+    from orchestration.jobs import BUILD_JOB
+    from zhaoshang.dagster_runs import failure_message, run_job
+
     result = run_job(BUILD_JOB)
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
     models = len(result.get_asset_materialization_events())
     if result.success:
+        record_build(home)
         return (
             True,
             f"{t.BUILD}完成：{models} 个模型和登记表，{len(checks)} 项测试（{len(failed)} 项警告）"
@@ -45,6 +48,8 @@ def print_fix() -> None:
 
 def units_line(result: object) -> str:
     """Where the build wrote the receipts of new files and next week's templates (empty when it did not)."""
+    from zhaoshang.dagster_runs import materialization_metadata
+
     receipts = materialization_metadata(result, "unit_receipts")
     templates = materialization_metadata(result, "unit_templates")
     if not receipts or not templates:

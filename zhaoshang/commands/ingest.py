@@ -12,9 +12,7 @@ from basics.home import Home
 from basics.weeks import label_of
 from ingestion.discover import parse_week_folder
 from ingestion.limits import first_week, last_week
-from orchestration.jobs import WEEKLY_JOB
-from orchestration.partitions import week_partition_key
-from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
+from zhaoshang.freshness import build_is_current, inbox_unchanged
 from zhaoshang.warehouse import staleness
 
 EXIT_REJECTED = 3
@@ -23,11 +21,19 @@ EXIT_REJECTED = 3
 def week_range(inbox: Path) -> tuple[str, str]:
     """Weekly partition keys spanning the inbox's week folders within the accepted window (this week's when
     there is none); folders outside it, and links, are left to ingestion, which quarantines their files."""
+    from orchestration.partitions import week_partition_key
+
     weeks = (parse_week_folder(p.name) for p in inbox.iterdir() if p.is_dir() and not p.is_symlink())
     window = (first_week(), last_week())
     labels = sorted(w.label for w in weeks if w and window[0] <= w.label <= window[1])
     labels = labels or [label_of(date.today())]
     return week_partition_key(labels[0]), week_partition_key(labels[-1])
+
+
+NOTHING_NEW = (
+    f"{t.INBOX}中没有新的或有变化的文件（{{files}} 个文件均已{t.INGEST}），未启动运行 "
+    "/ nothing new in the inbox ({files} file(s), all ingested before): no run started."
+)
 
 
 def ingest(home: Home, inbox: Path | None = None) -> tuple[dict, int]:
@@ -39,6 +45,12 @@ def ingest(home: Home, inbox: Path | None = None) -> tuple[dict, int]:
             "请建立它，或用 --inbox DIR 指定正确的文件夹 "
             "/ create it or pass the right folder with --inbox DIR.",
         )
+    files = inbox_unchanged(home, folder)
+    if files is not None:  # nothing arrived: no Dagster run, no file read again
+        return {"accepted": 0, "superseded": 0, "skipped": files, "rejected": 0, "nothing_new": files}, 0
+    from orchestration.jobs import WEEKLY_JOB
+    from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
+
     config = {"ops": {"weekly_reports": {"config": {"inbox": str(folder) if inbox else None}}}}
     result = run_job(
         WEEKLY_JOB, partition_range=week_range(folder), asset_selection=["weekly_reports"], run_config=config
@@ -66,6 +78,8 @@ def summary(counts: dict) -> list[str]:
         f"{counts.get('skipped', 0)}, rejected {counts.get('rejected', 0)}; "
         f"{counts.get('ledger_rows', 0)} ledger rows, {counts.get('lead_rows', 0)} lead rows loaded.",
     ]
+    if "nothing_new" in counts:
+        lines.append(NOTHING_NEW.format(files=counts["nothing_new"]))
     if counts.get("entries_files"):
         lines.append(
             f"考核录入 {counts['entries_files']} 个文件已载入 "
@@ -126,11 +140,17 @@ def weekly(home: Home) -> int:
     print_receipts(counts)
     if not build.methods_valid():  # a bad method file: the reports are in, nothing is built
         return build.EXIT_BAD_METHOD
-    ok, line = build.build(home)
-    print(f"2/3 {t.BUILD} build: {line}")
-    if not ok:
-        build.print_fix()
-        return build.EXIT_DBT_FAILED
+    if build_is_current(home):  # nothing arrived (or only files unchanged) since the last build
+        print(
+            f"2/3 {t.BUILD} build: 上次{t.BUILD}后没有收到新文件，{t.SCORES}已是最新，未{t.BUILD}"
+            " / nothing arrived since the last build: the scores are up to date, not rebuilt."
+        )
+    else:
+        ok, line = build.build(home)
+        print(f"2/3 {t.BUILD} build: {line}")
+        if not ok:
+            build.print_fix()
+            return build.EXIT_DBT_FAILED
     print(f"3/3 {t.MISSING_REPORT} / missing reports:")
     status.print_missing(home, None)
     return code

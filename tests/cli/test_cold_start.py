@@ -1,0 +1,62 @@
+"""The officer's read-only commands start in about a second: they never import Dagster, GX or dbt.
+
+Each command runs in a fresh interpreter (as `zhaoshang ...` does) on a small home; the modules it imported
+are listed afterwards. Timings are in benchmarks/RESULTS.md, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from basics.home import Home
+from tests.conftest import PROJECT_ROOT
+
+HEAVY = ("dagster", "great_expectations", "dbt")
+PROBE = f"""
+import json, sys
+HEAVY = {HEAVY!r}
+from zhaoshang.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps({{"code": code, "heavy": sorted({{m.split(".")[0] for m in sys.modules}} & set(HEAVY))}}))
+"""
+
+
+def imported(*args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["status"],
+        ["verify"],
+        ["scores", "--month", "2021-02"],
+        ["explain", "--unit", "P01", "--month", "2021-02"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_read_only_commands_import_neither_dagster_nor_gx(args, base_home: Home):
+    out = imported(*args, *([] if args == ["--help"] else ["--home", str(base_home.root)]))
+    assert out["code"] == 0
+    assert out["heavy"] == []
+
+
+@pytest.mark.slow  # a real Dagster run
+def test_a_command_that_runs_a_job_still_imports_dagster(tmp_path):
+    """The probe can fail: `ingest` on an empty inbox runs the Dagster job (and imports it)."""
+    home = Home(tmp_path / "home").ensure()
+    out = imported("ingest", "--home", str(home.root))
+    assert out["code"] == 0
+    assert "dagster" in out["heavy"]
