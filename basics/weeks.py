@@ -17,6 +17,14 @@ def label_of(day: date) -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
+def period_of(label: str) -> tuple[int, int]:
+    """(year, month) of the period whose report the week is: its Monday's month (SPEC 3: the week containing a
+    period's end is that period's snapshot; 2021-W52, 27 Dec 2021 to 2 Jan 2022, reports December 2021)."""
+    year, week = label.split("-W")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    return monday.year, monday.month
+
+
 def month_end(year: int, month: int) -> date:
     """Last day of the month."""
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)

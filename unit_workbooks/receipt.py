@@ -4,7 +4,8 @@ Every file received for a unit-week (accepted, superseding or rejected) is liste
 which is rewritten when a newer file of that unit-week arrives. The file-level part comes from the raw tables
 ingestion writes (report_files, row_issues, rejected_files: a rejection carries the same Chinese and English
 reason as the quarantine's `.reason.txt`); the year-to-date figures, bonus and deduction items and missing
-weeks come from the marts (`unit_month_scores`, `score_items`) of the month the week's Sunday falls in.
+weeks come from the marts (`unit_month_scores`, `score_items`) of the month the week reports (its Monday's
+month, SPEC 3: 2021-W52, ending 2 January 2022, is December 2021's report).
 `receipts.issued` records which events each receipt covers, so a run writes only the receipts of new files.
 """
 
@@ -24,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from basics import registers
 from basics.labels import SCORE_COLUMNS
 from basics.times import beijing_time, now_beijing
-from basics.weeks import week_end
+from basics.weeks import period_of, week_end
 from ingestion.discover import LEADS_SUFFIX, NO_WEEK, parse_week_folder
 from ingestion.outcomes import IngestReport
 from ingestion.quarantine import fit
@@ -239,6 +240,11 @@ class ReceiptFacts:
     def week_end(self) -> date | None:
         return week_end(self.folder) if self.folder != NO_WEEK else None
 
+    @property
+    def period(self) -> tuple[int, int] | None:
+        """(year, month) whose year to date the receipt shows: the month the week reports (basics.weeks)."""
+        return period_of(self.folder) if self.folder != NO_WEEK else None
+
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     row = con.execute(
@@ -272,7 +278,7 @@ def gather_all(
         keys.append((facts, this, before))
     ledgers = view.snapshots(wanted)
     issues = _issues(con, wanted)
-    scores, items = _marts(con, {f.week_end.year for f, _, _ in keys if f.week_end})
+    scores, items = _marts(con, {f.period[0] for f, _, _ in keys if f.period})
     out = []
     for facts, this, before in keys:
         current = ledgers[this] if this else None
@@ -283,7 +289,7 @@ def gather_all(
             facts.changes = changes(previous, current)
         if facts.registered and facts.week_end is not None:
             facts.awaited = view.awaiting(facts.unit, facts.folder, current or previous)
-            period = (facts.unit, facts.week_end.year, facts.week_end.month)
+            period = (facts.unit, *facts.period)
             facts.scores = scores.get(period)
             facts.items = items.get(period, [])
         out.append(facts)
@@ -498,10 +504,10 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
         if facts.changes:
             out.line("明细", "见“本周变化”表", "details")
 
-    if facts.week_end is not None and facts.registered:
-        end = facts.week_end
+    if facts.period is not None and facts.registered:
+        year, month = facts.period
         out.section(
-            f"本年累计（{end.year}年1月1日至{end.month}月末，按数据仓库当前口径）"
+            f"本年累计（{year}年1月1日至{month}月末，按数据仓库当前口径）"
             " / Year to date as the warehouse counts it"
         )
         if facts.scores is None:

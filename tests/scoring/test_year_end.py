@@ -189,3 +189,22 @@ def test_district_december_counts_the_year_end_signings(warehouse):
         (2024, "major_projects", pytest.approx(1)),
         (2024, "quality_projects", pytest.approx(1)),
     ]
+
+
+def test_the_w52_receipt_shows_the_year_to_date_of_2021(warehouse, tmp_path):
+    """2021-W52 (27 Dec 2021 .. 2 Jan 2022) is December 2021's report: its receipt shows 2021's year to date
+    (C 80, base score 70 as computed above), not January 2022's."""
+    from openpyxl import load_workbook
+
+    from unit_workbooks.receipt import write_pending_receipts
+
+    write_pending_receipts(warehouse, tmp_path)
+    book = load_workbook(tmp_path / "receipts" / "2021-W52" / "P01.xlsx", read_only=True)
+    lines = [[c for c in row if c is not None] for row in book.worksheets[0].iter_rows(values_only=True)]
+    text = "\n".join(" ".join(map(str, line)) for line in lines)
+    assert "本年累计（2021年1月1日至12月末" in text, text
+    assert "2022年1月1日" not in text
+    base = next(line for line in lines if "base score" in line)
+    assert float(base[1]) == pytest.approx(70, abs=0.005), base
+    contracted = next(line for line in lines if "contracted investment" in line)
+    assert float(contracted[1]) == pytest.approx(80), contracted
