@@ -19,6 +19,9 @@ SHARING_BONUS = "信息共享加分"
 DEDUCTIONS = "减分"
 TOTAL_SCORE = "总分"
 RANK_IN_TYPE = "同类排名"
+BONUS = "加分"
+RANK_IN_GROUP = "组内排名"  # rank within the method's group (考核分组)
+SCORE_GROUP = "考核分组"  # a group of units ranked together under the year's method
 TARGET = "目标"
 HUNDRED_MILLION_YUAN = "亿元"
 

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import duckdb
 
-from basics.labels import SCORE_COLUMNS
 from basics.warehouse_access import open_warehouse
 
 LABELS_CSV = Path(__file__).resolve().parent / "indicator_labels.csv"
@@ -104,21 +103,6 @@ def district_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list
     return sorted(out, key=lambda r: (r.label.sort_order, r.indicator))
 
 
-def unit_score_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[dict[str, Any]]:
-    """marts.unit_month_scores of the month with unit names, ranked within unit type."""
-    cols = ", ".join(f"s.{c}" for c, _, _ in SCORE_COLUMNS)
-    cur = con.execute(
-        f"select s.unit_type, s.rank_in_type, s.unit_code, u.name_zh, {cols} "
-        "from marts.unit_month_scores s left join seeds.units u on u.unit_code = s.unit_code "
-        "where s.year = ? and s.month = ? "
-        "order by case s.unit_type when 'platform' then 1 when 'department' then 2 else 3 end, "
-        "s.rank_in_type nulls last, s.unit_code",
-        [year, month],
-    )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 SOURCE_COUNTS: dict[str, str] = {
     table: f"select count(*) from {table} where year = ? and month = ?"
     for table in (
@@ -126,7 +110,7 @@ SOURCE_COUNTS: dict[str, str] = {
         "staging.stg_ledger_rows",
         "staging.stg_lead_rows",
         "marts.district_month_indicators",
-        "marts.unit_month_scores",
+        "marts.score_totals",
     )
 }
 
