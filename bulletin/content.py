@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 
-from assessment.trace import counted_measures, project_rows_sql
 from basics.times import now_beijing
 from bulletin.points import BASE_KINDS, ScorePoint, score_points
 from submission.figures import IndicatorRow, district_rows
@@ -251,32 +250,21 @@ def _missing(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str,
 def _projects(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[Project]]:
     """Projects behind the items of the month's method (the snapshot rows each item's measures count), by
     unit, largest contract first, with the items they count in and their source file and row."""
-    method = "(select distinct method_code from intermediate.int_method_periods where year = ? and month = ?)"
-    cur = con.execute(f"select * from seeds.method_measures where method_code in {method}", [year, month])
-    names = [d[0] for d in cur.description]
-    measures = {m["measure_code"]: m for m in (dict(zip(names, r, strict=True)) for r in cur.fetchall())}
-    items = con.execute(
-        "select distinct c.item_code, c.measure_code, i.sort_order from seeds.method_components c "
-        "inner join seeds.method_items i on i.method_code = c.method_code and i.item_code = c.item_code "
-        f"where c.method_code in {method} order by i.sort_order, c.item_code",
-        [year, month],
-    ).fetchall()
-    # (unit, file, sheet, row) -> the items it counts in
+    # (unit, file, sheet, row) -> the items it counts in, in the method's order (marts.score_point_rows)
     counted: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
-    for item, measure, _ in items:
-        for code in counted_measures(measures, measure):
-            if measures[code]["source"] != "projects":
-                continue
-            for key in con.execute(
-                project_rows_sql(
-                    measures[code]["filter_sql"],
-                    "r.unit_code, r.file_sha256, r.sheet, r.row_number",
-                    "r.year = ? and r.month = ?",
-                ),
-                [year, month],
-            ).fetchall():
-                if item not in counted[key]:
-                    counted[key].append(item)
+    for *key, item in con.execute(
+        """
+        select r.unit_code, r.file_sha256, r.sheet, r.row_number, r.item_code
+        from marts.score_point_rows as r
+        left join marts.score_columns as c on c.method_code = r.method_code and c.item_code = r.item_code
+        where r.year = ? and r.month = ? and r.source = 'projects'
+        group by all
+        order by min(c.column_order), r.item_code
+        """,
+        [year, month],
+    ).fetchall():
+        if item not in counted[tuple(key)]:
+            counted[tuple(key)].append(item)
     if not counted:
         return {}
     rows = con.execute(

@@ -104,25 +104,27 @@ def district_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list
 
 
 SOURCE_COUNTS: dict[str, str] = {
-    table: f"select count(*) from {table} where year = ? and month = ?"
-    for table in (
-        "staging.stg_report_files",
-        "staging.stg_ledger_rows",
-        "staging.stg_lead_rows",
-        "marts.district_month_indicators",
-        "marts.score_totals",
-    )
+    **{
+        name: f"select {name} from marts.month_source_rows where year = ? and month = ?"
+        for name in ("report_files", "ledger_rows", "lead_rows")
+    },
+    **{
+        table: f"select count(*) from {table} where year = ? and month = ?"
+        for table in ("marts.district_month_indicators", "marts.score_totals")
+    },
 }
 
 
 def source_row_counts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, int | None]:
     """Rows behind the submission: the month's staged reports (weeks ending in it) and the marts."""
     out: dict[str, int | None] = {}
-    for table, sql in SOURCE_COUNTS.items():
+    for name, sql in SOURCE_COUNTS.items():
         try:
-            out[table] = int(con.execute(sql, [year, month]).fetchone()[0])
-        except duckdb.Error:
-            out[table] = None
+            row = con.execute(sql, [year, month]).fetchone()
+        except duckdb.Error:  # before a build
+            out[name] = None
+            continue
+        out[name] = int(row[0]) if row else 0  # no staged row of the month: 0
     return out
 
 

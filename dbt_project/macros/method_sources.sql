@@ -72,3 +72,58 @@
 {% macro fmt_or_null(expr) -%}
     case when {{ expr }} is not null then {{ fmt(expr) }} end
 {%- endmacro %}
+
+{#- The columns of a source row for score_point_rows: week_label, file_sha256, sheet, row_number, source_path
+    and detail_zh (a Chinese description of the row). -#}
+{% macro method_row_detail(source) -%}
+    {%- if source == 'projects' -%}
+    r.week_label as week_label,
+    r.file_sha256 as file_sha256,
+    r.sheet as sheet,
+    cast(r.row_number as integer) as row_number,
+    cast(null as varchar) as source_path,
+    r.project_code || ' ' || coalesce(r.project_name, '') || '（' || coalesce(st.label_zh, r.stage, '')
+        || coalesce('，签约 ' || cast(r.signed_on as varchar), '') || coalesce('，落地 ' || cast(r.landed_on as varchar), '')
+        || '）协议引资额 ' || {{ fmt('r.contract_amount') }} || ' 亿元，本年到位资金 ' || {{ fmt('r.funds_ytd') }} || ' 亿元'
+        as detail_zh
+    {%- elif source in ('leads_shared', 'leads_received') -%}
+    r.shared_week_label as week_label,
+    r.file_sha256 as file_sha256,
+    r.sheet as sheet,
+    cast(r.row_number as integer) as row_number,
+    cast(null as varchar) as source_path,
+    '线索 ' || r.lead_id || '“' || coalesce(r.project_name, '') || '”：' || r.sharer_unit || ' 于 '
+        || cast(r.shared_on as varchar) || ' 共享给 ' || r.receiver_unit || '；'
+        || case when r.receiver_project_code is null then '接收单位台账中尚无此线索'
+            else '接收单位项目 ' || r.receiver_project_code
+                || coalesce(' 签约 ' || cast(r.signed_on as varchar), '')
+                || coalesce(' 落地 ' || cast(r.landed_on as varchar), '')
+                || coalesce('，反馈 ' || cast(r.feedback_on as varchar), '，尚未反馈')
+        end as detail_zh
+    {%- elif source == 'missing_weeks' -%}
+    r.week_label as week_label,
+    cast(null as varchar) as file_sha256,
+    cast(null as varchar) as sheet,
+    cast(null as integer) as row_number,
+    cast(null as varchar) as source_path,
+    r.week_label || '（' || cast(r.week_start as varchar) || ' 至 ' || cast(r.week_end as varchar) || '）未收到周报'
+        as detail_zh
+    {%- elif source == 'missing_months' -%}
+    cast(null as varchar) as week_label,
+    cast(null as varchar) as file_sha256,
+    cast(null as varchar) as sheet,
+    cast(null as integer) as row_number,
+    cast(null as varchar) as source_path,
+    r.month_label || ' 整月未收到周报' as detail_zh
+    {%- elif source == 'entries' -%}
+    cast(null as varchar) as week_label,
+    r.file_sha256 as file_sha256,
+    r.sheet as sheet,
+    cast(r.row_number as integer) as row_number,
+    r.source_path as source_path,
+    coalesce(r.entered_by, '') || ' 录入 ' || r.entry_code || ' = ' || {{ fmt('r.value') }} || '：'
+        || coalesce(r.reason, '') || '（' || r.entry_ref || '）' as detail_zh
+    {%- else -%}
+    {{ exceptions.raise_compiler_error("unknown measure source " ~ source) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -58,7 +58,7 @@ def test_submission_folder_and_manifest(home: Home) -> None:
         assert digest(folder / entry["name"]) == entry["sha256"] == result.files[entry["name"]]
     assert manifest["waivers"] == [] and manifest["resubmit_reason"] is None
     counts = manifest["source_row_counts"]
-    assert counts["staging.stg_report_files"] == 60  # 15 active units x 4 weeks
+    assert counts["report_files"] == 60  # 15 active units x 4 weeks
     assert counts["marts.district_month_indicators"] == len(mart(home))
     frozen = manifest["figures"]["contract_amount_industrial"]["value"]
     assert frozen == mart(home)["contract_amount_industrial"][0]

@@ -1,0 +1,118 @@
+{{ config(materialized='view') }}
+-- The rows behind every point, stored once (as a view: computed when read, nothing to build): for every scored
+-- unit-month and every item of the year's method, each row a measure of the item counted — the project rows
+-- of the snapshot, the leads, the missing weeks and months, the committee's entries — with the file
+-- (file_sha256), sheet and row it came from and a Chinese description. A ratio's numerator and denominator and
+-- a change's base measure are listed under the item too (component_measure says which measure of the item
+-- they make up). `zhaoshang explain` and the bulletin's per-unit pages read it.
+-- depends_on: {{ ref('method_components') }}, {{ ref('method_items') }}, {{ ref('method_measures') }}
+-- depends_on: {{ ref('int_unit_month_snapshots') }}, {{ ref('int_leads') }}, {{ ref('int_expected_reports') }}
+-- depends_on: {{ ref('int_method_missing_months') }}, {{ ref('stg_entry_rows') }}, {{ ref('stages') }}, {{ ref('int_method_periods') }}
+{%- set measures = method_measure_rows() %}
+{%- set counted = [] %}
+{%- for m in measures %}
+    {%- if m['aggregate'] in ('sum', 'count') %}
+        {%- do counted.append(m) %}
+    {%- endif %}
+{%- endfor %}
+with measure_rows as (
+
+    {%- for m in counted %}
+    select
+        p.year,
+        p.month,
+        p.unit_code,
+        p.method_code,
+        '{{ m["measure_code"] }}' as measure_code,
+        '{{ m["source"] }}' as source,
+        cast({{ m['ref_sql'] }} as varchar) as ref,
+        cast({{ m['expression_sql'] }} as {{ double() }}) as amount,
+        {{ method_row_detail(m['source']) }}
+    {{ method_source_from(m['source']) }}
+    where p.method_code = '{{ m["method_code"] }}'
+      and ({{ m['filter_sql'] }})
+    union all
+    {%- endfor %}
+    select
+        cast(null as integer), cast(null as integer), cast(null as varchar), cast(null as varchar),
+        cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as {{ double() }}),
+        cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as integer),
+        cast(null as varchar), cast(null as varchar)
+    where 1 = 0
+
+),
+
+measures as (
+
+    select * from {{ ref('method_measures') }}
+
+),
+
+-- each item's measures (and a target measure), then the parts of a ratio or change, two levels down
+item_measures as (
+
+    select method_code, item_code, measure_code as component_measure, measure_code
+    from {{ ref('method_components') }}
+    union
+    select method_code, item_code, target_ref, target_ref
+    from {{ ref('method_components') }}
+    where target_source = 'measure'
+
+),
+
+parts as (
+
+    select measures.method_code, measures.measure_code, part.part
+    from measures
+    cross join lateral (
+        select measures.numerator as part where measures.aggregate = 'ratio'
+        union all
+        select measures.denominator where measures.aggregate = 'ratio'
+        union all
+        select measures.base_measure where measures.aggregate = 'change'
+    ) as part
+    where part.part is not null
+
+),
+
+leaves as (
+
+    select * from item_measures
+    union
+    select item_measures.method_code, item_measures.item_code, item_measures.component_measure, parts.part
+    from item_measures
+    inner join parts
+        on parts.method_code = item_measures.method_code and parts.measure_code = item_measures.measure_code
+    union
+    select item_measures.method_code, item_measures.item_code, item_measures.component_measure, deeper.part
+    from item_measures
+    inner join parts
+        on parts.method_code = item_measures.method_code and parts.measure_code = item_measures.measure_code
+    inner join parts as deeper
+        on deeper.method_code = parts.method_code and deeper.measure_code = parts.part
+
+)
+
+select
+    measure_rows.year,
+    measure_rows.month,
+    measure_rows.unit_code,
+    measure_rows.method_code,
+    leaves.item_code,
+    leaves.component_measure,
+    measure_rows.measure_code,
+    measures.label_zh as measure_label_zh,
+    measure_rows.source,
+    measure_rows.ref,
+    measure_rows.amount,
+    measure_rows.week_label,
+    measure_rows.file_sha256,
+    measure_rows.sheet,
+    measure_rows.row_number,
+    measure_rows.source_path,
+    measure_rows.detail_zh
+from measure_rows
+inner join leaves
+    on leaves.method_code = measure_rows.method_code and leaves.measure_code = measure_rows.measure_code
+inner join measures
+    on measures.method_code = measure_rows.method_code and measures.measure_code = measure_rows.measure_code
