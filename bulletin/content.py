@@ -202,13 +202,15 @@ def gather(con: duckdb.DuckDBPyConnection, year: int, month: int, gate_dir: Path
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, int, int]]:
-    labels = dict(con.execute("select stage_code, label_zh from seeds.stages").fetchall())
+    labels = dict(con.execute("select stage_code, label_zh from marts.dim_stage").fetchall())
     counts = [int(current[f"projects_{s}"].value or 0) if f"projects_{s}" in current else 0 for s in FUNNEL]
     return [(labels.get(s, s), counts[i], sum(counts[i:])) for i, s in enumerate(FUNNEL)]
 
 
 def _industries(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, float]]:
-    rows = con.execute("select industry_code, label_zh from seeds.industries order by sort_order").fetchall()
+    rows = con.execute(
+        "select industry_code, label_zh from marts.dim_industry order by sort_order"
+    ).fetchall()
     out = [
         (label, float(current[f"contract_amount_{code}"].value or 0))
         for code, label in rows
@@ -220,7 +222,7 @@ def _industries(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]
 def _leads(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Lead]:
     rows = con.execute(
         "select lead_id, sharer_unit, receiver_unit, shared_on, feedback_on, feedback_due_on, "
-        "is_feedback_late, is_signed_in_period, is_landed_in_period from intermediate.int_leads "
+        "is_feedback_late, is_signed_in_period, is_landed_in_period from marts.fct_leads "
         "where year = ? and month = ? order by shared_on, lead_id",
         [year, month],
     ).fetchall()
@@ -250,43 +252,32 @@ def _missing(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str,
 def _projects(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[Project]]:
     """Projects behind the items of the month's method (the snapshot rows each item's measures count), by
     unit, largest contract first, with the items they count in and their source file and row."""
-    # (unit, file, sheet, row) -> the items it counts in, in the method's order (marts.score_point_rows)
-    counted: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
-    for *key, item in con.execute(
+    # one line per (project row, item) it counts in, in the method's order (marts.score_point_rows)
+    found = con.execute(
         """
-        select r.unit_code, r.file_sha256, r.sheet, r.row_number, r.item_code
+        select r.unit_code, r.file_sha256, r.sheet, r.row_number, r.item_code, r.project_name, r.investor,
+               r.stage_zh, r.industry_zh, r.contract_amount, r.funds_ytd,
+               coalesce(r.source_path, r.file_sha256)
         from marts.score_point_rows as r
         left join marts.score_columns as c on c.method_code = r.method_code and c.item_code = r.item_code
         where r.year = ? and r.month = ? and r.source = 'projects'
-        group by all
-        order by min(c.column_order), r.item_code
-        """,
-        [year, month],
-    ).fetchall():
-        if item not in counted[tuple(key)]:
-            counted[tuple(key)].append(item)
-    if not counted:
-        return {}
-    rows = con.execute(
-        """
-        select r.unit_code, r.file_sha256, r.row_number, r.project_name, r.investor,
-               coalesce(s.label_zh, r.stage), coalesce(i.label_zh, r.industry), r.contract_amount,
-               r.funds_ytd, coalesce(f.source_path, r.file_sha256), r.sheet
-        from intermediate.int_unit_month_snapshots r
-        left join seeds.stages s on s.stage_code = r.stage
-        left join seeds.industries i on i.industry_code = r.industry
-        left join staging.stg_report_files f on f.file_sha256 = r.file_sha256
-        where r.year = ? and r.month = ? and not r.is_cross_unit_duplicate
-        order by r.unit_code, r.contract_amount desc nulls last, r.funds_ytd desc nulls last, r.row_number
+        order by r.unit_code, r.contract_amount desc nulls last, r.funds_ytd desc nulls last, r.row_number,
+                 c.column_order, r.item_code
         """,
         [year, month],
     ).fetchall()
-    out: dict[str, list[Project]] = defaultdict(list)
-    for unit, sha, row, name, investor, stage, industry, amount, funds, source, sheet in rows:
-        if (items_in := counted.get((unit, sha, sheet, row))) is not None:
-            out[unit].append(
-                Project(name, investor, stage, industry, _f(amount), _f(funds), items_in, source, sheet, row)
+    projects: dict[tuple[str, str, str, int], Project] = {}
+    for unit, sha, sheet, row, item, name, investor, stage, industry, amount, funds, source in found:
+        key = (unit, sha, sheet, row)
+        if key not in projects:
+            projects[key] = Project(
+                name, investor, stage, industry, _f(amount), _f(funds), [], source, sheet, row
             )
+        if item not in projects[key].counted_in:
+            projects[key].counted_in.append(item)
+    out: dict[str, list[Project]] = defaultdict(list)
+    for (unit, *_), project in projects.items():
+        out[unit].append(project)
     return dict(out)
 
 

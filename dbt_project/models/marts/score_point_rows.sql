@@ -8,6 +8,7 @@
 -- depends_on: {{ ref('method_components') }}, {{ ref('method_items') }}, {{ ref('method_measures') }}
 -- depends_on: {{ ref('int_unit_month_snapshots') }}, {{ ref('int_leads') }}, {{ ref('int_expected_reports') }}
 -- depends_on: {{ ref('int_method_missing_months') }}, {{ ref('stg_entry_rows') }}, {{ ref('stages') }}, {{ ref('int_method_periods') }}
+-- depends_on: {{ ref('stg_report_files') }}, {{ ref('industries') }}
 {%- set measures = method_measure_rows() %}
 {%- set counted = [] %}
 {%- for m in measures %}
@@ -37,7 +38,8 @@ with measure_rows as (
         cast(null as integer), cast(null as integer), cast(null as varchar), cast(null as varchar),
         cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as {{ double() }}),
         cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as integer),
-        cast(null as varchar), cast(null as varchar)
+        cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as varchar),
+        cast(null as varchar), cast(null as {{ double() }}), cast(null as {{ double() }}), cast(null as varchar)
     where 1 = 0
 
 ),
@@ -110,6 +112,12 @@ select
     measure_rows.sheet,
     measure_rows.row_number,
     measure_rows.source_path,
+    measure_rows.project_name,
+    measure_rows.investor,
+    measure_rows.stage_zh,
+    measure_rows.industry_zh,
+    measure_rows.contract_amount,
+    measure_rows.funds_ytd,
     measure_rows.detail_zh
 from measure_rows
 inner join leaves
