@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,6 +289,11 @@ def score_groups(sheet: ScoreSheet) -> list[tuple[str, list[tuple[Field, str]]]]
     return groups
 
 
+def _width(text: str) -> int:
+    """Characters of column width a text needs (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}）", fmt.title)
     _text(ws, 1, 0, BLANK_SCORES)
@@ -300,7 +306,7 @@ def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         ws.set_column(col, col + len(cols) - 1, 8.5)
         if len(cols) == 1:
             ws.merge_range(2, col, 3, col, header, fmt.header)
-            ws.set_column(col, col, 12)
+            ws.set_column(col, col, max(12, _width(header) + 2))  # the method's label on one line
         else:
             ws.merge_range(2, col, 2, col + len(cols) - 1, header, fmt.header)
             for k, (_, sub) in enumerate(cols):
