@@ -94,7 +94,7 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
     values = rows(
         con,
         "select * from marts.score_measure_values where year = ? and month = ? and unit_code = ? "
-        "order by item_code, role, component_measure, depth, measure_code",
+        "order by item_code, role, component_measure, depth, position, measure_code",
         key,
     )
     behind = rows(

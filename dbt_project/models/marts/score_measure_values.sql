@@ -11,10 +11,10 @@ with measures as (
 tree as (
 
     select method_code, item_code, measure_code as component_measure, measure_code,
-           cast(null as varchar) as parent_measure, 0 as depth, 'measure' as role
+           cast(null as varchar) as parent_measure, 0 as depth, 'measure' as role, 0 as position
     from {{ ref('method_components') }}
     union
-    select method_code, item_code, target_ref, target_ref, cast(null as varchar), 0, 'target'
+    select method_code, item_code, target_ref, target_ref, cast(null as varchar), 0, 'target', 1
     from {{ ref('method_components') }}
     where target_source = 'measure'
 
@@ -39,11 +39,13 @@ nodes as (
 
     select * from tree
     union all
-    select tree.method_code, tree.item_code, tree.component_measure, parts.part, tree.measure_code, 1, tree.role
+    select tree.method_code, tree.item_code, tree.component_measure, parts.part, tree.measure_code, 1, tree.role,
+           parts.position
     from tree
     inner join parts on parts.method_code = tree.method_code and parts.measure_code = tree.measure_code
     union all
-    select tree.method_code, tree.item_code, tree.component_measure, deeper.part, parts.part, 2, tree.role
+    select tree.method_code, tree.item_code, tree.component_measure, deeper.part, parts.part, 2, tree.role,
+           deeper.position
     from tree
     inner join parts on parts.method_code = tree.method_code and parts.measure_code = tree.measure_code
     inner join parts as deeper on deeper.method_code = parts.method_code and deeper.measure_code = parts.part
@@ -60,6 +62,7 @@ select
     nodes.role,
     nodes.depth,
     nodes.parent_measure,
+    cast(nodes.position as integer) as position,
     nodes.measure_code,
     measures.label_zh,
     measures.aggregate,
