@@ -311,9 +311,13 @@ def _width(text: str) -> int:
 def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}）", fmt.title)
     ws.set_row(0, title_height(14))
-    _text(ws, 1, 0, BLANK_SCORES)
     groups = score_groups(c.unit_scores)
     width = len(SCORE_HEADERS) + sum(len(cols) for _, cols in groups) + 1
+    # the note wraps within the first page's width (name column and the first item groups: 106 characters)
+    note_cols = min(width - 1, len(SCORE_HEADERS) + 8)
+    ws.merge_range(1, 0, 1, note_cols, "", fmt.note)
+    _text(ws, 1, 0, BLANK_SCORES, fmt.note)
+    ws.set_row(1, wrapped_height(BLANK_SCORES, 9 + 5 + 24 + 8.5 * (note_cols - 2), 11))
     for col, header in enumerate(SCORE_HEADERS):
         ws.merge_range(2, col, 3, col, header, fmt.header)
     col = len(SCORE_HEADERS)
