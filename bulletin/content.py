@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 
-from assessment.trace import counted_measures, project_rows_sql
 from basics.times import now_beijing
 from bulletin.points import BASE_KINDS, ScorePoint, score_points
 from submission.figures import IndicatorRow, as_text, district_rows, label_of
@@ -300,13 +299,15 @@ def _submitted(folder: Path | None, current: dict[str, IndicatorRow]) -> Submitt
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, int, int]]:
-    labels = dict(con.execute("select stage_code, label_zh from seeds.stages").fetchall())
+    labels = dict(con.execute("select stage_code, label_zh from marts.dim_stage").fetchall())
     counts = [int(current[f"projects_{s}"].value or 0) if f"projects_{s}" in current else 0 for s in FUNNEL]
     return [(labels.get(s, s), counts[i], sum(counts[i:])) for i, s in enumerate(FUNNEL)]
 
 
 def _industries(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]) -> list[tuple[str, float]]:
-    rows = con.execute("select industry_code, label_zh from seeds.industries order by sort_order").fetchall()
+    rows = con.execute(
+        "select industry_code, label_zh from marts.dim_industry order by sort_order"
+    ).fetchall()
     out = [
         (label, float(current[f"contract_amount_{code}"].value or 0))
         for code, label in rows
@@ -318,7 +319,7 @@ def _industries(con: duckdb.DuckDBPyConnection, current: dict[str, IndicatorRow]
 def _leads(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Lead]:
     rows = con.execute(
         "select lead_id, sharer_unit, receiver_unit, shared_on, feedback_on, feedback_due_on, "
-        "is_feedback_late, is_signed_in_period, is_landed_in_period from intermediate.int_leads "
+        "is_feedback_late, is_signed_in_period, is_landed_in_period from marts.fct_leads "
         "where year = ? and month = ? order by shared_on, lead_id",
         [year, month],
     ).fetchall()
@@ -348,54 +349,32 @@ def _missing(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str,
 def _projects(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[Project]]:
     """Projects behind the items of the month's method (the snapshot rows each item's measures count), by
     unit, largest contract first, with the items they count in and their source file and row."""
-    method = "(select distinct method_code from intermediate.int_method_periods where year = ? and month = ?)"
-    cur = con.execute(f"select * from seeds.method_measures where method_code in {method}", [year, month])
-    names = [d[0] for d in cur.description]
-    measures = {m["measure_code"]: m for m in (dict(zip(names, r, strict=True)) for r in cur.fetchall())}
-    items = con.execute(
-        "select distinct c.item_code, c.measure_code, i.sort_order from seeds.method_components c "
-        "inner join seeds.method_items i on i.method_code = c.method_code and i.item_code = c.item_code "
-        f"where c.method_code in {method} order by i.sort_order, c.item_code",
-        [year, month],
-    ).fetchall()
-    # (unit, file, sheet, row) -> the items it counts in
-    counted: dict[tuple[str, str, str, int], list[str]] = defaultdict(list)
-    for item, measure, _ in items:
-        for code in counted_measures(measures, measure):
-            if measures[code]["source"] != "projects":
-                continue
-            for key in con.execute(
-                project_rows_sql(
-                    measures[code],
-                    "r.unit_code, r.file_sha256, r.sheet, r.row_number",
-                    "r.year = ? and r.month = ?",
-                ),
-                [year, month],
-            ).fetchall():
-                if item not in counted[key]:
-                    counted[key].append(item)
-    if not counted:
-        return {}
-    rows = con.execute(
+    # one line per (project row, item) it counts in, in the method's order (marts.score_point_rows)
+    found = con.execute(
         """
-        select r.unit_code, r.file_sha256, r.row_number, r.project_name, r.investor,
-               coalesce(s.label_zh, r.stage), coalesce(i.label_zh, r.industry), r.contract_amount,
-               r.funds_ytd, coalesce(f.source_path, r.file_sha256), r.sheet
-        from intermediate.int_unit_month_snapshots r
-        left join seeds.stages s on s.stage_code = r.stage
-        left join seeds.industries i on i.industry_code = r.industry
-        left join staging.stg_report_files f on f.file_sha256 = r.file_sha256
-        where r.year = ? and r.month = ? and not r.is_cross_unit_duplicate
-        order by r.unit_code, r.contract_amount desc nulls last, r.funds_ytd desc nulls last, r.row_number
+        select r.unit_code, r.file_sha256, r.sheet, r.row_number, r.item_code, r.project_name, r.investor,
+               r.stage_zh, r.industry_zh, r.contract_amount, r.funds_ytd,
+               coalesce(r.source_path, r.file_sha256)
+        from marts.score_point_rows as r
+        left join marts.score_columns as c on c.method_code = r.method_code and c.item_code = r.item_code
+        where r.year = ? and r.month = ? and r.source = 'projects' and r.of_year = r.year
+        order by r.unit_code, r.contract_amount desc nulls last, r.funds_ytd desc nulls last, r.row_number,
+                 c.column_order, r.item_code
         """,
         [year, month],
     ).fetchall()
-    out: dict[str, list[Project]] = defaultdict(list)
-    for unit, sha, row, name, investor, stage, industry, amount, funds, source, sheet in rows:
-        if (items_in := counted.get((unit, sha, sheet, row))) is not None:
-            out[unit].append(
-                Project(name, investor, stage, industry, _f(amount), _f(funds), items_in, source, sheet, row)
+    projects: dict[tuple[str, str, str, int], Project] = {}
+    for unit, sha, sheet, row, item, name, investor, stage, industry, amount, funds, source in found:
+        key = (unit, sha, sheet, row)
+        if key not in projects:
+            projects[key] = Project(
+                name, investor, stage, industry, _f(amount), _f(funds), [], source, sheet, row
             )
+        if item not in projects[key].counted_in:
+            projects[key].counted_in.append(item)
+    out: dict[str, list[Project]] = defaultdict(list)
+    for (unit, *_), project in projects.items():
+        out[unit].append(project)
     return dict(out)
 
 

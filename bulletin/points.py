@@ -3,8 +3,8 @@
 A plain read of `marts.score_points` (the method engine's long table, whatever method scores the year): one
 line per indicator, per bonus or deduction event or rule, per cap; deductions carry negative points and caps
 are lines of their own, so the points of a unit add up to its total in `marts.score_totals`. The display kind
-of a line's value (amount 亿元 / count / ratio) is the `value_kind` of the measure it scores
-(`seeds.method_measures`); a line scoring several measures shows its value as a plain figure.
+of a line's value (amount 亿元 / count / ratio) is the `value_kind` of its item in `marts.score_columns` (the
+measure it scores); a line scoring several measures shows its value as a plain figure.
 """
 
 from __future__ import annotations
@@ -39,19 +39,11 @@ class ScorePoint:
 
 
 SCORE_POINTS_SQL = """
-    with value_kinds as (
-        select c.method_code, c.item_code,
-               case when count(*) = 1 then max(m.value_kind) end as value_kind
-        from seeds.method_components as c
-        inner join seeds.method_measures as m
-            on m.method_code = c.method_code and m.measure_code = c.measure_code
-        group by c.method_code, c.item_code
-    )
     select s.year, s.month, s.unit_code, s.group_code, s.item_code, s.item_label_zh, s.kind,
            s.value, s.target, s.ratio, s.points, s.formula_zh, s.ref,
-           case when s.line = 'cap' then 'score' else coalesce(k.value_kind, 'score') end, s.line
+           case when s.line = 'cap' then 'score' else coalesce(c.value_kind, 'score') end, s.line
     from marts.score_points as s
-    left join value_kinds as k on k.method_code = s.method_code and k.item_code = s.item_code
+    left join marts.score_columns as c on c.method_code = s.method_code and c.item_code = s.item_code
     where s.year = ? and s.month = ?
     order by s.unit_code, s.sort_order, case s.line when 'item' then 0 when 'event' then 1 else 2 end, s.ref
 """

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from basics.labels import SCORE_COLUMNS, UNIT_TYPE_ZH
 from basics.safe_text import neutralise
 from basics.sheet_print import fit_readable, title_height, wrapped_height
+from basics.terms import SCORE_GROUP
 from basics.times import beijing_date, beijing_time
 from submission.figures import (
     XLSX_FORMATS,
@@ -18,6 +20,7 @@ from submission.figures import (
     period_label,
     rounded,
 )
+from submission.score_sheet import GRADE_FIELD, TOTAL_FIELDS, Field, ScoreSheet, item_fields
 
 if TYPE_CHECKING:
     from expectations.results import GateResult
@@ -41,7 +44,7 @@ class Content:
     version: int
     created_at: str
     indicators: list[IndicatorRow]
-    unit_scores: list[dict[str, Any]]
+    unit_scores: ScoreSheet
     gate: GateResult
     waivers: dict[str, str]
     unit_names: dict[str, str]
@@ -274,34 +277,47 @@ def _checks_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _print_setup(ws, (0, 2), last_col=len(FAILURE_WIDTHS) - 1)
 
 
-SCORE_HEADERS = ["单位类型", "排名", "单位名称"]
-SUB_HEADERS = {"value": "完成值", "target": "目标", "score": "得分"}
+SCORE_HEADERS = [SCORE_GROUP, "排名", "单位名称"]
+SUB_HEADERS = {"value": "完成值", "target": "目标", "points": "得分"}
 BLANK_SCORES = (
-    "说明：得分保留两位小数；得分空白表示该单位该项年度目标为0，不参与计分，其权重按比例分摊至其他指标；"
-    "排名在同类单位内比较，并列者名次相同；减分以正数列示。"
+    "说明：各项按当年考核办法列示，得分保留两位小数；指标得分空白表示该单位该项目标为0或未下达，不参与计分"
+    "（按办法分摊或计0分）；排名在同一考核分组内比较，并列者名次相同；"
+    "各减分项目以负数列示，减分合计以正数列示；各项得分之和等于总分。"
 )
 
 
-def score_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """SCORE_COLUMNS grouped for a two-row header: (group header, [(column, sub header, kind)])."""
-    groups: list[tuple[str, list[tuple[str, str, str]]]] = []
-    for name, header, kind in SCORE_COLUMNS:
-        prefix, _, letter = name.partition("_")
-        if prefix in SUB_HEADERS and len(letter) == 1:
-            if prefix == "value":
-                groups.append((header, []))
-            groups[-1][1].append((name, SUB_HEADERS[prefix], kind))
+def score_groups(sheet: ScoreSheet) -> list[tuple[str, list[tuple[Field, str]]]]:
+    """The method's items for a two-row header: (item header, [(field, sub header)]); then the totals (and the
+    grade, when the method defines grades)."""
+    groups: list[tuple[str, list[tuple[Field, str]]]] = []
+    for column in sheet.all_columns:
+        fields = item_fields([column])
+        if len(fields) == 1:
+            groups.append((fields[0].header, [(fields[0], fields[0].header)]))
         else:
-            groups.append((header, [(name, header, kind)]))
+            header = column.header("value")
+            groups.append((header, [(f, SUB_HEADERS[f.code.rsplit("_", 1)[1]]) for f in fields]))
+    groups.extend((f.header, [(f, f.header)]) for f in TOTAL_FIELDS[:-1])
+    if sheet.graded:  # the method defines grades (考核等次)
+        groups.append((GRADE_FIELD.header, [(GRADE_FIELD, GRADE_FIELD.header)]))
     return groups
+
+
+def _width(text: str) -> int:
+    """Characters of column width a text needs (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
     _text(ws, 0, 0, f"各单位考核得分（{period_label(c.year, c.month)}）", fmt.title)
     ws.set_row(0, title_height(14))
-    _text(ws, 1, 0, BLANK_SCORES)
-    groups = score_groups()
+    groups = score_groups(c.unit_scores)
     width = len(SCORE_HEADERS) + sum(len(cols) for _, cols in groups) + 1
+    # the note wraps within the first page's width (name column and the first item groups: 106 characters)
+    note_cols = min(width - 1, len(SCORE_HEADERS) + 8)
+    ws.merge_range(1, 0, 1, note_cols, "", fmt.note)
+    _text(ws, 1, 0, BLANK_SCORES, fmt.note)
+    ws.set_row(1, wrapped_height(BLANK_SCORES, 9 + 5 + 24 + 8.5 * (note_cols - 2), 11))
     for col, header in enumerate(SCORE_HEADERS):
         ws.merge_range(2, col, 3, col, header, fmt.header)
     col = len(SCORE_HEADERS)
@@ -309,27 +325,31 @@ def _scores_sheet(ws: Any, c: Content, fmt: _Formats) -> None:
         ws.set_column(col, col + len(cols) - 1, 8.5)
         if len(cols) == 1:
             ws.merge_range(2, col, 3, col, header, fmt.header)
-            ws.set_column(col, col, 12)
+            # the method's label whole on at most three lines (the merged header is two rows, 48 pt, tall)
+            ws.set_column(col, col, max(8.5, math.ceil(_width(header) / 3) + 2))
         else:
             ws.merge_range(2, col, 2, col + len(cols) - 1, header, fmt.header)
-            for k, (_, sub, _) in enumerate(cols):
+            for k, (_, sub) in enumerate(cols):
                 _text(ws, 3, col + k, sub, fmt.header)
         col += len(cols)
     ws.merge_range(2, col, 3, col, "单位编号", fmt.header)
     ws.set_row(2, 30)
     ws.set_row(3, 18)
-    columns = [(name, kind) for _, cols in groups for name, _, kind in cols]
-    for i, r in enumerate(c.unit_scores, start=4):
-        _text(ws, i, 0, UNIT_TYPE_ZH.get(r["unit_type"], r["unit_type"]), fmt.text)
-        if r["rank_in_type"] is None:
+    columns = [field for _, cols in groups for field, _ in cols]
+    for i, unit in enumerate(c.unit_scores.units, start=4):
+        _text(ws, i, 0, unit.group_label_zh or unit.group_code, fmt.text)
+        if unit.rank is None:
             ws.write_blank(i, 1, None, fmt.text)
         else:
-            ws.write_number(i, 1, int(r["rank_in_type"]), fmt.text)
-        _text(ws, i, 2, r.get("name_zh"), fmt.text)
-        for k, (name, kind) in enumerate(columns, start=len(SCORE_HEADERS)):
-            value = r.get(name)
-            _number(ws, i, k, None if value is None else float(value), kind, fmt)
-        _text(ws, i, width - 1, r["unit_code"], fmt.text)
+            ws.write_number(i, 1, unit.rank, fmt.text)
+        _text(ws, i, 2, unit.name_zh, fmt.text)
+        for k, field in enumerate(columns, start=len(SCORE_HEADERS)):
+            value = field.read(unit)
+            if field.kind == "text":
+                _text(ws, i, k, value, fmt.text)
+            else:
+                _number(ws, i, k, None if value is None else float(value), field.kind, fmt)
+        _text(ws, i, width - 1, unit.unit_code, fmt.text)
     ws.set_column(0, 0, 9)
     ws.set_column(1, 1, 5)
     ws.set_column(2, 2, 24)

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import duckdb
 
-from basics.labels import SCORE_COLUMNS
 from basics.warehouse_access import open_warehouse
 
 LABELS_CSV = Path(__file__).resolve().parent / "indicator_labels.csv"
@@ -104,41 +103,28 @@ def district_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list
     return sorted(out, key=lambda r: (r.label.sort_order, r.indicator))
 
 
-def unit_score_rows(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[dict[str, Any]]:
-    """marts.unit_month_scores of the month with unit names, ranked within unit type."""
-    cols = ", ".join(f"s.{c}" for c, _, _ in SCORE_COLUMNS)
-    cur = con.execute(
-        f"select s.unit_type, s.rank_in_type, s.unit_code, u.name_zh, {cols} "
-        "from marts.unit_month_scores s left join seeds.units u on u.unit_code = s.unit_code "
-        "where s.year = ? and s.month = ? "
-        "order by case s.unit_type when 'platform' then 1 when 'department' then 2 else 3 end, "
-        "s.rank_in_type nulls last, s.unit_code",
-        [year, month],
-    )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 SOURCE_COUNTS: dict[str, str] = {
-    table: f"select count(*) from {table} where year = ? and month = ?"
-    for table in (
-        "staging.stg_report_files",
-        "staging.stg_ledger_rows",
-        "staging.stg_lead_rows",
-        "marts.district_month_indicators",
-        "marts.unit_month_scores",
-    )
+    **{
+        name: f"select {name} from marts.month_source_rows where year = ? and month = ?"
+        for name in ("report_files", "ledger_rows", "lead_rows")
+    },
+    **{
+        table: f"select count(*) from {table} where year = ? and month = ?"
+        for table in ("marts.district_month_indicators", "marts.score_totals")
+    },
 }
 
 
 def source_row_counts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, int | None]:
     """Rows behind the submission: the month's staged reports (weeks ending in it) and the marts."""
     out: dict[str, int | None] = {}
-    for table, sql in SOURCE_COUNTS.items():
+    for name, sql in SOURCE_COUNTS.items():
         try:
-            out[table] = int(con.execute(sql, [year, month]).fetchone()[0])
-        except duckdb.Error:
-            out[table] = None
+            row = con.execute(sql, [year, month]).fetchone()
+        except duckdb.Error:  # before a build
+            out[name] = None
+            continue
+        out[name] = int(row[0]) if row else 0  # no staged row of the month: 0
     return out
 
 

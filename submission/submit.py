@@ -21,8 +21,9 @@ from basics.registers import units
 from basics.warehouse_access import open_warehouse
 from submission.errors import AlreadySubmitted, GateFailed
 from submission.export import Content, write_csv, write_xlsx
-from submission.figures import connect, district_rows, source_row_counts, unit_score_rows
+from submission.figures import connect, district_rows, source_row_counts
 from submission.record import ensure_record, record_version, recorded_versions
+from submission.score_sheet import load as load_scores
 
 if TYPE_CHECKING:
     from basics.home import Home
@@ -147,7 +148,7 @@ def _write_version(
     con = connect(home.warehouse)
     try:
         indicators = district_rows(con, year, month)
-        scores = unit_score_rows(con, year, month)
+        scores = load_scores(con, [year], month)
         counts = source_row_counts(con, year, month)
     finally:
         con.close()

@@ -4,8 +4,9 @@ Every file received for a unit-week (accepted, superseding or rejected) is liste
 which is rewritten when a newer file of that unit-week arrives. The file-level part comes from the raw tables
 ingestion writes (report_files, row_issues, rejected_files: a rejection carries the same Chinese and English
 reason as the quarantine's `.reason.txt`); the year-to-date figures, bonus and deduction items and missing
-weeks come from the marts (`unit_month_scores`, `score_items`) of the month the week reports (its Monday's
-month, SPEC 3: 2021-W52, ending 2 January 2022, is December 2021's report).
+weeks come from the marts (`score_totals`, `score_points`, `score_columns`: the items of the method that
+scores the year) of the month the week reports (its Monday's month, SPEC 3: 2021-W52, ending 2 January 2022, is
+December 2021's report).
 `receipts.issued` records which events each receipt covers, so a run writes only the receipts of new files.
 """
 
@@ -23,13 +24,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from basics import registers
-from basics.labels import SCORE_COLUMNS
 from basics.times import beijing_time, now_beijing
 from basics.weeks import period_of, week_end
 from ingestion.discover import LEADS_SUFFIX, NO_WEEK, parse_week_folder
 from ingestion.outcomes import IngestReport
 from ingestion.quarantine import fit
 from ingestion.vocabulary import unit_code
+from submission.score_sheet import TOTAL_FIELDS, UnitScore, item_fields, load
 from unit_workbooks.sheet_style import (
     AMOUNT_FORMAT,
     DATE_FORMAT,
@@ -73,26 +74,23 @@ REASON_EN = {
     "missing_report": "missing weekly report (deduction)",
     "late_feedback": "late feedback on a lead (deduction)",
 }
-# the English words beside each year-to-date line (never the warehouse's column codes)
-_INDICATOR_EN = {
-    "c": "contracted investment",
-    "f": "funds in place",
-    "q": "quality projects",
-    "m": "major projects",
-    "r": "landing conversion rate",
-}
+# the English words beside the year-to-date totals (never the warehouse's column codes; an item of the method
+# is named by its Chinese label alone)
 SCORE_EN = {
-    **{
-        f"{part}_{code}": f"{name}{suffix}"
-        for code, name in _INDICATOR_EN.items()
-        for part, suffix in (("value", ""), ("target", " target"), ("score", " score"))
-    },
     "base_score": "base score",
-    "bonus": "lead-sharing bonus",
+    "bonus": "bonus points",
     "deductions": "points deducted",
     "total_score": "total score",
-    "rank_in_type": "rank within its type",
+    "rank_in_group": "rank within its group",
 }
+
+
+def _reason(reason: str, item_labels: dict[str, str]) -> str:
+    """A bonus or deduction's reason: Chinese (the method's label), then English where there is one."""
+    zh = REASON_ZH.get(reason) or item_labels.get(reason, reason)
+    return f"{zh} / {REASON_EN[reason]}" if reason in REASON_EN else zh
+
+
 REASON_ZH = {
     "lead_signed": "共享线索已签约（加分）",
     "lead_landed": "共享线索已落地（加分）",
@@ -220,8 +218,10 @@ class ReceiptFacts:
     issues: list[tuple[Any, ...]] = field(default_factory=list)
     previous_week: str | None = None
     changes: list[Change] = field(default_factory=list)
-    scores: dict[str, Any] | None = None
-    items: list[tuple[str, str, float, str]] = field(default_factory=list)  # kind, reason, points, ref
+    scores: UnitScore | None = None
+    score_fields: list[Any] = field(default_factory=list)  # the year's method's items (score_sheet.Field)
+    items: list[tuple[str, str, float, str]] = field(default_factory=list)  # kind, item code, points, ref
+    item_labels: dict[str, str] = field(default_factory=dict)  # item code -> the method's label
     awaited: list[AwaitedLead] = field(default_factory=list)
 
     @property
@@ -244,14 +244,6 @@ class ReceiptFacts:
     def period(self) -> tuple[int, int] | None:
         """(year, month) whose year to date the receipt shows: the month the week reports (basics.weeks)."""
         return period_of(self.folder) if self.folder != NO_WEEK else None
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def gather_all(
@@ -278,7 +270,8 @@ def gather_all(
         keys.append((facts, this, before))
     ledgers = view.snapshots(wanted)
     issues = _issues(con, wanted)
-    scores, items = _marts(con, {f.period[0] for f, _, _ in keys if f.period})
+    sheet = load(con, sorted({f.period[0] for f, _, _ in keys if f.period}))
+    scores = sheet.by_unit()
     out = []
     for facts, this, before in keys:
         current = ledgers[this] if this else None
@@ -290,8 +283,17 @@ def gather_all(
         if facts.registered and facts.week_end is not None:
             facts.awaited = view.awaiting(facts.unit, facts.folder, current or previous)
             period = (facts.unit, *facts.period)
-            facts.scores = scores.get(period)
-            facts.items = items.get(period, [])
+            score = scores.get(period)
+            if score is not None:
+                columns = sheet.columns_of(score)
+                facts.scores = score
+                facts.score_fields = [*item_fields(columns), *TOTAL_FIELDS]
+                facts.item_labels = {c.item_code: c.label_zh for c in columns}
+                facts.items = [
+                    (c.kind, c.item_code, points, ref)
+                    for c in columns
+                    for ref, points in score.events.get(c.item_code, [])
+                ]
         out.append(facts)
     return out
 
@@ -322,31 +324,6 @@ def _issues(
 
 
 Period = tuple[str, int, int]  # unit, year, month
-
-
-def _marts(
-    con: duckdb.DuckDBPyConnection, years: set[int]
-) -> tuple[dict[Period, dict[str, Any]], dict[Period, list[tuple[str, str, float, str]]]]:
-    """unit_month_scores rows and score_items of the years, by (unit, year, month); empty before a build."""
-    scores: dict[Period, dict[str, Any]] = {}
-    items: dict[Period, list[tuple[str, str, float, str]]] = defaultdict(list)
-    if not years or not _has_table(con, "marts", "unit_month_scores"):
-        return scores, items
-    listed = sorted(years)
-    cursor = con.execute(
-        "select * from marts.unit_month_scores where year in (select unnest(?::integer[]))", [listed]
-    )
-    names = [d[0] for d in cursor.description]
-    for row in cursor.fetchall():
-        record = dict(zip(names, row, strict=True))
-        scores[(record["unit_code"], record["year"], record["month"])] = record
-    for unit, year, month, kind, reason, points, ref in con.execute(
-        "select unit_code, year, month, kind, reason, points, ref from marts.score_items "
-        "where year in (select unnest(?::integer[])) order by kind, reason, ref",
-        [listed],
-    ).fetchall():
-        items[(unit, year, month)].append((kind, reason, points, ref))
-    return scores, items
 
 
 class _Formats:
@@ -513,15 +490,14 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
         if facts.scores is None:
             out.line("考核得分", "暂无（数据仓库尚未计算本月得分）", "no score yet")
         else:
-            for column, header, kind in SCORE_COLUMNS:
-                value = facts.scores.get(column)
+            for score_field in facts.score_fields:  # the items of the year's method, in its order
+                value = score_field.read(facts.scores)
                 out.line(
-                    header,
+                    score_field.header,
                     "不适用" if value is None else value,
-                    SCORE_EN.get(column, ""),
-                    fmt.figure[kind],
+                    SCORE_EN.get(score_field.code, ""),
+                    fmt.figure.get(score_field.kind),
                 )
-            out.line("同类排名", facts.scores.get("rank_in_type"), SCORE_EN["rank_in_type"])
         missing = facts.missing_weeks
         out.line(
             "缺报周次",
@@ -665,7 +641,7 @@ def write_receipt(facts: ReceiptFacts, path: Path) -> Path:
         [
             [
                 "加分 / bonus" if kind == "bonus" else "减分 / deduction",
-                f"{REASON_ZH.get(reason, reason)} / {REASON_EN.get(reason, '')}".rstrip(" /"),
+                _reason(reason, facts.item_labels),
                 float(points),
                 ref,
             ]

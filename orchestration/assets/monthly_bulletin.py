@@ -9,8 +9,9 @@ from orchestration.resources import WAREHOUSE_POOL, HomeResource
 BULLETIN_INPUTS = [
     dg.AssetKey(["marts", name])
     for name in (
-        "unit_month_scores",
-        "score_items",
+        "score_points",
+        "score_totals",
+        "score_columns",
         "district_month_indicators",
         "fct_unit_month_projects",
         "dim_unit",

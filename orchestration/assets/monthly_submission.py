@@ -13,7 +13,9 @@ from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
 GATE_INPUTS = [
     dg.AssetKey(["marts", "district_month_indicators"]),
-    dg.AssetKey(["marts", "unit_month_scores"]),
+    dg.AssetKey(["marts", "score_totals"]),
+    dg.AssetKey(["marts", "score_points"]),
+    dg.AssetKey(["marts", "score_columns"]),
 ]
 
 

@@ -9,7 +9,7 @@ import dagster as dg
 
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
-BUILT_MARTS = [dg.AssetKey(["marts", "unit_month_scores"]), dg.AssetKey(["marts", "score_items"])]
+BUILT_MARTS = [dg.AssetKey(["marts", name]) for name in ("score_totals", "score_points", "score_columns")]
 
 
 @dg.asset(

@@ -75,7 +75,7 @@ def test_scores_csv_has_chinese_headers_and_one_row_per_unit(demo_home):
     proc = zhaoshang("scores", "--month", "2021-06", "--csv", home=home)
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     assert proc.returncode == 0
-    assert {"单位编号", "总分", "同类排名", "协议引资额得分"} <= set(rows[0])
+    assert {"单位编号", "总分", "组内排名", "协议引资额得分", "缺报周报（减分）"} <= set(rows[0])
     assert {r["单位编号"] for r in rows} >= {"P01", "D01", "B01"}
 
 

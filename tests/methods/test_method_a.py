@@ -111,3 +111,33 @@ def test_new_entries_make_the_scores_stale_until_the_next_build(warehouse, tmp_p
     assert stale is not None and (stale.new_files, stale.new_entry_files) == (0, 1)
     assert "1 个考核录入文件" in stale.warning() and "1 committee entries file(s)" in stale.warning()
     assert "周报" not in stale.warning()
+
+
+def test_every_surface_shows_method_a(warehouse, tmp_path):
+    """`scores` (terminal, CSV, XLSX), `explain`, the receipts and the submission workbook show Method A's
+    items and the marts' totals; P01's row against the worked example by hand."""
+    import csv
+
+    from tests.methods import surfaces
+
+    home = surfaces.copy_of(warehouse, tmp_path)
+    want = surfaces.expected(warehouse, 2021, 12)
+    assert [c["item_code"] for c in want["columns"]] == ["A1", "A2", "A3"]
+    surfaces.check_scores_csv_and_xlsx(home, want, 2021, 12, tmp_path)
+    p01 = next(
+        r for r in csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8-sig")) if r["单位编号"] == "P01"
+    )
+    assert {k: p01[k] for k in ("省域外签约项目投资额(亿元)", "省域外签约项目投资额目标(亿元)")} == {
+        "省域外签约项目投资额(亿元)": "36.0",
+        "省域外签约项目投资额目标(亿元)": "40.0",
+    }
+    assert (p01["龙头企业项目数(个)"], p01["龙头企业项目数目标(个)"]) == ("4", "3")
+    assert [p01[h] for h in ("省域外签约项目投资额得分", "龙头企业项目数得分", "其他工作得分")] == [
+        "45.0",
+        "30.0",
+        "16.5",
+    ]
+    assert (p01["总分"], p01["组内排名"], p01["考核分组"]) == ("91.5", "1", "全体单位")
+    surfaces.check_explain(home, want, 2021, 12)
+    assert surfaces.check_receipts(home, want, 2021, 12) == 2  # P01 and P02 reported 2021-W51
+    surfaces.check_submission(home, want, 2021, 12)

@@ -78,3 +78,33 @@ def test_worked_example(warehouse):
     u3 = points(warehouse, "P03", 2021, 3)
     assert u3[("B1", None, "item")] == pytest.approx(100)
     assert [v for (item, _, _), v in u3.items() if item == "work_plan"] == [pytest.approx(-5)]
+
+
+def test_every_surface_shows_method_b(warehouse, tmp_path):
+    """`scores` (terminal, CSV, XLSX), `explain` and the receipts show Method B's items and the marts' totals;
+    P01's row by hand: B1 tier 2 = 75, two months without a report -2 (a deduction item is negative, the
+    deductions total positive), total 73, rank 2."""
+    import csv
+
+    from tests.methods import surfaces
+
+    home = surfaces.copy_of(warehouse, tmp_path)
+    want = surfaces.expected(warehouse, 2021, 3)
+    assert [c["item_code"] for c in want["columns"]] == [
+        "B1",
+        "missing_month",
+        "work_plan",
+        "year_summary",
+    ]
+    surfaces.check_scores_csv_and_xlsx(home, want, 2021, 3, tmp_path)
+    p01 = next(
+        r for r in csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8-sig")) if r["单位编号"] == "P01"
+    )
+    assert [p01[h] for h in ("目标完成得分", "整月未报送周报（减分）", "未制定工作方案（减分）")] == [
+        "75.0",
+        "-2.0",
+        "0.0",
+    ]
+    assert (p01["基础得分"], p01["减分"], p01["总分"], p01["组内排名"]) == ("75.0", "2.0", "73.0", "2")
+    surfaces.check_explain(home, want, 2021, 3)
+    assert surfaces.check_receipts(home, want, 2021, 3) == 3  # P01, P02 and P03 reported 2021-W12

@@ -142,3 +142,27 @@ def test_explain_down_to_projects_leads_and_entries(warehouse, capsys):
     assert "共享线索被推进 封顶：-1.5 分（封顶 3 分，封顶前 4.5 分）" in out
     assert main(["explain", "--home", home, "--unit", "P02", "--month", "2021-06"]) == 2
     assert "P02 在 2021年6月 没有考核得分" in capsys.readouterr().err
+
+
+def test_every_surface_shows_method_d(warehouse, tmp_path):
+    """`scores` (terminal, CSV, XLSX), `explain` and the receipts show Method D's items and the marts'
+    totals; P01 by hand: D1..D5 30, 14, 15, 12, 13.5; bonuses 6 + 4 + 8 + 10 + 3 (lead take-up 4.5 capped at
+    3) = 31; total 115.5."""
+    import csv
+
+    from tests.methods import surfaces
+
+    home = surfaces.copy_of(warehouse, tmp_path)
+    want = surfaces.expected(warehouse, 2021, 6)
+    surfaces.check_scores_csv_and_xlsx(home, want, 2021, 6, tmp_path)
+    (p01,) = list(csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8-sig")))
+    items = [surfaces.header_of(c) for c in want["columns"]]
+    assert [float(p01[h]) for h in items] == [30, 14, 15, 12, 13.5, 6, 4, 8, 10, 3]
+    assert (p01["基础得分"], p01["加分"], p01["总分"], p01["考核分组"]) == (
+        "84.5",
+        "31.0",
+        "115.5",
+        "产业专班",
+    )
+    surfaces.check_explain(home, want, 2021, 6)
+    assert surfaces.check_receipts(home, want, 2021, 6) == 1  # P01's 2021-W25 (P02 is not in a group)

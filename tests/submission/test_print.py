@@ -7,16 +7,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from basics.home import Home
-from basics.labels import SCORE_COLUMNS
 from expectations.gate import run_gate
 from submission import submit_month
 from submission.export import INDICATOR_HEADERS, SUB_HEADERS, score_groups
+from submission.score_sheet import load
 from tests.gate.dataset import MONTH, YEAR
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PLAIN = "(the whole document in drawing order, a cell's lines together, without white space)"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,10 @@ def printed(base_home: Home, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     for page in text.split("\f"):
         if page.strip():
             sheets.setdefault(page.strip().splitlines()[0].strip(), []).append(page)
+    plain = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    sheets[PLAIN] = [re.sub(r"\s+", "", plain)]  # a header wrapped in its cell reads as one piece here
     artefacts = Path(__file__).resolve().parents[1] / "artefacts"  # for a human to look at; git-ignored
     artefacts.mkdir(exist_ok=True)
     shutil.copy(pdf, artefacts / "submission.pdf")
@@ -65,16 +71,23 @@ def test_main_sheet_on_one_landscape_page_with_sign_off(printed) -> None:
     assert "第 1 页" in page
 
 
-def test_unit_scores_on_at_most_two_pages_with_every_header_whole(printed) -> None:
+def test_unit_scores_on_at_most_two_pages_with_every_header_whole(printed, base_home: Home) -> None:
+    con = duckdb.connect(str(base_home.warehouse), read_only=True)
+    try:
+        sheet = load(con, [YEAR], MONTH)  # the 2021 method's items (marts.score_columns)
+    finally:
+        con.close()
     pages = printed["单位得分"]
     assert 1 <= len(pages) <= 2
     text = "\n".join(pages)
-    for group, cols in score_groups():
-        assert group in text, group  # a header cut or wrapped would not read as one piece
+    (plain,) = printed[PLAIN]
+    for group, cols in score_groups(sheet):
+        assert group in plain, group  # a header cut (by the page or its cell) would not read as one piece
         if len(cols) > 1:
+            assert group in text, group  # a group header is on one line
             assert all(sub in text for sub in SUB_HEADERS.values())
-    assert "实际到位资金(亿元)" in text and len(SCORE_COLUMNS) == 19
-    assert "得分空白表示该单位该项年度目标为0" in text  # blank scores explained
+    assert "实际到位资金(亿元)" in text and "缺报周报（减分）" in plain
+    assert "得分空白表示该单位该项目标为0" in text  # blank scores explained
     assert "江津综合保税区" in text
 
 

@@ -58,7 +58,7 @@ def test_submission_folder_and_manifest(home: Home) -> None:
         assert digest(folder / entry["name"]) == entry["sha256"] == result.files[entry["name"]]
     assert manifest["waivers"] == [] and manifest["resubmit_reason"] is None
     counts = manifest["source_row_counts"]
-    assert counts["staging.stg_report_files"] == 60  # 15 active units x 4 weeks
+    assert counts["report_files"] == 60  # 15 active units x 4 weeks
     assert counts["marts.district_month_indicators"] == len(mart(home))
     frozen = manifest["figures"]["contract_amount_industrial"]["value"]
     assert frozen == mart(home)["contract_amount_industrial"][0]
@@ -95,8 +95,27 @@ def test_workbook_holds_the_mart_figures(home: Home) -> None:
     assert industrial[3].value == 920 and industrial[4].value == "亿元" and industrial[5].value == 1000
     assert ws.cell(5 + len(figures), 8).value is None  # the notes and sign-off follow the table
     scores = wb["单位得分"]
-    assert [c.value for c in scores[3]][:3] == ["单位类型", "排名", "单位名称"]
+    assert [c.value for c in scores[3]][:4] == ["考核分组", "排名", "单位名称", "协议引资额(亿元)"]
     assert [c.value for c in scores[4]][3:6] == ["完成值", "目标", "得分"]
+    # the 2021 method's items in its order, then the totals (from marts.score_columns / score_totals)
+    top = [c.value for c in scores[3] if c.value]
+    assert top[3:] == [
+        "协议引资额(亿元)", "实际到位资金(亿元)", "优质项目(个)", "重大项目(个)", "落地转化率",
+        "信息共享加分（线索签约）（加分）", "信息共享加分（线索落地）（加分）", "缺报周报（减分）",
+        "线索反馈超时（减分）", "信息共享加分（合计封顶）（加分）",
+        "基础得分", "加分", "减分", "总分", "单位编号",
+    ]  # fmt: skip
+    totals = dict(
+        duckdb.connect(str(home.warehouse), read_only=True)
+        .execute(
+            "select unit_code, total_score from marts.score_totals where year = ? and month = ?",
+            [YEAR, MONTH],
+        )
+        .fetchall()
+    )
+    total_col = [c.value for c in scores[3]].index("总分")
+    shown = {row[-1].value: row[total_col].value for row in scores.iter_rows(min_row=5)}
+    assert shown == {u: pytest.approx(round(t, 2)) for u, t in totals.items()}
     assert scores.cell(3, scores.max_column).value == "单位编号"  # codes last
     assert scores.max_row == 4 + 15
     checks = wb["数据质量检查"]
@@ -140,8 +159,8 @@ def test_second_submit_refused_resubmit_makes_v2(home: Home) -> None:
         home,
         "update marts.district_month_indicators set value = 930, completion = 0.93 "
         "where year = 2021 and month = 2 and indicator = 'contract_amount_industrial'",
-        "update marts.unit_month_scores set value_c = 70 "
-        "where year = 2021 and month = 2 and unit_code = 'P01'",
+        "update marts.score_points set value = 70 "
+        "where year = 2021 and month = 2 and unit_code = 'P01' and item_code = 'C' and line = 'item'",
         # the project row behind the correction (the gate reconciles the district with the units' rows; the
         # snapshot is a view of the raw rows of the report versions the build chose)
         "update raw.ledger_rows as l set contract_amount = l.contract_amount + 10 "

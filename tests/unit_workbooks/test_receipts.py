@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 
 from basics import registers
 from basics.home import Home
-from basics.labels import SCORE_COLUMNS
 from basics.weeks import week_end
 from orchestration.definitions import defs
 from orchestration.jobs import BUILD_JOB, WEEKLY_JOB
@@ -95,10 +94,10 @@ def test_the_weekly_run_writes_receipts_and_templates_after_the_build(loaded):
     definitions = defs()
     for job in (WEEKLY_JOB, BUILD_JOB):
         keys = {k.to_user_string() for k in definitions.resolve_job_def(job).asset_layer.selected_asset_keys}
-        assert {"unit_receipts", "unit_templates", "marts/unit_month_scores"} <= keys, job
+        assert {"unit_receipts", "unit_templates", "marts/score_totals", "marts/score_points"} <= keys, job
     graph = definitions.resolve_asset_graph()
     upstream = {k.to_user_string() for k in graph.get(dg.AssetKey("unit_receipts")).parent_keys}
-    assert {"marts/unit_month_scores", "marts/score_items"} <= upstream
+    assert {"marts/score_totals", "marts/score_points", "marts/score_columns"} <= upstream
 
 
 def test_every_file_received_has_a_receipt(loaded):
@@ -129,15 +128,39 @@ def test_a_rejected_files_receipt_carries_the_quarantine_reason(loaded, path):
 
 
 def scores(home: Home, unit: str, year: int, month: int) -> dict[str, Any]:
+    """The unit-month's score_totals row, and its points per item of the 2021 method (marts.score_points)."""
     con = duckdb.connect(str(home.warehouse), read_only=True)
     try:
         cursor = con.execute(
-            "select * from marts.unit_month_scores where unit_code = ? and year = ? and month = ?",
+            "select * from marts.score_totals where unit_code = ? and year = ? and month = ?",
             [unit, year, month],
         )
-        return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        out = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        for item, value, target, points in con.execute(
+            "select item_code, max(case when line = 'item' then value end), "
+            "max(case when line = 'item' then target end), sum(points) from marts.score_points "
+            "where unit_code = ? and year = ? and month = ? group by item_code",
+            [unit, year, month],
+        ).fetchall():
+            out[item] = (value, target, points)
+        return out
     finally:
         con.close()
+
+
+# the 2021 method's lines on a receipt: (Chinese label, item code, part)
+RECEIPT_LINES = [
+    ("协议引资额(亿元)", "C", 0),
+    ("协议引资额目标(亿元)", "C", 1),
+    ("协议引资额得分", "C", 2),
+    ("实际到位资金得分", "F", 2),
+    ("优质项目(个)", "Q", 0),
+    ("重大项目得分", "M", 2),
+    ("落地转化率", "R", 0),
+    ("落地转化率得分", "R", 2),
+    ("缺报周报（减分）", "missing_report", 2),
+    ("线索反馈超时（减分）", "late_feedback", 2),
+]
 
 
 @pytest.mark.parametrize(
@@ -148,18 +171,26 @@ def test_a_receipts_figures_are_the_marts_figures(loaded, week, unit):
     facts = receipt(home, week, unit)
     end = week_end(week)
     marts = scores(home, unit, end.year, end.month)
-    for column, header, _ in SCORE_COLUMNS:
-        shown = facts[header]  # the bureau's label, never the warehouse's column code
-        assert column not in facts
-        assert (
-            (shown == "不适用") if marts[column] is None else shown == pytest.approx(marts[column], abs=1e-12)
-        )
-    assert facts["同类排名"] == marts["rank_in_type"] and "rank_in_type" not in facts
+    for label, item, part in RECEIPT_LINES:
+        truth = marts.get(item, (None, None, 0.0 if item in ("missing_report", "late_feedback") else None))[
+            part
+        ]
+        shown = facts[label]
+        assert (shown == "不适用") if truth is None else shown == pytest.approx(truth, abs=1e-12), label
+    for label, column in (
+        ("基础得分", "base_score"),
+        ("加分", "bonus"),
+        ("减分", "deductions"),
+        ("总分", "total_score"),
+    ):
+        truth = marts[column]
+        assert facts[label] == ("不适用" if truth is None else pytest.approx(truth, abs=1e-12)), label
+    assert facts["组内排名"] == marts["rank_in_group"]
     assert facts["收到时间"].endswith("（北京时间）") and "年" in facts["收到时间"]
     missing = query(
         home,
-        "select ref from marts.score_items where unit_code = ? and year = ? and month = ? "
-        "and reason = 'missing_report' order by ref",
+        "select ref from marts.score_points where unit_code = ? and year = ? and month = ? "
+        "and item_code = 'missing_report' and line = 'event' order by ref",
         [unit, end.year, end.month],
     )
     listed = facts["缺报周次"]

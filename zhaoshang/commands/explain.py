@@ -1,8 +1,9 @@
 """`zhaoshang explain --unit U --month YYYY-MM`: every point of a unit's score, in Chinese, down to the rows.
 
-Reads marts.score_totals / marts.score_points and, for each line, the rows behind it: the projects of the
-snapshot a measure counted (its filter, compiled from the method file, is in seeds.method_measures), the
-leads, the missing weeks or months and the committee's entries. Read-only.
+Reads marts only: score_totals / score_points, and for each line the measures' values (score_measure_values)
+and the rows behind it (score_point_rows, made in dbt with the points: the projects of the snapshot a measure
+counted, the leads, the missing weeks or months and the committee's entries, with file, sheet and row).
+Read-only.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from typing import Any
 
 import duckdb
 
-from assessment.trace import project_rows_sql
 from basics import terms
 from basics.errors import UserError
 from basics.home import Home
-from basics.registers import read_seed
 from zhaoshang.warehouse import read_only, require_table, warn_if_stale
 
 NO_REPORT_YET = f"（本期尚无{terms.WEEKLY_REPORT}）"
@@ -36,89 +35,80 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[st
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def stage_zh() -> dict[str, str]:
-    return {r["stage_code"]: r["label_zh"] for r in read_seed("stages")}
+def located(row: dict[str, Any]) -> str:
+    """Where a row came from: the weekly report's sheet and row, or the entries file's."""
+    if row["row_number"] is None:
+        return ""
+    if row["week_label"]:
+        return f" —— {row['week_label']} {terms.WEEKLY_REPORT} {row['sheet']} 第{row['row_number']}行"
+    return ""
 
 
-def project_lines(con, measure: dict, key: list) -> list[str]:
-    found = rows(
-        con,
-        project_rows_sql(
-            measure,
-            "r.project_code, r.project_name, r.stage, r.contract_amount, r.funds_ytd, r.signed_on, "
-            "r.landed_on, r.week_label, r.sheet, r.row_number",
-            "r.year = ? and r.month = ? and r.unit_code = ? and p.method_code = ?",
-            "int_method_eval_periods",
-        )
-        + " order by r.row_number",
-        [*key, measure["method_code"]],
-    )
-    stages = stage_zh()
-    out = []
-    for p in found:
-        dates = "，".join(
-            f"{label} {p[field]}"
-            for field, label in (("signed_on", "签约"), ("landed_on", "落地"))
-            if p[field]
-        )
-        out.append(
-            f"      · {p['project_code']} {p['project_name']}（{stages.get(p['stage'], p['stage'])}"
-            f"{'，' + dates if dates else ''}）{terms.CONTRACT_AMOUNT} {num(p['contract_amount'])} 亿元，"
-            f"本年到位资金 {num(p['funds_ytd'])} 亿元 —— "
-            f"{p['week_label']} {terms.WEEKLY_REPORT} {p['sheet']} 第{p['row_number']}行"
-        )
-    return out or ["      （无符合口径的项目）"]
-
-
-def measure_lines(con, measures: dict[str, dict], code: str, key: list, depth: int = 0) -> list[str]:
-    """The measure, its value and the rows behind it (ratio: numerator and denominator)."""
-    measure = measures.get(code)
-    if measure is None or depth > 2:
-        return []
-    value = con.execute(
-        "select value from intermediate.int_method_measure_values "
-        "where year = ? and month = ? and unit_code = ? and measure_code = ? and method_code = ?",
-        [*key, code, measure["method_code"]],
-    ).fetchone()
-    out = [f"    口径“{measure['label_zh']}” = {num(value[0] if value else None, 4)}"]
-    if measure["aggregate"] == "ratio":
-        for part in (measure["numerator"], measure["denominator"]):
-            out += measure_lines(con, measures, part, key, depth + 1)
-    elif measure["aggregate"] == "growth":
-        out += growth_lines(con, measures, measure, key, depth)
-    elif measure["aggregate"] == "change":
-        out.append("    （本期末值减上期末值）")
-        out += measure_lines(con, measures, measure["base_measure"], key, depth + 1)
-    elif measure["source"] == "projects":
-        out += project_lines(con, measure, key)
-    elif measure["source"] == "entries":
-        entries = rows(
-            con,
-            "select entry_ref from staging.stg_entry_rows where year = ? and month = ? and unit_code = ? "
-            "and entry_code = ? order by entry_ref",
-            [*key, measure["entry_code"]],
-        )
-        out += [f"      · {event_detail(con, 'entries', e['entry_ref'], key)}" for e in entries]
-        out += [] if entries else ["      （本月无录入）"]
+def measure_lines(
+    values: list[dict[str, Any]], behind: list[dict[str, Any]], node: dict[str, Any], indent: int = 4
+) -> list[str]:
+    """The measure, its value, and the rows behind it (a ratio: its numerator and denominator below it)."""
+    pad = " " * indent
+    out = [f"{pad}口径“{node['label_zh']}” = {num(node['value'], 4)}"]
+    children = [
+        v
+        for v in values
+        if v["component_measure"] == node["component_measure"]
+        and v["role"] == node["role"]
+        and v["depth"] == node["depth"] + 1
+        and v["parent_measure"] == node["measure_code"]
+        and (v["of_year"] == node["of_year"] or node["aggregate"] == "growth")
+    ]
+    if node["aggregate"] == "change":
+        out.append(f"{pad}（本期末值减上期末值）")
+    if node["aggregate"] == "growth":
+        return out + growth_lines(values, behind, node, children, indent)
+    if children:
+        for child in children:
+            out += measure_lines(
+                values, behind, child, indent + 2 if node["aggregate"] == "ratio" else indent
+            )
+        return out
+    found = [
+        r
+        for r in behind
+        if r["measure_code"] == node["measure_code"]
+        and r["component_measure"] == node["component_measure"]
+        and r["of_year"] == node["of_year"]
+    ]
+    out += [f"{pad}  · {r['detail_zh']}{located(r)}" for r in found]
+    if not found and node["source"] == "projects":
+        out.append(f"{pad}  （无符合口径的项目）")
+    elif not found and node["source"] == "entries":
+        out.append(f"{pad}  （本月无录入）")
     return out
 
 
-def growth_lines(con, measures: dict[str, dict], measure: dict, key: list, depth: int) -> list[str]:
-    """同比: this period's value, the same period's a year earlier, and the rows behind both."""
-    year, month, unit = key
-    no_base = measure["when_zero"]
+def growth_lines(
+    values: list[dict[str, Any]],
+    behind: list[dict[str, Any]],
+    node: dict[str, Any],
+    children: list[dict[str, Any]],
+    indent: int,
+) -> list[str]:
+    """同比: this period's value, the same month's a year earlier, and the rows behind both."""
+    pad = " " * indent
+    year, month, no_base = node["year"], node["month"], node["when_zero"]
     out = [
-        f"    （同比增速 = 本期值 ÷ 上年同期值 − 1；上年同期为0或无数据时"
+        f"{pad}（同比增速 = 本期值 ÷ 上年同期值 − 1；上年同期为0或无数据时"
         f"{'取 ' + num(no_base, 4) if no_base is not None else '不参与考核'}）",
-        f"    本期（{year}年{month}月）：",
+        f"{pad}本期（{year}年{month}月）：",
     ]
-    out += measure_lines(con, measures, measure["base_measure"], key, depth + 1)
-    out.append(f"    上年同期（{year - 1}年{month}月）：")
-    prior = measure_lines(con, measures, measure["base_measure"], [year - 1, month, unit], depth + 1)
-    return out + (prior or ["      （上年同期无数据）"])
+    for child in (c for c in children if c["of_year"] == year):
+        out += measure_lines(values, behind, child, indent)
+    out.append(f"{pad}上年同期（{year - 1}年{month}月）：")
+    prior = [c for c in children if c["of_year"] == year - 1]
+    for child in prior:
+        out += measure_lines(values, behind, child, indent)
+    return out + ([] if prior else [f"{pad}  （上年同期无数据）"])
 
 
-def rank_lines(con, item: dict, t: dict) -> list[str]:
+def rank_lines(con: duckdb.DuckDBPyConnection, item: dict[str, Any], t: dict[str, Any]) -> list[str]:
     """The group's places behind a rank_points item, largest value first."""
     found = rows(
         con,
@@ -130,63 +120,19 @@ def rank_lines(con, item: dict, t: dict) -> list[str]:
     return [f"    组内名次（同值同名次）：{places}"]
 
 
-def event_detail(con, source: str | None, ref: str, key: list) -> str:
-    year, month, unit = key
-    if source in ("leads_shared", "leads_received"):
-        lead = rows(
-            con,
-            "select * from intermediate.int_leads where lead_id = ? and year = ? and month = ?",
-            [ref, year, month],
-        )
-        if lead:
-            x = lead[0]
-            outcome = (
-                f"接收单位项目 {x['receiver_project_code']}"
-                + (f" 签约 {x['signed_on']}" if x["signed_on"] else "")
-                + (f" 落地 {x['landed_on']}" if x["landed_on"] else "")
-                + (f"，反馈 {x['feedback_on']}" if x["feedback_on"] else "，尚未反馈")
-                if x["receiver_project_code"]
-                else "接收单位台账中尚无此线索"
-            )
-            return (
-                f"线索 {ref}“{x['project_name']}”：{x['sharer_unit']} 于 {x['shared_on']} 共享给 "
-                f"{x['receiver_unit']}（{x['shared_week_label']} {terms.WEEKLY_REPORT} {x['sheet']} "
-                f"第{x['row_number']}行）；{outcome}"
-            )
-    if source == "missing_weeks":
-        week = rows(
-            con,
-            "select week_start, week_end from intermediate.int_expected_reports where week_label = ? "
-            "and unit_code = ?",
-            [ref, unit],
-        )
-        if week:
-            return f"{ref}（{week[0]['week_start']} 至 {week[0]['week_end']}）未收到{terms.WEEKLY_REPORT}"
-    if source == "missing_months":
-        return f"{ref} 整月未收到{terms.WEEKLY_REPORT}"
-    if source == "entries":
-        entry = rows(con, "select * from staging.stg_entry_rows where entry_ref = ?", [ref])
-        if entry:
-            e = entry[0]
-            return f"{e['entered_by']} 录入 {e['entry_code']} = {num(e['value'])}：{e['reason']}（{ref}）"
-    if source == "projects":
-        return f"项目 {ref}"
-    return ref
-
-
 def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) -> list[str]:
     key = [year, month, unit]
     total = rows(
         con,
         "select t.*, m.title_zh, u.name_zh from marts.score_totals t "
-        "left join seeds.methods m on m.method_code = t.method_code "
-        "left join seeds.units u on u.unit_code = t.unit_code "
+        "left join marts.score_methods m on m.method_code = t.method_code "
+        "left join marts.dim_unit u on u.unit_code = t.unit_code "
         "where t.year = ? and t.month = ? and t.unit_code = ?",
         key,
     )
     if (
         not total
-        and not con.execute("select count(*) from seeds.units where unit_code = ?", [unit]).fetchone()[0]
+        and not con.execute("select count(*) from marts.dim_unit where unit_code = ?", [unit]).fetchone()[0]
     ):
         raise UserError(
             f"未知{terms.UNIT}：{unit} 不在{terms.UNIT}名册中 / unknown unit: {unit} is not in the register.",
@@ -198,21 +144,23 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
             f"请检查{terms.MONTH}（`zhaoshang scores --month YYYY-MM`）/ check the month.",
         )
     t = total[0]
-    measures = {
-        m["measure_code"]: m
-        for m in rows(con, "select * from seeds.method_measures where method_code = ?", [t["method_code"]])
-    }
-    components = rows(
+    values = rows(
         con,
-        "select item_code, measure_code, target_source, target_ref from seeds.method_components "
-        "where method_code = ?",
-        [t["method_code"]],
+        "select * from marts.score_measure_values where year = ? and month = ? and unit_code = ? "
+        "order by item_code, role, component_measure, depth, of_year desc, position, measure_code",
+        key,
+    )
+    behind = rows(
+        con,
+        "select * from marts.score_point_rows where year = ? and month = ? and unit_code = ? "
+        "order by item_code, measure_code, week_label, sheet, row_number, ref",
+        key,
     )
     rank_items = {
         r["item_code"]
         for r in rows(
             con,
-            "select item_code from seeds.method_items where method_code = ? and formula = 'rank_points'",
+            "select item_code from marts.score_columns where method_code = ? and formula = 'rank_points'",
             [t["method_code"]],
         )
     }
@@ -229,10 +177,10 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
         f"项目数据取自 {t['snapshot_week_label'] or NO_REPORT_YET} {terms.WEEKLY_REPORT}（期末快照）。",
     ]
     if t.get("is_vetoed"):
-        for veto in rows(
-            con, "select measure_code from seeds.method_vetoes where method_code = ?", [t["method_code"]]
-        ):
-            out += measure_lines(con, measures, veto["measure_code"], key)
+        vetoes = [v for v in values if v["role"] == "veto"]
+        veto_rows = [r for r in behind if r["item_code"] is None]
+        for node in (v for v in vetoes if v["depth"] == 0):
+            out += measure_lines(vetoes, veto_rows, node)
     lines = rows(
         con,
         "select * from marts.score_points where year = ? and month = ? and unit_code = ? "
@@ -252,20 +200,19 @@ def explain(con: duckdb.DuckDBPyConnection, unit: str, year: int, month: int) ->
                 out.append(f"  {x['item_code']} {x['item_label_zh']}：{points} = {x['formula_zh']}{target}")
                 if x["item_code"] in rank_items:
                     out += rank_lines(con, x, t)
-                for c in (c for c in components if c["item_code"] == x["item_code"]):
-                    out += measure_lines(con, measures, c["measure_code"], key)
-                    if c["target_source"] == "measure":
-                        out += measure_lines(con, measures, c["target_ref"], key)
+                mine = [v for v in values if v["item_code"] == x["item_code"]]
+                rows_of = [r for r in behind if r["item_code"] == x["item_code"]]
+                for node in (v for v in mine if v["depth"] == 0):
+                    out += measure_lines(mine, rows_of, node)
             elif x["line"] == "event":
-                source = next(
+                detail = next(
                     (
-                        measures[c["measure_code"]]["source"]
-                        for c in components
-                        if c["item_code"] == x["item_code"]
+                        f"{r['detail_zh']}{located(r)}"
+                        for r in behind
+                        if r["item_code"] == x["item_code"] and r["ref"] == x["ref"]
                     ),
-                    None,
+                    x["ref"],
                 )
-                detail = event_detail(con, source, x["ref"], key)
                 out.append(f"  {x['item_label_zh']}：{points}（{x['formula_zh']}）—— {detail}")
             else:
                 out.append(f"  {x['item_label_zh']} 封顶：{points}（{x['formula_zh']}）")

@@ -8,6 +8,7 @@ from basics.errors import UserError
 from basics.home import Home
 from orchestration.jobs import REPORT_JOB
 from orchestration.partitions import month_partition_key
+from submission.score_sheet import month_count
 from zhaoshang.dagster_runs import failure_message, materialization_metadata, run_job
 from zhaoshang.warehouse import read_only, require_table
 
@@ -15,10 +16,8 @@ from zhaoshang.warehouse import read_only, require_table
 def report(home: Home, year: int, month: int) -> dict:
     """Run the bulletin asset for the month; returns its metadata (folder, html, pdf, xlsx, units)."""
     with read_only(home) as con:
-        require_table(con, "marts", "unit_month_scores")
-        (rows,) = con.execute(
-            "select count(*) from marts.unit_month_scores where year = ? and month = ?", [year, month]
-        ).fetchone()
+        require_table(con, "marts", "score_totals")
+        rows = month_count(con, year, month)  # whatever method scores the year
     if not rows:
         raise UserError(
             f"{t.month_zh(year, month)}没有{t.SCORES} / there are no scores for {year}-{month:02d}.",
