@@ -5,8 +5,8 @@ which is rewritten when a newer file of that unit-week arrives. The file-level p
 ingestion writes (report_files, row_issues, rejected_files: a rejection carries the same Chinese and English
 reason as the quarantine's `.reason.txt`); the year-to-date figures, bonus and deduction items and missing
 weeks come from the marts (`score_totals`, `score_points`, `score_columns`: the items of the method that
-scores the year) of the month the week reports (its Monday's month, SPEC 3: 2021-W52, ending 2 January 2022, is
-December 2021's report).
+scores the year) of the month the week reports (its Monday's month, SPEC 3: 2021-W52, ending 2 January 2022,
+is December 2021's report).
 `receipts.issued` records which events each receipt covers, so a run writes only the receipts of new files.
 """
 

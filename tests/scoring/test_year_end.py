@@ -204,7 +204,9 @@ def test_the_w52_receipt_shows_the_year_to_date_of_2021(warehouse, tmp_path):
     text = "\n".join(" ".join(map(str, line)) for line in lines)
     assert "本年累计（2021年1月1日至12月末" in text, text
     assert "2022年1月1日" not in text
-    base = next(line for line in lines if "base score" in line)
+    base = next((line for line in lines if "base score" in line), None)
+    assert base is not None, text
     assert float(base[1]) == pytest.approx(70, abs=0.005), base
-    contracted = next(line for line in lines if "contracted investment" in line)
+    contracted = next((line for line in lines if line and line[0] == "协议引资额(亿元)"), None)
+    assert contracted is not None, text
     assert float(contracted[1]) == pytest.approx(80), contracted

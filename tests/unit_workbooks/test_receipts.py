@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from basics import registers
 from basics.home import Home
-from basics.weeks import week_end
+from basics.weeks import period_of
 from orchestration.definitions import defs
 from orchestration.jobs import BUILD_JOB, WEEKLY_JOB
 from orchestration.partitions import partition_range_tags
@@ -169,8 +169,8 @@ RECEIPT_LINES = [
 def test_a_receipts_figures_are_the_marts_figures(loaded, week, unit):
     home = loaded["home"]
     facts = receipt(home, week, unit)
-    end = week_end(week)
-    marts = scores(home, unit, end.year, end.month)
+    year, month = period_of(week)  # the month the week reports (2021-W30, ending 1 August, reports July)
+    marts = scores(home, unit, year, month)
     for label, item, part in RECEIPT_LINES:
         truth = marts.get(item, (None, None, 0.0 if item in ("missing_report", "late_feedback") else None))[
             part
@@ -191,7 +191,7 @@ def test_a_receipts_figures_are_the_marts_figures(loaded, week, unit):
         home,
         "select ref from marts.score_points where unit_code = ? and year = ? and month = ? "
         "and item_code = 'missing_report' and line = 'event' order by ref",
-        [unit, end.year, end.month],
+        [unit, year, month],
     )
     listed = facts["缺报周次"]
     assert listed == ("、".join(ref for (ref,) in missing) or "无")
