@@ -81,7 +81,8 @@ def test_the_safe_stream_is_the_stream_for_everything_but_writing():
 
 
 def test_scores_csv_is_escaped_on_a_terminal_and_exact_in_a_pipe(monkeypatch):
-    from zhaoshang.commands.scores import COLUMNS, write_csv
+    from submission.score_sheet import ScoreSheet, UnitScore
+    from zhaoshang.commands.scores import write_csv
 
     class Stdout(io.TextIOWrapper):
         def __init__(self, tty: bool) -> None:
@@ -91,11 +92,27 @@ def test_scores_csv_is_escaped_on_a_terminal_and_exact_in_a_pipe(monkeypatch):
         def isatty(self) -> bool:
             return self.tty
 
-    row = dict.fromkeys(COLUMNS) | {"name_zh": "单位\x1b[2J\u202e甲"}
+    unit = UnitScore(
+        year=2021,
+        month=6,
+        unit_code="P01",
+        name_zh="单位\x1b[2J\u202e甲",
+        unit_type="platform",
+        method_code="m2021",
+        group_code="platform",
+        group_label_zh="平台",
+        group_order=1,
+        base_score=None,
+        bonus=0.0,
+        deductions=0.0,
+        total_score=None,
+        rank=None,
+    )
+    sheet = ScoreSheet({}, [unit])
     for tty, expected in ((True, "单位\\x1b[2J\\u202e甲"), (False, "单位\x1b[2J\u202e甲")):
         out = Stdout(tty)
         monkeypatch.setattr(sys, "stdout", out)
-        write_csv([row], "-")
+        write_csv(sheet, "-")
         text = out.buffer.getvalue().decode("utf-8-sig")  # type: ignore[attr-defined]
         assert expected in text and text.endswith("\r\n")
 
