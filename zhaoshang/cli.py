@@ -360,13 +360,16 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
 
 
 def probe(home: Home) -> None:
-    """Open the warehouse once (not waiting for a lock): a damaged file is named before any work starts."""
+    """Remove a killed build's leftover copy, then open the warehouse once (not waiting for a lock): a damaged
+    file is named before any work starts."""
     import duckdb
 
     from basics.warehouse_access import WarehouseDamaged, is_damage
+    from zhaoshang.dagster_runs import clear_leftover_builds
 
     if not home.warehouse.exists():
         return
+    clear_leftover_builds(home)  # a killed build's copy, also for the commands that start no Dagster run
     try:
         duckdb.connect(str(home.warehouse), read_only=True).close()
     except duckdb.Error as exc:
