@@ -379,8 +379,12 @@ def probe(home: Home) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Every printed line goes through `basics.safe_text.terminal_safe`: data cannot drive the terminal."""
-    with terminal_safe_output():
-        return _main(argv)
+    try:
+        with terminal_safe_output():
+            return _main(argv)
+    except BrokenPipeError:  # the reader of a pipe stopped early (`zhaoshang scores | head`): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit too
+        return 1
 
 
 def _main(argv: list[str] | None) -> int:
