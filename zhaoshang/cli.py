@@ -43,9 +43,9 @@ EXIT_CODES = f"""\
 
 # Only `demo` and `sample` create a home (and `ingest`/`weekly` when given an --inbox to load into a new one);
 # every other command names a missing home as a mistyped --home instead of making it.
-CREATES_HOME = {"demo", "sample"}
+CREATES_HOME = {"demo", "sample", "init"}
 # commands that work without reading the warehouse first (rebuild replaces it)
-NO_WAREHOUSE = {"sample", "method", "ui", "rebuild"}
+NO_WAREHOUSE = {"sample", "method", "ui", "rebuild", "init", "config"}
 # commands that write the warehouse or copy it: a home made before the journal existed gets one first
 WRITERS = {"demo", "ingest", "build", "weekly", "submit", "backup"}
 
@@ -243,6 +243,21 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "--out", required=True, help=f"{t.BACKUP}文件，例如 zhaoshang.tar.gz / the file to write"
     )
+    add(
+        "init",
+        f"建立{t.HOME}并写入默认配置（<home>/config/：单位名册、目标、考核办法、参数），之后只读这份配置。"
+        "/ Make the home and write the default configuration into <home>/config/.",
+    )
+    config = add(
+        "config",
+        "配置文件夹（<home>/config/）：`config check` 检查全部文件 / the configuration folder.",
+    )
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_sub.add_parser(
+        "check",
+        parents=[common],
+        help="检查单位名册、目标和考核办法 / validate the registers, targets and methods together",
+    )
     method = add("method", "Assessment method files (考核办法): `method check FILE` validates one.")
     method_sub = method.add_subparsers(dest="method_command", metavar="ACTION", required=True)
     method_check = method_sub.add_parser(
@@ -265,7 +280,7 @@ def parser() -> argparse.ArgumentParser:
 
 # commands that only read the warehouse and the home's files: they never import Dagster (a cold start of
 # about a second); the commands that run jobs import it when they run, and recover a dead run first
-NO_DAGSTER = {"sample", "method", "explain", "status", "scores", "verify"}
+NO_DAGSTER = {"sample", "method", "explain", "status", "scores", "verify", "init", "config"}
 
 
 def dispatch(args: argparse.Namespace, home: Home) -> int:
@@ -284,12 +299,20 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.commands import method
 
         return method.check(args.file)
+    if args.command == "init":
+        from zhaoshang.commands import config
+
+        return config.init(home)
     if args.command not in CREATES_HOME and not getattr(args, "inbox", None):
         from zhaoshang.warehouse import require_home
 
         require_home(home)
     if args.command not in NO_WAREHOUSE:
         probe(home)
+    if args.command == "config":
+        from zhaoshang.commands import config
+
+        return config.check(home)
     if args.command == "explain":
         from zhaoshang.commands import explain
 
@@ -310,7 +333,10 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
 
     activate(home)
     if args.command in WRITERS:
+        from zhaoshang.commands.config import ensure
         from zhaoshang.journal_seed import seed_journal
+
+        ensure(home)  # a home made before the configuration folder existed gets the defaults
 
         seed_journal(home)
     if args.command == "ui":

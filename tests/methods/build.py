@@ -1,7 +1,7 @@
 """A scratch warehouse scored by a method file written in the test: inbox → ingestion → a real `dbt build`.
 
-The test writes its method (YAML text) and targets; they are compiled into a copy of dbt_project/ exactly as
-`zhaoshang build` compiles methods/ (assessment.register.write_seeds).
+The test writes its method (YAML text) and targets into a configuration folder; it is loaded into the
+warehouse exactly as `zhaoshang build` loads the home's (assessment.config_load).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from assessment.register import write_seeds
-from basics.home import DBT_PROJECT_DIR, Home
-from tests.scoring.conftest import dbt_build, ingest, query
+from basics.config import METHODS_FOLDER
+from basics.home import Home
+from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 
 ENTRY_HEADERS = ["单位编号", "录入项", "数值", "目标", "录入人", "理由"]
 
@@ -56,7 +56,7 @@ def build(
     targets: list[str],
     write_inbox: Callable[[Path], None],
 ) -> Path:
-    """Ingest, compile the method into a copy of dbt_project/, run `dbt build`; return the warehouse.
+    """Ingest, load the method and targets as configuration, run `dbt build`; return the warehouse.
 
     The warehouse is built once per session for the same arguments and shared: READ it only (copy the file
     to write on it).
@@ -79,15 +79,10 @@ def _build(
     inbox = root / "inbox"
     write_inbox(inbox)
     ingest(home, inbox)
-    project = root / "dbt_project"
-    shutil.copytree(
-        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
-    )
-    (project / "seeds" / "targets.csv").write_text(
-        "\n".join([targets_header, *targets]) + "\n", encoding="utf-8"
-    )
-    write_seeds(write_methods(root / "methods", method_yaml), project / "seeds" / "method")
-    dbt_build(project, home.warehouse)
+    config = config_folder(root, targets, targets_header)
+    shutil.rmtree(config / METHODS_FOLDER)
+    write_methods(config / METHODS_FOLDER, method_yaml)
+    dbt_build(config, home.warehouse)
     return home.warehouse
 
 

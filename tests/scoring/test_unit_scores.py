@@ -36,7 +36,7 @@ import pytest
 
 from basics.home import Home
 from tests.helpers.workbooks import week_path, write_report
-from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
+from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
 
 d = date
@@ -326,7 +326,7 @@ def warehouse(tmp_path_factory):
     write_unit_reports(inbox, "D01", ["2021-W12"], [dataclasses.replace(D01_LEAD_PROJECT, amount=20)], {})
     resent = ingest(home, inbox)
     assert [(o.unit_code, o.week_label, o.version) for o in resent.accepted] == [("D01", "2021-W12", 2)]
-    project = copy_dbt_project(root, TARGETS)
+    project = config_folder(root, TARGETS)
     seconds = dbt_build(project, home.warehouse)
     print(f"dbt build on the hand-made inbox: {seconds:.1f} s")
     return home.warehouse
