@@ -385,11 +385,16 @@ def config_dir(home: Home | None = None) -> Path:
 
 
 def register_path(folder: Path, name: str) -> Path:
-    """The file of register `name` in a configuration folder (the bundled defaults use the English names)."""
-    register = REGISTERS[name]
-    chinese = folder / register.file
-    return chinese if chinese.exists() or folder != DEFAULTS_DIR / "config" else folder / f"{name}.csv"
+    """The file of register `name` in a configuration folder: its Chinese name, else (the bundled defaults, a
+    benchmark's folder) `<name>.csv`."""
+    chinese = folder / REGISTERS[name].file
+    english = folder / f"{name}.csv"
+    return english if not chinese.exists() and english.exists() else chinese
 
 
 def methods_dir(folder: Path) -> Path:
-    return folder / METHODS_FOLDER if folder != DEFAULTS_DIR / "config" else DEFAULTS_DIR / "methods"
+    """The methods folder of a configuration folder (考核办法/, else methods/ beside or inside it)."""
+    for candidate in (folder / METHODS_FOLDER, folder / "methods", folder.parent / "methods"):
+        if candidate.is_dir():
+            return candidate
+    return folder / METHODS_FOLDER
