@@ -422,6 +422,7 @@ def _main(argv: list[str] | None) -> int:
         warnings.simplefilter("ignore")
         logging.getLogger().addHandler(logging.NullHandler())
     home = Home.resolve(args.home)
+    os.environ["ZHAOSHANG_HOME"] = str(home.root)  # the registers are read from this home's config/
     try:
         if args.home and not Path(args.home).expanduser().resolve().parent.exists():
             raise UserError(

@@ -15,6 +15,13 @@ from basics.config import METHODS_FOLDER, REGISTERS
 from basics.home import Home
 from zhaoshang.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _own_home_variable(monkeypatch):
+    """`main()` points $ZHAOSHANG_HOME at the home it was given: restored after each test."""
+    monkeypatch.delenv("ZHAOSHANG_HOME", raising=False)
+
+
 UNITS = REGISTERS["units"].file
 TARGETS = REGISTERS["targets"].file
 STAGES = REGISTERS["stages"].file

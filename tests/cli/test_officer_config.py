@@ -6,6 +6,8 @@ one `zhaoshang build`. Scores are checked against the 2021 method's formula (SPE
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,8 @@ import pytest
 from basics.config import REGISTERS
 from tests.cli.test_commands import zhaoshang
 from tests.conftest import SampleYear
+from tests.gate.dataset import unit_ledger
+from tests.helpers.workbooks import week_path, write_report
 
 UNITS = REGISTERS["units"].file
 TARGETS = REGISTERS["targets"].file
@@ -40,13 +44,13 @@ def c_points(warehouse: Path, unit: str, month: int) -> tuple[float, float, floa
 @pytest.fixture(scope="module")
 def edited(sample_year: SampleYear, tmp_path_factory) -> tuple[Path, dict]:
     """The demo home copied; P01's 2021 target C doubled, D06 leaving on 2021-06-30, P08 joining on
-    2021-07-01 (with its targets); then `zhaoshang build`."""
+    2021-07-01 (with its targets and a first report); then `zhaoshang weekly` (ingest and build)."""
     root = sample_year.copy(tmp_path_factory.mktemp("officer_config") / "home")
     config = root / "config"
     before = {"c": c_points(root / "warehouse.duckdb", "P01", 6)}
     targets = (config / TARGETS).read_text(encoding="utf-8")
     assert "2021,P01,150," in targets
-    targets = targets.replace("2021,P01,150,", "2021,P01,300,") + "2021,P08,50,15,1,0,0.30\n"
+    targets = targets.replace("2021,P01,150,", "2021,P01,300,") + "2021,P08,50,15,1,1,0.30\n"
     (config / TARGETS).write_text(targets, encoding="utf-8")
     units = (config / UNITS).read_text(encoding="utf-8")
     units = units.replace(
@@ -57,7 +61,9 @@ def edited(sample_year: SampleYear, tmp_path_factory) -> tuple[Path, dict]:
     before["frozen"] = {p.name: p.read_bytes() for p in (root / "submissions" / "2021-12" / "v1").iterdir()}
     check = zhaoshang("config", "check", home=root)
     assert check.returncode == 0, check.stdout + check.stderr
-    built = zhaoshang("build", home=root)
+    # P08's first report (2021-W30, 26 July – 1 August): one landed project of 60 亿 signed 2021-01-10
+    write_report(week_path(root / "inbox", "2021-W30", "P08"), unit_ledger("P08", 1))
+    built = zhaoshang("weekly", home=root)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     before["build"] = built.stdout
     return root, before
@@ -72,6 +78,10 @@ def test_a_corrected_past_target_changes_the_scores_not_the_submission(edited):
     assert before["c"][2] == pytest.approx(40 * min(value / 150, 1.2), abs=1e-6)
     frozen = root / "submissions" / "2021-12" / "v1"
     assert {p.name: p.read_bytes() for p in frozen.iterdir()} == before["frozen"]
+    recorded = json.loads((frozen / "manifest.json").read_text(encoding="utf-8"))["configuration"]
+    assert {f["file"]: f["version"] for f in recorded["files"]}[TARGETS] == 1
+    bulletin = next((root / "reports" / "2021-12" / "v1").glob("*.html")).read_text(encoding="utf-8")
+    assert f"配置 {recorded['checksum']}" in bulletin  # the bulletin names the configuration it was made with
     assert zhaoshang("verify", home=root).returncode == 0
     status = zhaoshang("status", home=root)
     assert status.returncode == 0, status.stderr
@@ -96,7 +106,7 @@ def test_a_unit_leaving_has_no_missing_weeks_after_active_to(edited):
     assert kept[0][0] >= 25  # its first half-year still expected (history kept)
     assert rows(
         root / "warehouse.duckdb", "select active_to from marts.dim_unit where unit_code = 'D06'"
-    ) == [(__import__("datetime").date(2021, 6, 30),)]
+    ) == [(date(2021, 6, 30),)]
 
 
 @pytest.mark.slow
@@ -109,7 +119,9 @@ def test_a_unit_joining_mid_year_is_scored_from_active_from(edited):
         "from intermediate.int_expected_reports where unit_code = 'P08' and is_expected",
     )
     first, missing = expected[0]
-    assert first >= __import__("datetime").date(2021, 7, 1) and missing > 20  # none of its weeks arrived
+    assert (
+        first == date(2021, 7, 4) and missing == 25
+    )  # W26 (ends 4 July) .. W52 but W30: 26 weeks, 1 arrived
     months = [
         m
         for (m,) in rows(
@@ -119,7 +131,7 @@ def test_a_unit_joining_mid_year_is_scored_from_active_from(edited):
     ]
     assert months and months[0] == 7 and 6 not in months
     value, target, points = c_points(warehouse, "P08", 12)
-    assert (value, target, points) == (0, 50, 0)
+    assert (value, target) == (60, 50) and points == pytest.approx(40 * 1.2)  # 40 × min(60 ÷ 50, 1.2)
     status = zhaoshang("status", home=root)
     assert "P08" in status.stdout
     assert (root / "templates").is_dir() and any((root / "templates").glob("*/P08.xlsx"))

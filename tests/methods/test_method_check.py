@@ -14,6 +14,13 @@ from assessment.register import METHODS_DIR, render_seeds
 from basics.home import Home
 from zhaoshang.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _own_home_variable(monkeypatch):
+    """`main()` points $ZHAOSHANG_HOME at the home it was given: restored after each test."""
+    monkeypatch.delenv("ZHAOSHANG_HOME", raising=False)
+
+
 GOOD = (METHODS_DIR / "2021.yml").read_text(encoding="utf-8")
 
 # (name, text replaced, replacement, marker on the line the sentence names, key, a word of the sentence)
