@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from basics import terms as t
+from basics.config import ConfigErrors
 from basics.errors import UserError
 from basics.home import Home
 from basics.months import parse_month
@@ -431,6 +432,12 @@ def _main(argv: list[str] | None) -> int:
                 "请先建立它或换一个 --home / create it first or choose another --home.",
             )
         return dispatch(args, home)
+    except ConfigErrors as err:  # a register read before the build checked the folder (ingest, status …)
+        from zhaoshang.commands.config import EXIT_BAD_CONFIG, print_problems
+
+        print_problems(err.problems)
+        print("请先改正配置文件（zhaoshang config check）/ correct the configuration first.", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     except UserError as err:
         err = machine_problem(err, home) or err  # a run that failed on a full disk says so plainly
         print(f"错误 error: {err}", file=sys.stderr)

@@ -232,3 +232,11 @@ def test_build_refuses_a_bad_folder_the_same_way_and_builds_nothing(home, capsys
     assert not Home(home).warehouse.exists()
     after = sorted(p.relative_to(home) for p in home.rglob("*") if "dagster" not in p.parts)
     assert after == [p for p in before if "dagster" not in p.parts]
+
+
+def test_a_broken_register_stops_ingest_with_the_sentence(home, capsys):
+    """Ingestion reads the unit register before any build checks the folder: the same sentence, exit 2."""
+    edit(home, UNITS, "P02,德感工业园,platform,2020-01-01,", "P02,德感工业园,platform,2020-13-01,")
+    assert main(["ingest", "--home", str(home)]) == 2
+    err = capsys.readouterr().err
+    assert f"{UNITS} 第3行 active_from：" in err and "Traceback" not in err
