@@ -57,7 +57,6 @@ KILL_AFTER_LEDGER_INSERT = textwrap.dedent("""
     from ingestion import warehouse_load
     from ingestion.pipeline import ingest_inbox
     from basics.home import Home
-from tests.conftest import PROJECT_ROOT
 
     original = warehouse_load._insert
 
