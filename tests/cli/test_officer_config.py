@@ -81,7 +81,9 @@ def test_a_corrected_past_target_changes_the_scores_not_the_submission(edited):
     recorded = json.loads((frozen / "manifest.json").read_text(encoding="utf-8"))["configuration"]
     assert {f["file"]: f["version"] for f in recorded["files"]}[TARGETS] == 1
     bulletin = next((root / "reports" / "2021-12" / "v1").glob("*.html")).read_text(encoding="utf-8")
-    assert f"校验码 {recorded['checksum']}" in bulletin  # the bulletin names the configuration it was made with
+    assert (
+        f"校验码 {recorded['checksum']}" in bulletin
+    )  # the bulletin names the configuration it was made with
     assert zhaoshang("verify", home=root).returncode == 0
     status = zhaoshang("status", home=root)
     assert status.returncode == 0, status.stderr
