@@ -290,6 +290,8 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         require_home(home)
     if args.command not in NO_WAREHOUSE:
         probe(home)
+    if args.command not in NO_WAREHOUSE or args.command == "ui":
+        migrate(home)
     if args.command == "explain":
         from zhaoshang.commands import explain
 
@@ -375,6 +377,17 @@ def probe(home: Home) -> None:
     except duckdb.Error as exc:
         if is_damage(exc):
             raise WarehouseDamaged(home.warehouse) from None  # else busy: the command waits for it itself
+
+
+def migrate(home: Home) -> None:
+    """A warehouse an older release made is migrated before the command reads or writes it (one line); a
+    newer release's is refused. Read-only commands migrate too (they wait for the write lock like a writer):
+    the officer never meets a half-old home. The derived tables are rebuilt by the next build."""
+    from ingestion.raw_schema import upgrade_raw_schema
+    from zhaoshang.freshness import LAST_BUILD
+
+    if upgrade_raw_schema(home.warehouse):
+        (home.root / "logs" / LAST_BUILD).unlink(missing_ok=True)  # `weekly` must not skip the next build
 
 
 def main(argv: list[str] | None = None) -> int:
