@@ -236,15 +236,17 @@ def upgrade(
             if copy.with_name(copy.name + ".wal").exists():
                 raise RuntimeError(f"{copy.name}.wal remained after the checkpoint")
             _fsync(copy)
-            os.replace(copy, live)
-            _fsync(live.parent)
-        except Exception as exc:
+            os.replace(copy, live)  # the one moment the live file changes: whole, or not at all
+        except BaseException as exc:  # Ctrl+C too: the copy goes, the live file was not touched
             _remove(copy)
+            if not isinstance(exc, Exception):
+                raise
             if is_damage(exc):
                 raise WarehouseDamaged(live) from None
             raise SchemaUpgradeFailed(live, found, known, step, exc) from exc
     finally:
         con.close()
+    _fsync(live.parent)
     (say or _stderr)(
         f"{t.WAREHOUSE}已从结构版本 {found} 升级到 {known} / "
         f"warehouse migrated from schema v{found} to v{known}."
