@@ -28,6 +28,7 @@ from assessment.register import write_seeds
 from basics import terms as t
 from basics.home import DBT_PROJECT_DIR
 from basics.warehouse_access import WarehouseChanged, begin_build, discard_build, finish_build
+from ingestion.raw_schema import upgrade_raw_schema
 from orchestration.build_failures import explain_failure
 from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
@@ -77,6 +78,7 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
         except MethodErrors as err:
             raise dg.Failure(description="\n".join(p.sentence() for p in err.problems)) from None
         # dbt builds a copy; it replaces the live file only when every model and test passed
+        upgrade_raw_schema(warehouse, say=context.log.info)  # a home an older release made: migrate first
         build = begin_build(warehouse, say=context.log.info)
         os.environ[BUILD_TARGET_ENV] = str(build.building)
         try:
