@@ -10,6 +10,9 @@ steps, as a release that adds a ledger column would.
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -30,9 +33,11 @@ from basics.warehouse_schema import (
 )
 from ingestion import raw_schema
 from ingestion.pipeline import ingest_inbox
+from tests.conftest import PROJECT_ROOT
 from tests.fixtures.make_home_v1 import unpack
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 
+HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(2)"
 PRIORITY = Step(2, "ledger_rows.priority", add_column("raw.ledger_rows", "priority", "varchar", "'普通'"))
 
 
@@ -167,6 +172,24 @@ def test_a_step_with_bad_sql_fails_the_same_way(old_home: Home) -> None:
             live, [*raw_schema.RAW_STEPS, Step(2, "typo", "alter table raw.no_such_table add column x int")]
         )
     assert sha(live) == before
+
+
+def test_the_migration_waits_while_another_process_holds_the_warehouse(old_home: Home) -> None:
+    live = old_home.warehouse
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(live)], stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        held_at = time.monotonic()
+        said: list[str] = []
+        assert upgrade(live, [*raw_schema.RAW_STEPS, PRIORITY], said.append) == (1, 2)
+        assert time.monotonic() - held_at > 1.5  # it ran only once the other process (2 s) had let go
+    finally:
+        holder.kill()
+        holder.wait()
+    assert said[0].startswith("仓库正被") and "waiting" in said[0]
+    assert said[-1] == "数据仓库已从结构版本 1 升级到 2 / warehouse migrated from schema v1 to v2."
 
 
 def test_a_home_of_a_newer_release_is_refused(old_home: Home) -> None:
