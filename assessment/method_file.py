@@ -246,6 +246,7 @@ class _Reader:
         self.path = path
         self.file = display
         self.problems: list[Problem] = []
+        self.feedback_days: set[int] = set()  # every feedback_later_than_days of the measures
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -413,6 +414,12 @@ class _Reader:
         self.unit_lists = self.read_unit_lists(root)
         groups = self.read_groups(root, code, rows)
         measures = self.read_measures(root, code, rows)
+        # shown to units: the late-feedback measure's deadline (the shortest if several)
+        rows["method_parameters"] = (
+            [{"method_code": code, "parameter": "feedback_days", "value": min(self.feedback_days)}]
+            if self.feedback_days
+            else []
+        )
         caps = self.read_caps(root, code, rows)
         self.read_items(root, code, rows, groups, measures, caps, total)
         self.read_grades(root, code, rows, measures)
@@ -744,6 +751,7 @@ class _Reader:
             days = self.decimal(value, line, at, "feedback_days")
             if days is None:
                 return None
+            self.feedback_days.add(int(days))
             due = f"cast(r.shared_on + {F.sql_number(days)} as date)"
             late = f"r.feedback_on > {due}"
             return f"(case when r.feedback_on is not null then {late} else p.period_end > {due} end)"

@@ -332,8 +332,8 @@ def _missing(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str,
     for unit, week in con.execute(
         """
         select r.unit_code, r.week_label
-        from intermediate.int_method_periods as p
-        inner join intermediate.int_expected_reports as r
+        from marts.score_totals as p
+        inner join marts.expected_reports as r
             on r.unit_code = p.unit_code and r.year = p.year
             and r.week_end >= p.period_start and r.week_end <= p.period_end
             and r.is_expected and r.is_due and not r.is_received
