@@ -75,10 +75,16 @@ def has_marts(con: duckdb.DuckDBPyConnection) -> bool:
 
 def register_feedback_days(year: int) -> int:
     """The feedback deadline of the method the register names for `year` (before any build: the method files
-    are the source; the scoring_parameters default when no method covers the year or states one)."""
+    are the source; the scoring_parameters default when no method covers the year or states one, or when the
+    method files have mistakes: `build` names those)."""
+    from assessment.method_file import MethodErrors
     from assessment.register import load_register
 
-    for method in load_register():
+    try:
+        methods = load_register()
+    except MethodErrors:
+        methods = []
+    for method in methods:
         for span in method.rows.get("method_register", []):
             if span["year_from"] <= year and (span["year_to"] is None or year <= span["year_to"]):
                 for row in method.rows.get("method_parameters", []):
