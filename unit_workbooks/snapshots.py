@@ -121,12 +121,15 @@ class RawView:
         if year not in self._feedback_days:
             row = None
             if self.con is not None and self._marts:
-                row = self.con.execute(
-                    "select feedback_days from marts.score_methods "
-                    "where year_from <= ? and (year_to is null or year_to >= ?) "
-                    "order by year_from desc limit 1",
-                    [year, year],
-                ).fetchone()
+                try:
+                    row = self.con.execute(
+                        "select feedback_days from marts.score_methods "
+                        "where year_from <= ? and (year_to is null or year_to >= ?) "
+                        "order by year_from desc limit 1",
+                        [year, year],
+                    ).fetchone()
+                except duckdb.BinderException:  # built by a release before feedback_days: the method files
+                    row = None
             self._feedback_days[year] = int(row[0]) if row else register_feedback_days(year)
         return self._feedback_days[year]
 
