@@ -1,6 +1,7 @@
 {{ config(materialized='view') }}
 -- The method files and the years they score (methods/register.yml), for the surfaces that name the method, with
--- the figures shown to units: the feedback deadline of the method (int_method_parameters).
+-- the figures shown to units: the feedback deadline and major-project threshold of the method
+-- (int_method_parameters).
 select
     methods.method_code,
     methods.title_zh,
@@ -10,7 +11,8 @@ select
     methods.file,
     parameters.year_from,
     parameters.year_to,
-    parameters.feedback_days
+    parameters.feedback_days,
+    parameters.major_project_threshold
 from {{ ref('methods') }} as methods
 inner join {{ ref('int_method_parameters') }} as parameters
     on parameters.method_code = methods.method_code

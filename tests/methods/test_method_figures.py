@@ -1,7 +1,10 @@
-"""The feedback deadline shown to units is the one of the method scoring the year (issue 18).
+"""The figures shown to units and the committee are the ones of the method scoring the year (issue 18).
 
 A copy of methods/2021.yml whose late-feedback measure says `feedback_later_than_days: 21` (instead of 7)
-scores 2021. P02 shares lead L1 with P01 on Monday 2021-02-01 (week 2021-W05); P01 never answers it. By hand:
+and whose major-project count says `contract_amount: {at_least: 30}` (instead of 50) scores 2021. P01 signs
+P01-B, 40 亿 装备制造, on 2021-02-03 (reported in 2021-W06): a major project under this method (40 >= 30), so
+the district's 重大项目 of February counts 1 (0 under the shipped method), as P01's M does.
+P02 shares lead L1 with P01 on Monday 2021-02-01 (week 2021-W05); P01 never answers it. By hand:
 the deadline is 2021-02-01 + 21 days = 2021-02-22 (with the shipped method it would be 2021-02-08).
 `zhaoshang template --week 2021-W07` for P01 then says "共享后21日内" in the header comment of 反馈日期 and
 under 待反馈线索, with the due date 2021-02-22; the receipts of P01's weeks list L1 due 2021-02-22.
@@ -22,7 +25,10 @@ from tests.scoring.conftest import query
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "methods" / "2021.yml").read_text("utf-8")
 assert SHIPPED.count("feedback_later_than_days: 7}") == 1
-METHOD = SHIPPED.replace("feedback_later_than_days: 7}", "feedback_later_than_days: 21}")
+assert SHIPPED.count("contract_amount: {at_least: 50}}") == 1
+METHOD = SHIPPED.replace("feedback_later_than_days: 7}", "feedback_later_than_days: 21}").replace(
+    "contract_amount: {at_least: 50}}", "contract_amount: {at_least: 30}}"
+)
 pytestmark = pytest.mark.slow  # a real dbt build
 
 LEAD = {
@@ -36,8 +42,10 @@ DUE = date(2021, 2, 22)
 
 
 def write_inbox(inbox: Path) -> None:
-    for week in ("2021-W05", "2021-W06"):
-        write_report(week_path(inbox, week, "P01"), [ledger_row(project_code="P01-A", stage="在谈")])
+    talks = ledger_row(project_code="P01-A", stage="在谈")
+    major = ledger_row(project_code="P01-B", stage="签约", contract_amount=40, signed_on=date(2021, 2, 3))
+    write_report(week_path(inbox, "2021-W05", "P01"), [talks])
+    write_report(week_path(inbox, "2021-W06", "P01"), [talks, major])
     write_report(week_path(inbox, "2021-W05", "P02"), [ledger_row(project_code="P02-A")], [LEAD])
 
 
@@ -52,10 +60,11 @@ def warehouse(tmp_path_factory):
     )
 
 
-def test_the_marts_carry_the_methods_deadline(warehouse):
-    assert query(warehouse, "select feedback_days from marts.score_methods where method_code = '2021'") == [
-        {"feedback_days": 21}
-    ]
+def test_the_marts_carry_the_methods_figures(warehouse):
+    assert query(
+        warehouse,
+        "select feedback_days, major_project_threshold from marts.score_methods where method_code = '2021'",
+    ) == [{"feedback_days": 21, "major_project_threshold": 30.0}]
     due = query(warehouse, "select distinct feedback_due_on from marts.fct_leads where lead_id = 'L1'")
     assert due == [{"feedback_due_on": DUE}]
 
@@ -88,3 +97,19 @@ def test_the_receipts_tell_the_methods_deadline(warehouse, tmp_path):
         )
         rows = list(book["待反馈线索"].iter_rows(min_row=2, values_only=True))
         assert [(r[0], r[4].date(), r[5].date()) for r in rows] == [("L1", date(2021, 2, 1), DUE)]
+
+
+def test_the_districts_major_projects_follow_the_methods_threshold(warehouse):
+    """February 2021: P01-B (40 亿, signed 3 February) is the one major project (district and P01's M)."""
+    district = query(
+        warehouse,
+        "select value from marts.district_month_indicators "
+        "where year = 2021 and month = 2 and indicator = 'major_projects'",
+    )
+    assert district == [{"value": 1.0}]
+    m = query(
+        warehouse,
+        "select value from marts.score_points where year = 2021 and month = 2 and unit_code = 'P01' "
+        "and item_code = 'M'",
+    )
+    assert m == [{"value": 1.0}]
