@@ -34,6 +34,7 @@ METHOD_SEEDS_DIR = SEEDS_DIR / "method"
 SEED_COLUMNS: dict[str, list[str]] = {
     "method_register": ["method_code", "year_from", "year_to"],
     "methods": ["method_code", "title_zh", "period", "missing_target", "total_points", "rounding", "file"],
+    "method_parameters": ["method_code", "parameter", "value"],
     "method_groups": ["method_code", "group_code", "label_zh", "sort_order", "unit_type", "unit_code"],
     "method_measures": [
         "method_code",
