@@ -82,17 +82,3 @@ def dbt_manifest() -> None:
     from orchestration.assets.warehouse_models import dbt_project, dbt_resource
 
     dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
-
-
-# the session worlds, heaviest first: under pytest-xdist (`-n 2 --dist loadgroup`) all the tests of one
-# world run on one worker, so each world is still built once per run
-SESSION_WORLDS = ("sample_year", "base_home", "dbt_manifest")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group each test by the session world it needs, else by its module (a no-op without xdist)."""
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        world = next((name for name in SESSION_WORLDS if name in fixtures), None)
-        item.add_marker(pytest.mark.xdist_group(world or item.nodeid.split("::")[0]))
