@@ -39,6 +39,8 @@ from tests.helpers.workbooks import week_path, write_report
 from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
 
+pytestmark = pytest.mark.slow  # one real `dbt build` of its own hand-made inbox
+
 d = date
 ALL_WEEKS = weeks("2020-W53", "2021-W12")
 
