@@ -73,10 +73,16 @@ def print_missing(home: Home, month: tuple[int, int] | None) -> None:
             print(NOTHING_INGESTED)
             return
         if not has_table(con, "marts", "expected_reports"):
-            print(
-                f"{t.WAREHOUSE}尚未{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
-                "/ the warehouse has not been built yet: run `zhaoshang build` first."
-            )
+            if has_table(con, "marts", "score_totals"):  # built by an earlier release
+                print(
+                    f"{t.WAREHOUSE}由早先版本{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
+                    "重新计算 / the warehouse was built by an earlier release: run `zhaoshang build` first."
+                )
+            else:
+                print(
+                    f"{t.WAREHOUSE}尚未{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
+                    "/ the warehouse has not been built yet: run `zhaoshang build` first."
+                )
             return
         year, mon = month or latest_due_month(con) or (0, 0)
         found = month_weeks(con, year, mon) if year else None
