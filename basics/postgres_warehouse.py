@@ -4,16 +4,22 @@ First step of issue #23: ingestion still writes its raw tables into the home's D
 the journal stay the home's); `load_raw_from_duckdb` copies the whole `raw` schema from that file into the
 PostgreSQL database (COPY, values bound by the driver, never spliced into SQL), and dbt builds there with the
 `postgres` target. Identifiers come from DuckDB's catalogue of our own raw schema and are quoted.
+
+`python -m basics.postgres_warehouse --home DIR` does both for a home whose setting names PostgreSQL.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 
-from basics.warehouse_url import Warehouse
+from basics.warehouse_url import Warehouse, configured, dbt_environment
 
 RAW_SCHEMA = "raw"
 _DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
@@ -90,3 +96,93 @@ def load_raw_from_duckdb(source: Path, warehouse: Warehouse) -> dict[str, int]:
         return counts
     finally:
         src.close()
+
+
+READER_SCHEMAS = ("marts",)
+_ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def grant_readers(warehouse: Warehouse, role: str, writer: str | None = None) -> None:
+    """Let `role` (the committee's read-only role, which must exist) read the marts and nothing else: usage
+    on the marts schema and select on its tables and views, now and on those the writing role (`writer`,
+    default the warehouse's user) creates later, since dbt replaces the tables on every build."""
+    from psycopg import sql
+
+    for name in (role, writer or warehouse.user):
+        if not _ROLE.match(name):
+            raise ValueError(f"not a plain role name: {name!r}")
+    reader, owner = sql.Identifier(role), sql.Identifier(writer or warehouse.user)
+    with connect(warehouse) as con:
+        for schema in READER_SCHEMAS:
+            target = sql.Identifier(schema)
+            con.execute(sql.SQL("create schema if not exists {}").format(target))
+            con.execute(sql.SQL("grant usage on schema {} to {}").format(target, reader))
+            con.execute(sql.SQL("grant select on all tables in schema {} to {}").format(target, reader))
+            con.execute(
+                sql.SQL(
+                    "alter default privileges for role {} in schema {} grant select on tables to {}"
+                ).format(owner, target, reader)
+            )
+
+
+def build_on_postgres(
+    duckdb_file: Path, warehouse: Warehouse, project_dir: Path, target_path: Path, *dbt_args: str
+) -> subprocess.CompletedProcess[str]:
+    """Load `duckdb_file`'s raw tables into `warehouse`, then run `dbt build` (or `dbt_args`) there.
+
+    `target_path` keeps this build's manifest apart from the DuckDB build's."""
+    load_raw_from_duckdb(duckdb_file, warehouse)
+    return run_dbt(warehouse, project_dir, target_path, *(dbt_args or ("build",)))
+
+
+def run_dbt(
+    warehouse: Warehouse, project_dir: Path, target_path: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` with the `postgres` target pointed at `warehouse` (output captured)."""
+    env = {**os.environ, **dbt_environment(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    dbt = Path(sys.executable).with_name("dbt")
+    return subprocess.run(
+        [
+            str(dbt),
+            *args,
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+            "--target-path",
+            str(target_path),
+            "--log-path",
+            str(target_path / "logs"),
+        ],  # fmt: skip
+        env=env,
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Copy a home's raw tables to its PostgreSQL warehouse and build the models there."""
+    from basics.home import DBT_PROJECT_DIR, Home
+
+    parser = argparse.ArgumentParser(prog="python -m basics.postgres_warehouse", description=main.__doc__)
+    parser.add_argument("--home", default=None, help="the home folder (default $ZHAOSHANG_HOME, else ./var)")
+    home = Home.resolve(parser.parse_args(argv).home)
+    warehouse = configured(home.root)
+    if not warehouse.is_postgres:
+        print(
+            "仓库设置为 duckdb，无需复制；请设置 $ZHAOSHANG_WAREHOUSE_URL 或 settings.toml 的 warehouse"
+            " / the warehouse setting is duckdb: set $ZHAOSHANG_WAREHOUSE_URL or warehouse in settings.toml.",
+            file=sys.stderr,
+        )
+        return 2
+    done = build_on_postgres(home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres")
+    print(done.stdout[-3000:], done.stderr[-2000:], sep="\n")
+    zh, en = ("完成", "done") if done.returncode == 0 else ("失败", "failed")
+    print(f"PostgreSQL 仓库构建{zh} / the build on PostgreSQL {en}: {warehouse.describe()}")
+    return 0 if done.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

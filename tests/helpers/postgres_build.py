@@ -3,47 +3,27 @@ into a fresh database, then a real `dbt build` runs there with the `postgres` ta
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from basics.postgres_warehouse import connect, load_raw_from_duckdb
-from basics.warehouse_url import dbt_environment, parse
+from basics.postgres_warehouse import build_on_postgres, connect, run_dbt
+from basics.warehouse_url import parse
 
 
 def dbt_build_postgres(project: Path, duckdb_warehouse: Path, url: str, target_path: Path) -> float:
     """Load `duckdb_warehouse`'s raw schema into the database at `url`, run `dbt build` there; seconds.
 
     Fails the test on any dbt error. `target_path` keeps this build's manifest away from the DuckDB one."""
-    warehouse = parse(url)
-    load_raw_from_duckdb(duckdb_warehouse, warehouse)
-    env = {**os.environ, **dbt_environment(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    dbt = Path(sys.executable).with_name("dbt")
     started = time.perf_counter()
-    done = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--target-path",
-            str(target_path),
-            "--log-path",
-            str(target_path / "logs"),
-        ],  # fmt: skip
-        env=env,
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
+    done = build_on_postgres(duckdb_warehouse, parse(url), project, target_path)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    return elapsed
+    return time.perf_counter() - started
+
+
+def dbt_postgres(project: Path, url: str, target_path: Path, *args: str) -> None:
+    """Run `dbt <args>` with the `postgres` target on the database at `url` (fails the test on an error)."""
+    done = run_dbt(parse(url), project, target_path, *args)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
 
 
 def query_postgres(url: str, sql: str, params: list | None = None) -> list[dict]:
