@@ -5,7 +5,9 @@ the journal stay the home's); `load_raw_from_duckdb` copies the whole `raw` sche
 PostgreSQL database (COPY, values bound by the driver, never spliced into SQL), and dbt builds there with the
 `postgres` target. Identifiers come from DuckDB's catalogue of our own raw schema and are quoted.
 
-`python -m basics.postgres_warehouse --home DIR` does both for a home whose setting names PostgreSQL.
+`publish` builds into fresh schemas (`marts__next` ...) and switches them in whole, in one transaction, once
+every model and test passed: readers keep reading the last completed build meanwhile. `python -m
+basics.postgres_warehouse --home DIR` publishes a home whose setting names PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from basics.errors import UserError
 from basics.warehouse_url import Warehouse, configured, dbt_environment
 
 RAW_SCHEMA = "raw"
@@ -64,10 +67,9 @@ def connect(warehouse: Warehouse, **kwargs):
     return psycopg.connect(warehouse.conninfo(), **kwargs)
 
 
-def load_raw_from_duckdb(source: Path, warehouse: Warehouse) -> dict[str, int]:
-    """Replace the PostgreSQL `raw` schema by the DuckDB file's (in one transaction); rows per table.
-
-    The staging views that read raw are dropped with it (dbt creates them again)."""
+def load_raw_from_duckdb(source: Path, warehouse: Warehouse, schema: str = RAW_SCHEMA) -> dict[str, int]:
+    """Replace the PostgreSQL schema `schema` (default `raw`) by the DuckDB file's raw schema, in one
+    transaction; rows per table. The staging views that read it are dropped with it (dbt creates them)."""
     src = duckdb.connect(str(source), read_only=True)
     try:
         columns = src.execute(
@@ -81,10 +83,10 @@ def load_raw_from_duckdb(source: Path, warehouse: Warehouse) -> dict[str, int]:
             tables.setdefault(table, []).append((column, data_type))
         counts: dict[str, int] = {}
         with connect(warehouse) as con:
-            con.execute(f"drop schema if exists {RAW_SCHEMA} cascade")
-            con.execute(f"create schema {RAW_SCHEMA}")
+            con.execute(f"drop schema if exists {quote_identifier(schema)} cascade")
+            con.execute(f"create schema {quote_identifier(schema)}")
             for table, cols in tables.items():
-                target = f"{RAW_SCHEMA}.{quote_identifier(table)}"
+                target = f"{quote_identifier(schema)}.{quote_identifier(table)}"
                 names = ", ".join(quote_identifier(c) for c, _ in cols)
                 ddl = ", ".join(f"{quote_identifier(c)} {postgres_type(d)}" for c, d in cols)
                 con.execute(f"create table {target} ({ddl})")
@@ -102,7 +104,9 @@ READER_SCHEMAS = ("marts",)
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def grant_readers(warehouse: Warehouse, role: str, writer: str | None = None) -> None:
+def grant_readers(
+    warehouse: Warehouse, role: str, writer: str | None = None, schemas: tuple[str, ...] = READER_SCHEMAS
+) -> None:
     """Let `role` (the committee's read-only role, which must exist) read the marts and nothing else: usage
     on the marts schema and select on its tables and views, now and on those the writing role (`writer`,
     default the warehouse's user) creates later, since dbt replaces the tables on every build."""
@@ -113,7 +117,7 @@ def grant_readers(warehouse: Warehouse, role: str, writer: str | None = None) ->
             raise ValueError(f"not a plain role name: {name!r}")
     reader, owner = sql.Identifier(role), sql.Identifier(writer or warehouse.user)
     with connect(warehouse) as con:
-        for schema in READER_SCHEMAS:
+        for schema in schemas:
             target = sql.Identifier(schema)
             con.execute(sql.SQL("create schema if not exists {}").format(target))
             con.execute(sql.SQL("grant usage on schema {} to {}").format(target, reader))
@@ -136,10 +140,12 @@ def build_on_postgres(
 
 
 def run_dbt(
-    warehouse: Warehouse, project_dir: Path, target_path: Path, *args: str
+    warehouse: Warehouse, project_dir: Path, target_path: Path, *args: str, schema_suffix: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    """`dbt <args>` with the `postgres` target pointed at `warehouse` (output captured)."""
+    """`dbt <args>` with the `postgres` target pointed at `warehouse` (output captured); `schema_suffix`
+    builds into `marts<suffix>` ... and reads `raw<suffix>`."""
     env = {**os.environ, **dbt_environment(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env["ZHAOSHANG_SCHEMA_SUFFIX"] = schema_suffix
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [
@@ -162,6 +168,79 @@ def run_dbt(
     )
 
 
+# readers never wait: build into fresh schemas, switch them in whole ------------------------------------
+
+BUILD_SCHEMAS = (RAW_SCHEMA, "seeds", "staging", "intermediate", "marts")
+NEXT, OLD = "__next", "__old"
+BUILD_LOCK = 0x7A68_0023  # pg advisory lock: one build at a time per database
+
+
+class BuildRunning(UserError):
+    """Another build holds the database's build lock."""
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        super().__init__(
+            f"另一个构建正在写入仓库 {warehouse.describe()}，本次未开始；请等其完成后再运行"
+            f" / another build is writing the warehouse {warehouse.describe()}: this one did not start;"
+            " run it again once that one has finished.",
+            exit_code=1,
+        )
+
+
+def publish(
+    duckdb_file: Path,
+    warehouse: Warehouse,
+    project_dir: Path,
+    target_path: Path,
+    readers: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    """Build the warehouse on PostgreSQL while readers keep reading the last completed build.
+
+    One build at a time (an advisory lock; a second one is refused with BuildRunning). The raw tables and
+    every dbt schema are written as `<schema>__next`; only when dbt passed are the `readers` granted the new
+    marts and all schemas renamed in one transaction (old → `__old`, dropped afterwards). A failed build
+    drops its `__next` schemas and leaves the live ones untouched."""
+    with connect(warehouse, autocommit=True) as lock:
+        if not lock.execute("select pg_try_advisory_lock(%s)", [BUILD_LOCK]).fetchone()[0]:
+            raise BuildRunning(warehouse)
+        _drop_schemas(warehouse, NEXT)
+        load_raw_from_duckdb(duckdb_file, warehouse, schema=RAW_SCHEMA + NEXT)
+        done = run_dbt(warehouse, project_dir, target_path, "build", schema_suffix=NEXT)
+        if done.returncode != 0:
+            _drop_schemas(warehouse, NEXT)
+            return done
+        for role in readers:
+            grant_readers(warehouse, role, schemas=("marts" + NEXT,))
+        _switch(warehouse)
+        _drop_schemas(warehouse, OLD)
+        return done
+
+
+def _drop_schemas(warehouse: Warehouse, suffix: str) -> None:
+    with connect(warehouse) as con:
+        for schema in BUILD_SCHEMAS:
+            con.execute(f"drop schema if exists {quote_identifier(schema + suffix)} cascade")
+
+
+def _switch(warehouse: Warehouse) -> None:
+    """live → __old and __next → live for every schema, in one transaction (catalogue renames only)."""
+    with connect(warehouse) as con:
+        present = {
+            row[0]
+            for row in con.execute(
+                "select nspname from pg_namespace where nspname = any(%s)", [list(BUILD_SCHEMAS)]
+            )
+        }
+        for schema in BUILD_SCHEMAS:
+            if schema in present:
+                con.execute(
+                    f"alter schema {quote_identifier(schema)} rename to {quote_identifier(schema + OLD)}"
+                )
+            con.execute(
+                f"alter schema {quote_identifier(schema + NEXT)} rename to {quote_identifier(schema)}"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Copy a home's raw tables to its PostgreSQL warehouse and build the models there."""
     from basics.home import DBT_PROJECT_DIR, Home
@@ -177,7 +256,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    done = build_on_postgres(home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres")
+    try:
+        done = publish(home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres")
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
     print(done.stdout[-3000:], done.stderr[-2000:], sep="\n")
     zh, en = ("完成", "done") if done.returncode == 0 else ("失败", "failed")
     print(f"PostgreSQL 仓库构建{zh} / the build on PostgreSQL {en}: {warehouse.describe()}")
