@@ -247,7 +247,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m basics.postgres_warehouse", description=main.__doc__)
     parser.add_argument("--home", default=None, help="the home folder (default $ZHAOSHANG_HOME, else ./var)")
-    home = Home.resolve(parser.parse_args(argv).home)
+    parser.add_argument(
+        "--reader", action="append", default=[], help="a read-only role granted the new marts (repeatable)"
+    )
+    args = parser.parse_args(argv)
+    home = Home.resolve(args.home)
     warehouse = configured(home.root)
     if not warehouse.is_postgres:
         print(
@@ -257,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        done = publish(home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres")
+        done = publish(
+            home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres", readers=tuple(args.reader)
+        )
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code

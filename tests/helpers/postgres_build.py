@@ -29,6 +29,6 @@ def dbt_postgres(project: Path, url: str, target_path: Path, *args: str) -> None
 def query_postgres(url: str, sql: str, params: list | None = None) -> list[dict]:
     """Rows as dicts; `sql` may use DuckDB's `?` placeholders (turned into psycopg's `%s`)."""
     with connect(parse(url)) as con:
-        cursor = con.execute(sql.replace("?", "%s"), params or [])
+        cursor = con.execute(sql.replace("?", "%s"), params) if params else con.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

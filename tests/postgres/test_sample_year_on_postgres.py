@@ -187,3 +187,24 @@ def test_a_second_build_at_once_is_refused_and_changes_nothing(sample_year, samp
             publish(sample_year.home.warehouse, parse(url), project, project.parent / "target-refused")
     assert str(refused.value).startswith("另一个构建正在写入仓库") and "another build" in str(refused.value)
     assert _live_marts(url) == before
+
+
+def test_a_failed_build_leaves_the_live_warehouse_untouched(sample_year, sample_year_on_postgres, project):
+    """A build whose model fails (division by zero on PostgreSQL) is not switched in: the live marts are the
+    same table with the same rows, and its __next schemas are gone."""
+    from basics.postgres_warehouse import publish
+    from basics.warehouse_url import parse
+    from tests.helpers.postgres_build import query_postgres
+
+    broken = project.parent / "dbt_project_broken"
+    shutil.copytree(project, broken, ignore=shutil.ignore_patterns("target", "logs"))
+    (broken / "models" / "marts" / "zz_broken.sql").write_text(
+        "select 1 / (count(*) - count(*)) as boom from {{ ref('score_totals') }}\n", encoding="utf-8"
+    )
+    url = sample_year_on_postgres.url
+    before = _live_marts(url)
+    done = publish(sample_year.home.warehouse, parse(url), broken, broken.parent / "target-broken")
+    assert done.returncode != 0 and "zz_broken" in done.stdout
+    assert _live_marts(url) == before
+    leftovers = query_postgres(url, "select nspname from pg_namespace where nspname like '%\\_\\_next'")
+    assert leftovers == []
