@@ -197,9 +197,10 @@ def publish(
     """Build the warehouse on PostgreSQL while readers keep reading the last completed build.
 
     One build at a time (an advisory lock; a second one is refused with BuildRunning). The raw tables and
-    every dbt schema are written as `<schema>__next`; only when dbt passed are the `readers` granted the new
-    marts and all schemas renamed in one transaction (old → `__old`, dropped afterwards). A failed build
-    drops its `__next` schemas and leaves the live ones untouched."""
+    every dbt schema are written as `<schema>__next`; only when dbt passed are the `readers`, and every role
+    that could read the live marts, granted the new marts, and all schemas renamed in one transaction (old →
+    `__old`, dropped afterwards). A failed build drops its `__next` schemas and leaves the live ones
+    untouched."""
     with connect(warehouse, autocommit=True) as lock:
         if not lock.execute("select pg_try_advisory_lock(%s)", [BUILD_LOCK]).fetchone()[0]:
             raise BuildRunning(warehouse)
@@ -209,11 +210,23 @@ def publish(
         if done.returncode != 0:
             _drop_schemas(warehouse, NEXT)
             return done
-        for role in readers:
+        for role in sorted(set(readers) | set(readers_of(warehouse, "marts"))):
             grant_readers(warehouse, role, schemas=("marts" + NEXT,))
         _switch(warehouse)
         _drop_schemas(warehouse, OLD)
         return done
+
+
+def readers_of(warehouse: Warehouse, schema: str) -> list[str]:
+    """The roles granted usage on `schema` (its owner and PUBLIC aside)."""
+    with connect(warehouse) as con:
+        rows = con.execute(
+            "select distinct r.rolname from pg_namespace as n cross join lateral aclexplode(n.nspacl) as a "
+            "inner join pg_roles as r on r.oid = a.grantee "
+            "where n.nspname = %s and a.privilege_type = 'USAGE' and a.grantee <> n.nspowner order by 1",
+            [schema],
+        ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _drop_schemas(warehouse: Warehouse, suffix: str) -> None:
