@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from basics.home import Home
+from tests.helpers.postgres_fixtures import BACKENDS, built_on_postgres
 from tests.helpers.workbooks import week_path, write_report
 from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
@@ -317,7 +319,8 @@ def write_unit_reports(inbox, unit, report_weeks, projects, leads):
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
+def duckdb_built(tmp_path_factory) -> tuple[Path, Path]:
+    """The hand-made inbox ingested and built on DuckDB: (dbt project copy, warehouse file)."""
     root = tmp_path_factory.mktemp("scores")
     home = Home(root / "home").ensure()
     inbox = root / "inbox"
@@ -331,7 +334,16 @@ def warehouse(tmp_path_factory):
     project = copy_dbt_project(root, TARGETS)
     seconds = dbt_build(project, home.warehouse)
     print(f"dbt build on the hand-made inbox: {seconds:.1f} s")
-    return home.warehouse
+    return project, home.warehouse
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def warehouse(request, duckdb_built):
+    """Each test runs on the DuckDB build, then on the same build on PostgreSQL (same raw rows and models)."""
+    project, duckdb_warehouse = duckdb_built
+    if request.param == "duckdb":
+        return duckdb_warehouse
+    return built_on_postgres(request, project, duckdb_warehouse, "scores")
 
 
 def score(warehouse, unit, month, year=2021):
