@@ -246,6 +246,8 @@ class _Reader:
         self.path = path
         self.file = display
         self.problems: list[Problem] = []
+        self.feedback_days: set[int] = set()  # every feedback_later_than_days of the measures
+        self.major_amounts: set[Decimal] = set()  # the at_least of every major-project count (major_amount)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -413,6 +415,17 @@ class _Reader:
         self.unit_lists = self.read_unit_lists(root)
         groups = self.read_groups(root, code, rows)
         measures = self.read_measures(root, code, rows)
+        # shown to units: the late-feedback measure's deadline (the shortest if several)
+        rows["method_parameters"] = (
+            [{"method_code": code, "parameter": "feedback_days", "value": min(self.feedback_days)}]
+            if self.feedback_days
+            else []
+        )
+        if len(self.major_amounts) == 1:  # its major-project count's threshold (the district's M counts it)
+            (amount,) = self.major_amounts
+            rows["method_parameters"].append(
+                {"method_code": code, "parameter": "major_project_threshold", "value": float(amount)}
+            )
         caps = self.read_caps(root, code, rows)
         self.read_items(root, code, rows, groups, measures, caps, total)
         self.read_grades(root, code, rows, measures)
@@ -640,6 +653,8 @@ class _Reader:
                         sql, zh = self.compile_where(where_node, source, f"{where}.where")
                         row["filter_sql"] = sql
                         row["filter_zh"] = zh
+                        if row["aggregate"] == "count":
+                            self.major_amount(where_node)
             rows["method_measures"].append(row)
         kinds = {row["measure_code"]: row["value_kind"] for row in rows["method_measures"]}
         for row in rows["method_measures"]:
@@ -658,6 +673,22 @@ class _Reader:
                         f"'{part}' is itself a ratio or change; use a sum or count measure",
                     )
         return sources
+
+    def major_amount(self, where: Node) -> None:
+        """Note X when the filter is SPEC 4's major-project count (重大项目: industrial projects signed in the
+        period with contract_amount >= X), i.e. exactly {signed_in_period: true, industrial: true,
+        contract_amount: {at_least: X}}: X is then the method's major-project threshold."""
+        amount = where.get("contract_amount")
+        if (
+            set(where) == {"signed_in_period", "industrial", "contract_amount"}
+            and where["signed_in_period"] is True
+            and where["industrial"] is True
+            and isinstance(amount, Node)
+            and set(amount) == {"at_least"}
+        ):
+            number = parse_number(amount["at_least"], "amount")
+            if not isinstance(number, tuple):
+                self.major_amounts.add(number)
 
     def known_measure(self, name: Any, specs: dict, spec: Node, key: str, where: str) -> bool:
         if _name(name) is None or name not in specs:
@@ -744,6 +775,7 @@ class _Reader:
             days = self.decimal(value, line, at, "feedback_days")
             if days is None:
                 return None
+            self.feedback_days.add(int(days))
             due = f"cast(r.shared_on + {F.sql_number(days)} as date)"
             late = f"r.feedback_on > {due}"
             return f"(case when r.feedback_on is not null then {late} else p.period_end > {due} end)"

@@ -34,6 +34,7 @@ METHODS_DIR = DEFAULTS_DIR / "methods"  # the bundled methods `zhaoshang init` c
 SEED_COLUMNS: dict[str, list[str]] = {
     "method_register": ["method_code", "year_from", "year_to"],
     "methods": ["method_code", "title_zh", "period", "missing_target", "total_points", "rounding", "file"],
+    "method_parameters": ["method_code", "parameter", "value"],
     "method_groups": ["method_code", "group_code", "label_zh", "sort_order", "unit_type", "unit_code"],
     "method_measures": [
         "method_code",
@@ -105,6 +106,7 @@ SEED_TYPES: dict[str, str] = {  # column -> DuckDB type (columns not named here 
     "grade_order": "integer",
     "at_least": "double",
     "quota": "double",
+    "value": "double",  # method_parameters
 }
 
 

@@ -43,7 +43,8 @@ _DAMAGE = (
     "failed to deserialize",
     "serialization error",
 )
-BUILDING = re.compile(r"^(?P<stem>.+)\.(?:re)?building-(?P<pid>\d+)\.duckdb(?:\.wal|\.tmp)?$")
+# a build's, a rebuild's and a schema upgrade's working copy (`basics.warehouse_schema`)
+BUILDING = re.compile(r"^(?P<stem>.+)\.(?:(?:re)?building|migrating)-(?P<pid>\d+)\.duckdb(?:\.wal|\.tmp)?$")
 
 
 def _lock_wait_seconds() -> float:

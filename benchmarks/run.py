@@ -371,7 +371,7 @@ class Bench:
             f"{sunday.year}-{sunday.month:02d}: {'passed' if info['passed'] else 'FAILED'}, "
             f"{info['checks']} checks, {info['blocking']} blocking failures"
         )
-        m.rows = self._count("staging.stg_ledger_rows")
+        m.rows = self._count("raw.ledger_rows")
         self.info["gate"] = info
         return m
 

@@ -148,6 +148,8 @@ class Bulletin:
     gate: dict[str, Any] | None  # checks.json of the newest gate run of the month
     gate_source: str | None
     unit_names: dict[str, str] = field(default_factory=dict)
+    # (kind, label_zh) of the method's bonus and deduction rules, in its order: what 加分 and 减分 add up
+    adjustments: list[tuple[str, str]] = field(default_factory=list)
     version: int = 1  # of this bulletin (reports/YYYY-MM/v<N>/)
     build: Build | None = None
     submitted: Submitted | None = None
@@ -259,6 +261,7 @@ def gather(
         leads=_leads(con, year, month),
         projects=_projects(con, year, month),
         missing=_missing(con, year, month),
+        adjustments=_adjustments(con, year, month),
         gate=(gate := _gate(gate_dir))[0],
         gate_source=gate[1],
         unit_names=names,
@@ -337,14 +340,28 @@ def _leads(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Lead]:
     return [Lead(*r[:6], bool(r[6]), bool(r[7]), bool(r[8])) for r in rows]
 
 
+def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[tuple[str, str]]:
+    """The bonus and deduction rules of the month's method (marts.score_columns), in the method's order."""
+    return [
+        (kind, label)
+        for kind, label in con.execute(
+            "select c.kind, c.label_zh from marts.score_columns as c "
+            "where c.kind in ('bonus', 'deduction') and c.method_code in "
+            "(select method_code from marts.score_totals where year = ? and month = ?) "
+            "order by c.column_order",
+            [year, month],
+        ).fetchall()
+    ]
+
+
 def _missing(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, list[str]]:
     """ISO weeks of the assessment period with no report (due and expected), by unit."""
     out: dict[str, list[str]] = defaultdict(list)
     for unit, week in con.execute(
         """
         select r.unit_code, r.week_label
-        from intermediate.int_method_periods as p
-        inner join intermediate.int_expected_reports as r
+        from marts.score_totals as p
+        inner join marts.expected_reports as r
             on r.unit_code = p.unit_code and r.year = p.year
             and r.week_end >= p.period_start and r.week_end <= p.period_end
             and r.is_expected and r.is_due and not r.is_received

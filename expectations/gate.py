@@ -87,7 +87,7 @@ def run_check(
 
 
 def check_waivers(waivers: dict[str, str] | None, known_units: set[str]) -> dict[str, str]:
-    """Waivers must name registered units (seeds.units) and carry a written reason."""
+    """Waivers must name registered units (marts.dim_unit) and carry a written reason."""
     out: dict[str, str] = {}
     for unit, reason in (waivers or {}).items():
         if unit not in known_units:

@@ -26,7 +26,7 @@ class Check:
     source: str
     frame: str | None = None  # gx only: ledger | district
     waivable: bool = False  # only the missing-report check: waived per unit with a written reason
-    parameters: tuple[str, ...] = ()  # thresholds it reads from seeds.scoring_parameters (must exist)
+    parameters: tuple[str, ...] = ()  # thresholds it reads from marts.thresholds (must exist)
 
     def run(self, scope: GateScope) -> list[Failure]:
         """Run the check on an open month scope; its failures before waivers."""

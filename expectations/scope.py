@@ -110,32 +110,32 @@ class GateScope:
         return self._frames[name]
 
     def parameters(self, required: tuple[str, ...] = ()) -> dict[str, float]:
-        """Thresholds from seeds.scoring_parameters; a missing required one is a setup error."""
-        rows = self.query("select parameter, value from seeds.scoring_parameters")
+        """Thresholds from marts.thresholds; a missing required one is a setup error."""
+        rows = self.query("select parameter, value from marts.thresholds")
         params = dict(zip(rows["parameter"], rows["value"].astype(float), strict=True))
         missing = [p for p in required if p not in params]
         if missing:
-            raise GateSetupError(f"seeds.scoring_parameters lacks {', '.join(missing)}")
+            raise GateSetupError(f"marts.thresholds (seed scoring_parameters) lacks {', '.join(missing)}")
         return params
 
     def unit_codes(self) -> set[str]:
-        """The unit register the warehouse was built with (seeds.units)."""
+        """The unit register the warehouse was built with (marts.dim_unit)."""
         try:
-            return set(self.query("select unit_code from seeds.units")["unit_code"].astype(str))
+            return set(self.query("select unit_code from marts.dim_unit")["unit_code"].astype(str))
         except GateSetupError:
             from basics.registers import units
 
             return set(units())
 
     def gx_parameters(self) -> dict[str, Any]:
-        """Expectation parameters ($PARAMETER) of the suites: indicators and thresholds from the seeds."""
+        """Expectation parameters ($PARAMETER) of the suites: indicators and thresholds from the marts."""
 
         def codes(sql: str) -> list[str]:
             return [str(v) for v in self.query(sql).iloc[:, 0].tolist()]
 
-        industries = codes("select industry_code from seeds.industries order by sort_order")
-        stages = codes("select stage_code from seeds.stages order by stage_order")
-        required = codes(f"select indicator from seeds.district_targets where year = {int(self.year)}")
+        industries = codes("select industry_code from marts.dim_industry order by sort_order")
+        stages = codes("select stage_code from marts.dim_stage order by stage_order")
+        required = codes(f"select indicator from marts.district_year_targets where year = {int(self.year)}")
         required += list(EXTRA_DISTRICT_INDICATORS)
         required += [f"contract_amount_{c}" for c in industries] + [f"projects_{c}" for c in stages]
         return {

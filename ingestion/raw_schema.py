@@ -1,4 +1,10 @@
-"""DDL of the raw tables that ingestion writes and dbt reads (schema `raw`).
+"""The raw tables that ingestion writes and dbt reads (schema `raw`), as versioned steps.
+
+`RAW_STEPS` is the one definition of the raw schema (`basics.warehouse_schema`): step 1 is the DDL below, the
+tables as the first versioned release made them. A release that changes them appends a step (e.g.
+`Step(2, "ledger_rows.x", add_column("raw.ledger_rows", "x", "varchar"))`) and never edits step 1: a new
+warehouse runs every step, an older one is upgraded by the steps it lacks when a command opens it. Other
+tables the project writes itself can be added the same way, as further steps.
 
 Every ledger/lead row carries its lineage: the file's sha256, the sheet and the 1-based row number in that
 sheet (the header is row 1, so the first data row is row 2, as a spreadsheet user counts).
@@ -6,7 +12,12 @@ sheet (the header is row 1, so the first data row is row 2, as a spreadsheet use
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import duckdb
+
+from basics.warehouse_schema import Step, ensure_schema, latest, upgrade
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -141,6 +152,29 @@ create table if not exists raw.inbox_files (
 """
 
 
+RAW_STEPS: list[Step] = [
+    # `if not exists`: a warehouse from before versioning (version 0) gains the tables its release lacked
+    Step(
+        1,
+        "raw tables: report_files, ledger_rows, lead_rows, row_issues, entry_rows, rejected_files, "
+        "inbox_files",
+        RAW_DDL,
+    ),
+]
+
+
+def raw_version() -> int:
+    """The raw schema version this release writes."""
+    return latest(RAW_STEPS)
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and tables if they do not exist (idempotent)."""
-    con.execute(RAW_DDL)
+    """Create the raw tables on a new warehouse (every step); nothing on a current one; an older one must
+    have been upgraded first (`upgrade_raw_schema`), a newer one is refused (both a UserError)."""
+    ensure_schema(con, RAW_STEPS)
+
+
+def upgrade_raw_schema(warehouse: Path, say: Callable[[str], None] | None = None) -> tuple[int, int] | None:
+    """Migrate a warehouse made by an older release (a copy, switched in when every step passed); (old, new)
+    when it did. Run before anything else opens the warehouse."""
+    return upgrade(warehouse, RAW_STEPS, say)

@@ -16,7 +16,7 @@ from basics.warehouse_access import open_warehouse
 from ingestion.columns import LEAD_FIELDS, LEDGER_FIELDS
 from ingestion.outcomes import Rejection
 from ingestion.parsed_report import ParsedReport
-from ingestion.raw_schema import ensure_raw_schema
+from ingestion.raw_schema import ensure_raw_schema, upgrade_raw_schema
 from ingestion.row_rules import Issue, Table
 
 # SQL types of the normalised columns (explicit casts: pandas object columns are not trusted to infer).
@@ -51,8 +51,10 @@ _ISSUE_FIELDS = (
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file and make sure the raw tables exist."""
+    """Open the warehouse file (migrated first when an older release made it) and make sure the raw tables
+    exist."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    upgrade_raw_schema(warehouse)
     con = open_warehouse(warehouse)
     ensure_raw_schema(con)
     return con

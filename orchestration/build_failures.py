@@ -48,7 +48,8 @@ def _files(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, str]:
 def _method_files(con: duckdb.DuckDBPyConnection, codes: list[str]) -> list[str]:
     try:
         rows = con.execute(
-            "select distinct file from seeds.methods where method_code in (select unnest(?::varchar[]))",
+            "select distinct file from marts.score_methods "
+            "where method_code in (select unnest(?::varchar[]))",
             [[str(c) for c in codes]],
         ).fetchall()
     except duckdb.Error:

@@ -29,6 +29,7 @@ os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
 
 from basics.home import Home  # noqa: E402  (after the environment above)
 from tests.gate.fixtures import base_home  # noqa: E402, F401  (the gate's clean warehouse, once per session)
+from tests.helpers.postgres_fixtures import postgres_server  # noqa: E402, F401  (a real server, once per session)
 
 
 def zhaoshang(*args: str, home: Path | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:

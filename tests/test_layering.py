@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 
 import pytest
 
@@ -50,3 +53,32 @@ def test_package_imports_only_lower_layers(package: str) -> None:
 def test_layering_test_sees_imports() -> None:
     """The scanner itself finds a known import (so the test above cannot pass by reading nothing)."""
     assert "basics" in project_imports("ingestion")["ingestion/pipeline.py"]
+
+
+# a query naming a dbt schema other than marts (raw is ingestion's own; the gate's SQL files are not Python)
+NOT_MARTS = re.compile(r"\b(intermediate|staging|seeds)\.[a-z_{]+")
+
+
+def schema_queries(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every string literal of `source` naming an intermediate, staging or seeds table."""
+    return [
+        (tok.start[0], found.group())
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+        if tok.type == tokenize.STRING and (found := NOT_MARTS.search(tok.string))
+    ]
+
+
+def test_python_reads_marts_only() -> None:
+    """Python reads the marts (enforced contracts), never staging, intermediate or seeds (issue 18)."""
+    wrong = {
+        str(path.relative_to(PROJECT_ROOT)): hits
+        for package in [*LAYERS, "benchmarks"]
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py"))
+        if (hits := schema_queries(path.read_text(encoding="utf-8")))
+    }
+    assert not wrong, wrong
+
+
+def test_schema_scanner_sees_queries() -> None:
+    source = 'sql = "select * from intermediate.int_leads"\nother = f"join seeds.{x}"\n# staging.x\n'
+    assert schema_queries(source) == [(1, "intermediate.int_leads"), (2, "seeds.{x")]

@@ -506,7 +506,12 @@ def _summary_sheet(book: Workbook, facts: ReceiptFacts, fmt: _Formats) -> None:
             fmt.bad if missing else None,
         )
         awaited = facts.awaited
-        due = f"，最早截止 {min(a.due_on for a in awaited).isoformat()}" if awaited else ""
+        first = min(awaited, key=lambda a: a.due_on) if awaited else None
+        due = (  # the deadline of the method of the year the lead was shared in (marts.score_methods)
+            f"，最早截止 {first.due_on.isoformat()}（共享后{(first.due_on - first.shared_on).days}日内反馈）"
+            if first
+            else ""
+        )
         out.line(
             "待反馈线索",
             f"{len(awaited)} 条{due}（见“待反馈线索”表）" if awaited else "无",

@@ -64,7 +64,32 @@ class AwaitedLead:
     due_on: date
 
 
-def feedback_days() -> int:
+def has_marts(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a build has made marts.score_methods."""
+    row = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'score_methods'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def register_feedback_days(year: int) -> int:
+    """The feedback deadline of the method the register names for `year` (before any build: the method files
+    are the source; the scoring_parameters default when no method covers the year or states one, or when the
+    method files have mistakes: `build` names those)."""
+    from assessment.method_file import MethodErrors
+    from assessment.register import load_register
+
+    try:
+        methods = load_register()
+    except MethodErrors:
+        methods = []
+    for method in methods:
+        for span in method.rows.get("method_register", []):
+            if span["year_from"] <= year and (span["year_to"] is None or year <= span["year_to"]):
+                for row in method.rows.get("method_parameters", []):
+                    if row["parameter"] == "feedback_days":
+                        return int(row["value"])
     return int(registers.scoring_parameters()["feedback_days"])
 
 
@@ -80,6 +105,8 @@ class RawView:
         self.latest: dict[UnitWeek, int] = {}
         self.weeks: dict[str, list[str]] = defaultdict(list)
         self._listings: list[tuple[str, str | None, str | None, str, str | None, date]] = []
+        self._feedback_days: dict[int, int] = {}
+        self._marts = self.con is not None and has_marts(self.con)
         if self.con is None:
             return
         for unit, week, version in self.con.execute(_LATEST).fetchall():
@@ -88,6 +115,23 @@ class RawView:
         for weeks in self.weeks.values():
             weeks.sort()
         self._listings = self.con.execute(_FIRST_LISTINGS).fetchall()
+
+    def feedback_days(self, year: int) -> int:
+        """Days a unit has to answer a lead under the method of `year` (marts.score_methods.feedback_days)."""
+        if year not in self._feedback_days:
+            row = None
+            if self.con is not None and self._marts:
+                try:
+                    row = self.con.execute(
+                        "select feedback_days from marts.score_methods "
+                        "where year_from <= ? and (year_to is null or year_to >= ?) "
+                        "order by year_from desc limit 1",
+                        [year, year],
+                    ).fetchone()
+                except duckdb.BinderException:  # built by a release before feedback_days: the method files
+                    row = None
+            self._feedback_days[year] = int(row[0]) if row else register_feedback_days(year)
+        return self._feedback_days[year]
 
     def week_before(self, unit: str, week: str) -> str | None:
         """The unit's latest accepted week strictly before `week`."""
@@ -138,9 +182,15 @@ class RawView:
         year, number = week.split("-W")
         end = date.fromisocalendar(int(year), int(number), 7)
         done = answered.answered_leads() if answered else set()
-        days = timedelta(days=feedback_days())
-        return [
-            AwaitedLead(lead_id, name, investor, sharer, shared_on, shared_on + days)
+        return [  # due by the method of the year it was shared in, as int_leads reads it
+            AwaitedLead(
+                lead_id,
+                name,
+                investor,
+                sharer,
+                shared_on,
+                shared_on + timedelta(self.feedback_days(shared_on.year)),
+            )
             for lead_id, name, investor, sharer, to_unit, shared_on in self._listings
             if to_unit == unit and shared_on <= end and lead_id not in done
         ]

@@ -32,7 +32,7 @@ from unit_workbooks.sheet_style import (
     wrapped_height,
     write_value,
 )
-from unit_workbooks.snapshots import AwaitedLead, RawView, Snapshot, feedback_days
+from unit_workbooks.snapshots import AwaitedLead, RawView, Snapshot
 
 AWAITED_SHEET = "待反馈线索"
 LISTS_SHEET = "下拉选项"  # hidden; holds a list too long for an inline validation (Excel: 255 characters)
@@ -73,8 +73,8 @@ def stages_requiring(field_name: str) -> list[str]:
     return out
 
 
-def header_note(column: Column) -> str:
-    """The rule of a column, as its header comment says it."""
+def header_note(column: Column, feedback_days: int) -> str:
+    """The rule of a column, as its header comment says it (`feedback_days`: the year's method's deadline)."""
     parts = []
     if column.required:
         parts.append("必填。")
@@ -85,7 +85,7 @@ def header_note(column: Column) -> str:
     if column.kind in KIND_NOTES:
         parts.append(KIND_NOTES[column.kind].format(unit=column.default_unit))
     if column.field in FIELD_NOTES:
-        parts.append(FIELD_NOTES[column.field].format(days=feedback_days()))
+        parts.append(FIELD_NOTES[column.field].format(days=feedback_days))
     return "".join(parts) or "选填。"
 
 
@@ -212,6 +212,7 @@ def _write_table(
     lists: _Lists,
     choices: dict[str, list[str]],
     latest_dates: dict[str, date],
+    feedback_days: int,
 ) -> Worksheet:
     """A fillable sheet: protected header with comments, unlocked validated body, pre-filled rows."""
     ws = book.add_worksheet(name)
@@ -221,7 +222,9 @@ def _write_table(
     for col, column in enumerate(columns):
         ws.set_column(col, col, _width(column), fmt.for_column(column))
         ws.write_string(0, col, column.display, fmt.required_header if column.required else fmt.header)
-        ws.write_comment(0, col, f"{column.display}：{header_note(column)}", {"x_scale": 2, "y_scale": 1.3})
+        ws.write_comment(
+            0, col, f"{column.display}：{header_note(column, feedback_days)}", {"x_scale": 2, "y_scale": 1.3}
+        )
         rule = _validation(column, lists, choices, latest_dates.get(column.field, DATE_RANGE[1]))
         if rule:
             ws.data_validation(1, col, last, col, rule)
@@ -325,7 +328,7 @@ def _cover(book: Workbook, unit: Unit, week: Week, fmt: _Formats, source: Snapsh
     ws.protect("", {"format_columns": True})
 
 
-def _awaited(book: Workbook, leads: list[AwaitedLead], week: Week, fmt: _Formats) -> None:
+def _awaited(book: Workbook, leads: list[AwaitedLead], week: Week, fmt: _Formats, feedback_days: int) -> None:
     ws = book.add_worksheet(AWAITED_SHEET)
     units = registers.units()
     headers = [
@@ -361,7 +364,7 @@ def _awaited(book: Workbook, leads: list[AwaitedLead], week: Week, fmt: _Formats
     tail = len(leads) + 3
     how = (
         f"反馈方式：在“{LEDGER_SHEET}”中为该线索的项目填写“线索编号”和“反馈日期”"
-        f"（共享后{feedback_days()}日内）。"
+        f"（共享后{feedback_days}日内）。"
     )
     ws.merge_range(tail, 0, tail, len(headers) - 1, how, fmt.note)
     ws.set_row(tail, wrapped_height(how, sum(widths)))
@@ -392,14 +395,17 @@ def write_template(view: RawView, unit: Unit, week: Week, out: Path) -> Template
     lists = _Lists(book)
     choices = _choices(unit, week)
     rows = source.rows if source else []
+    days = view.feedback_days(week.end.year)  # the deadline of the method scoring the week's year
     _cover(book, unit, week, fmt, source)
-    ledger = _write_table(book, LEDGER_SHEET, LEDGER_COLUMNS, rows, fmt, lists, choices, {})
+    ledger = _write_table(book, LEDGER_SHEET, LEDGER_COLUMNS, rows, fmt, lists, choices, {}, days)
     _unique_code(ledger, 0, len(rows) + EMPTY_ROWS, "项目编号")
     _stage_highlights(ledger, len(rows), fmt)
     ledger.activate()
-    leads = _write_table(book, LEADS_SHEET, LEAD_COLUMNS, [], fmt, lists, choices, {"shared_on": week.end})
+    leads = _write_table(
+        book, LEADS_SHEET, LEAD_COLUMNS, [], fmt, lists, choices, {"shared_on": week.end}, days
+    )
     _unique_code(leads, 0, EMPTY_ROWS, "线索编号")
-    _awaited(book, awaited, week, fmt)
+    _awaited(book, awaited, week, fmt, days)
     book.close()
     prefilled = f"{source.week_label} v{source.version}" if source else None
     return Template(path, unit.unit_code, week.label, prefilled, len(rows), awaited)

@@ -308,8 +308,9 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.warehouse import require_home
 
         require_home(home)
-    if args.command not in NO_WAREHOUSE:
-        probe(home)
+    current = probe(home) if args.command not in NO_WAREHOUSE else args.command != "ui"
+    if not current:  # `ui` starts runs that write: its home is migrated too
+        migrate(home)
     if args.command == "config":
         from zhaoshang.commands import config
 
@@ -386,22 +387,40 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
     raise AssertionError(args.command)
 
 
-def probe(home: Home) -> None:
+def probe(home: Home) -> bool:
     """Remove a killed build's leftover copy, then open the warehouse once (not waiting for a lock): a damaged
-    file is named before any work starts."""
+    file is named before any work starts. True when the raw schema is known to be current (no migration)."""
     import duckdb
 
     from basics.warehouse_access import WarehouseDamaged, is_damage
+    from basics.warehouse_schema import read_version
+    from ingestion.raw_schema import raw_version
     from zhaoshang.dagster_runs import clear_leftover_builds
 
     if not home.warehouse.exists():
-        return
+        return True
     clear_leftover_builds(home)  # a killed build's copy, also for the commands that start no Dagster run
     try:
-        duckdb.connect(str(home.warehouse), read_only=True).close()
+        con = duckdb.connect(str(home.warehouse), read_only=True)
+        try:
+            return read_version(con) in (None, raw_version())
+        finally:
+            con.close()
     except duckdb.Error as exc:
         if is_damage(exc):
             raise WarehouseDamaged(home.warehouse) from None  # else busy: the command waits for it itself
+        return False
+
+
+def migrate(home: Home) -> None:
+    """A warehouse an older release made is migrated before the command reads or writes it (one line); a
+    newer release's is refused. Read-only commands migrate too (they wait for the write lock like a writer):
+    the officer never meets a half-old home. The derived tables are rebuilt by the next build."""
+    from ingestion.raw_schema import upgrade_raw_schema
+    from zhaoshang.freshness import LAST_BUILD
+
+    if upgrade_raw_schema(home.warehouse):
+        (home.root / "logs" / LAST_BUILD).unlink(missing_ok=True)  # `weekly` must not skip the next build
 
 
 def main(argv: list[str] | None = None) -> int:

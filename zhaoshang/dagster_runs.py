@@ -85,8 +85,13 @@ def run_job(
     """Execute a job of `orchestration.definitions` in-process on the persistent instance."""
     import dagster as dg
 
-    from orchestration.definitions import defs
+    from orchestration.monthly_definitions import MONTHLY_JOBS
     from orchestration.partitions import partition_range_tags
+
+    if job_name in MONTHLY_JOBS:  # gate, submission, bulletin: no dbt, so no dagster-dbt to import
+        from orchestration.monthly_definitions import monthly_defs as defs
+    else:
+        from orchestration.definitions import defs
 
     me = psutil.Process()
     tags: dict[str, str] = {

@@ -78,18 +78,23 @@ select
     (select count(*) from raw.report_files),
     (select cast(max(received_at) as varchar) from raw.report_files),
     (select count(*) from raw.entry_rows),
-    (select count(*) from raw.rejected_files)
+    (select count(*) from raw.rejected_files),
+    (select max(version) from raw.schema_version)  -- a migration (a new raw column) needs a new build
 """
 
 
 def build_inputs(home: Home) -> dict | None:
-    """What a build reads: the raw tables (counts, last arrival), dbt project, configuration, week."""
+    """What a build reads: the raw tables (counts, last arrival, schema version), the dbt project,
+    the configuration, the week."""
     from zhaoshang.warehouse import has_table, read_only
 
     if not home.warehouse.exists():
         return None
     with read_only(home) as con:
-        if not all(has_table(con, "raw", t) for t in ("report_files", "entry_rows", "rejected_files")):
+        if not all(
+            has_table(con, "raw", t)
+            for t in ("report_files", "entry_rows", "rejected_files", "schema_version")
+        ):
             return None
         if not has_table(con, "marts", "warehouse_build"):
             return None

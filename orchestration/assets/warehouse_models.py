@@ -30,6 +30,7 @@ from basics import terms as t
 from basics.config import ConfigErrors, config_dir
 from basics.home import DBT_PROJECT_DIR, Home
 from basics.warehouse_access import WarehouseChanged, begin_build, discard_build, finish_build
+from ingestion.raw_schema import upgrade_raw_schema
 from orchestration.build_failures import explain_failure
 from orchestration.dbt_manifest import dbt_executable, ensure_manifest
 from orchestration.progress import progress_bar
@@ -81,6 +82,7 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
         except (ConfigErrors, MethodErrors) as err:
             raise dg.Failure(description="\n".join(p.sentence() for p in err.problems)) from None
         # dbt builds a copy; it replaces the live file only when every model and test passed
+        upgrade_raw_schema(warehouse, say=context.log.info)  # a home an older release made: migrate first
         build = begin_build(warehouse, say=context.log.info)
         os.environ[BUILD_TARGET_ENV] = str(build.building)
         try:

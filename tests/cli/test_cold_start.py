@@ -14,8 +14,10 @@ import pytest
 
 from basics.home import Home
 from tests.conftest import PROJECT_ROOT
+from tests.gate.dataset import MONTH, YEAR
+from tests.gate.warehouse import copy_home
 
-HEAVY = ("dagster", "great_expectations", "dbt")
+HEAVY = ("dagster", "great_expectations", "dbt", "dagster_dbt")
 PROBE = f"""
 import json, sys
 HEAVY = {HEAVY!r}
@@ -60,3 +62,14 @@ def test_a_command_that_runs_a_job_still_imports_dagster(tmp_path):
     out = imported("ingest", "--home", str(home.root))
     assert out["code"] == 0
     assert "dagster" in out["heavy"]
+
+
+@pytest.mark.slow  # a real Dagster run of the gate
+def test_check_runs_the_gate_in_dagster_without_loading_dbt(base_home: Home, tmp_path):
+    """`check` reads the last build: its Dagster run of the gate (GX suites included) never imports dbt or
+    dagster-dbt, which only a build needs (seconds of start-up)."""
+    home = copy_home(base_home, tmp_path / "home")
+    out = imported("check", "--month", f"{YEAR}-{MONTH:02d}", "--home", str(home.root))
+    assert out["code"] in (0, 4)  # passed or failed, but the gate ran
+    assert (home.gate_reports / f"{YEAR}-{MONTH:02d}" / "latest" / "checks.json").exists()
+    assert out["heavy"] == ["dagster", "great_expectations"]

@@ -44,6 +44,18 @@ def write_methods(folder: Path, method_yaml: str, name: str = "method.yml") -> P
     return folder
 
 
+def write_register(folder: Path, methods: tuple[tuple[str, str, int, int | None], ...]) -> Path:
+    """Several method files and the register naming their years: (file name, YAML text, from, to)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["methods:"]
+    for name, text, year_from, year_to in methods:
+        (folder / name).write_text(text, encoding="utf-8")
+        lines += [f"  - file: {name}", f"    from_year: {year_from}"]
+        lines += [f"    to_year: {year_to}"] if year_to is not None else []
+    (folder / "register.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
 # one build per distinct (method, targets, inbox writer) per session: a module importing another's fixture
 # (tests/bulletin/test_other_method.py uses Method A's) shares its warehouse instead of building it again
 _BUILT: dict[tuple[str, str, tuple[str, ...], str], Path] = {}
@@ -51,12 +63,14 @@ _BUILT: dict[tuple[str, str, tuple[str, ...], str], Path] = {}
 
 def build(
     root: Path,
-    method_yaml: str,
+    method_yaml: str | tuple[tuple[str, str, int, int | None], ...],
     targets_header: str,
     targets: list[str],
     write_inbox: Callable[[Path], None],
 ) -> Path:
     """Ingest, load the method and targets as configuration, run `dbt build`; return the warehouse.
+
+    `method_yaml`: one method scoring every year, or several with their years (see `write_register`).
 
     The warehouse is built once per session for the same arguments and shared: READ it only (copy the file
     to write on it).
@@ -70,7 +84,7 @@ def build(
 
 def _build(
     root: Path,
-    method_yaml: str,
+    method_yaml: str | tuple[tuple[str, str, int, int | None], ...],
     targets_header: str,
     targets: list[str],
     write_inbox: Callable[[Path], None],
@@ -81,7 +95,10 @@ def _build(
     ingest(home, inbox)
     config = config_folder(root, targets, targets_header)
     shutil.rmtree(config / METHODS_FOLDER)
-    write_methods(config / METHODS_FOLDER, method_yaml)
+    if isinstance(method_yaml, str):
+        write_methods(config / METHODS_FOLDER, method_yaml)
+    else:
+        write_register(config / METHODS_FOLDER, method_yaml)
     dbt_build(config, home.warehouse)
     return home.warehouse
 

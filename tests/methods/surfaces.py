@@ -165,3 +165,54 @@ def check_submission(home: Home, want: dict[str, Any], year: int, month: int) ->
     for unit, total in want["totals"].items():
         assert by_unit[unit][total_col] == round(total["total_score"], 2)
         assert by_unit[unit][1] == total["rank_in_group"]
+
+
+def check_report(home: Home, want: dict[str, Any], year: int, month: int) -> None:
+    """`zhaoshang report`: the HTML opened in headless Chromium shows every unit with its total and every item
+    label of the method; the PDF's text (pdftotext) names every unit and every item label, with each total."""
+    import re
+
+    from playwright import sync_api
+
+    from bulletin.pdf import FLAGS, chromium
+
+    label = f"{year}-{month:02d}"
+    proc = zhaoshang(home, "report", "--month", label)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    folder = max((home.root / "reports" / label).glob("v*"), key=lambda p: int(p.name[1:]))
+    names = {
+        r["unit_code"]: r["name_zh"]
+        for r in query(home.warehouse, "select unit_code, name_zh from marts.dim_unit")
+    }
+    labels = [c["label_zh"] for c in want["columns"]]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=[f for f in FLAGS if f != "--headless"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 1400})
+            page.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort())
+            page.goto((folder / f"月度考核通报_{label}.html").as_uri(), wait_until="load", timeout=60_000)
+            rows = page.eval_on_selector_all(
+                "table.ranking tr[data-unit]",
+                "rows => rows.map(r => [r.dataset.unit, r.querySelector('.unit-name').textContent,"
+                " r.querySelector('td.total').textContent])",
+            )
+            shown = page.inner_text("body")
+        finally:
+            browser.close()
+    assert {unit: (name, total) for unit, name, total in rows} == {
+        unit: (names[unit], f"{total['total_score']:.2f}") for unit, total in want["totals"].items()
+    }
+    for text in labels:
+        assert text in shown, text
+    pdf = subprocess.run(
+        ["pdftotext", str(folder / f"月度考核通报_{label}.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    flat = re.sub(r"\s+", "", pdf)
+    for unit, total in want["totals"].items():
+        assert names[unit] in flat and f"{total['total_score']:.2f}" in flat, unit
+    for text in labels:
+        assert re.sub(r"\s+", "", text) in flat, text

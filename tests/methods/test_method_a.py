@@ -142,3 +142,12 @@ def test_every_surface_shows_method_a(warehouse, tmp_path):
     surfaces.check_explain(home, want, 2021, 12)
     assert surfaces.check_receipts(home, want, 2021, 12) == 2  # P01 and P02 reported 2021-W51
     surfaces.check_submission(home, want, 2021, 12)
+
+
+def test_report_shows_method_a(warehouse, tmp_path):
+    """`zhaoshang report`: the HTML in headless Chromium and the PDF's text show every unit with its total and
+    every item label of Method A."""
+    from tests.methods import surfaces
+
+    home = surfaces.copy_of(warehouse, tmp_path)
+    surfaces.check_report(home, surfaces.expected(warehouse, 2021, 12), 2021, 12)

@@ -109,3 +109,12 @@ def test_every_surface_shows_method_b(warehouse, tmp_path):
     assert (p01["基础得分"], p01["减分"], p01["总分"], p01["组内排名"]) == ("75.0", "2.0", "73.0", "2")
     surfaces.check_explain(home, want, 2021, 3)
     assert surfaces.check_receipts(home, want, 2021, 3) == 3  # P01, P02 and P03 reported 2021-W12
+
+
+def test_report_shows_method_b(warehouse, tmp_path):
+    """`zhaoshang report`: the HTML in headless Chromium and the PDF's text show every unit with its total and
+    every item label of Method B."""
+    from tests.methods import surfaces
+
+    home = surfaces.copy_of(warehouse, tmp_path)
+    surfaces.check_report(home, surfaces.expected(warehouse, 2021, 3), 2021, 3)

@@ -167,3 +167,12 @@ def test_every_surface_shows_method_d(warehouse, tmp_path):
     )
     surfaces.check_explain(home, want, 2021, 6)
     assert surfaces.check_receipts(home, want, 2021, 6) == 1  # P01's 2021-W25 (P02 is not in a group)
+
+
+def test_report_shows_method_d(warehouse, tmp_path):
+    """`zhaoshang report`: the HTML in headless Chromium and the PDF's text show every unit with its total and
+    every item label of Method D."""
+    from tests.methods import surfaces
+
+    home = surfaces.copy_of(warehouse, tmp_path)
+    surfaces.check_report(home, surfaces.expected(warehouse, 2021, 6), 2021, 6)

@@ -19,6 +19,8 @@ import duckdb
 from assessment.config_load import load_folder
 from basics.config import REGISTERS, write_defaults
 from basics.home import DBT_PROJECT_DIR, Home
+from tests.helpers.postgres_build import query_postgres
+from tests.helpers.postgres_fixtures import PostgresWarehouse
 
 TARGET_HEADER = "year,unit_code,target_C,target_F,target_Q,target_M,target_R"
 
@@ -76,7 +78,10 @@ def dbt_build(config: Path, warehouse: Path) -> float:
     return elapsed
 
 
-def query(warehouse: Path, sql: str, params: list | None = None) -> list[dict]:
+def query(warehouse: Path | PostgresWarehouse, sql: str, params: list | None = None) -> list[dict]:
+    """Rows as dicts from a DuckDB warehouse file or a warehouse built on PostgreSQL (`?` placeholders)."""
+    if isinstance(warehouse, PostgresWarehouse):
+        return query_postgres(warehouse.url, sql, params)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         cursor = con.execute(sql, params or [])

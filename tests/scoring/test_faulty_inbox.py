@@ -12,6 +12,8 @@ from basics.home import Home
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 
+pytestmark = pytest.mark.slow  # one real `dbt build` of its own faulty inbox
+
 d = date
 
 

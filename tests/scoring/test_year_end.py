@@ -39,6 +39,8 @@ from tests.helpers.workbooks import week_path, write_report
 from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday
 
+pytestmark = pytest.mark.slow  # one real `dbt build` of its own hand-made inbox
+
 d = date
 
 TARGETS = [

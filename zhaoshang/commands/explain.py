@@ -112,7 +112,7 @@ def rank_lines(con: duckdb.DuckDBPyConnection, item: dict[str, Any], t: dict[str
     """The group's places behind a rank_points item, largest value first."""
     found = rows(
         con,
-        "select unit_code, value, place from intermediate.int_method_components where year = ? and month = ? "
+        "select unit_code, value, place from marts.score_components where year = ? and month = ? "
         "and method_code = ? and group_code = ? and item_code = ? order by place, unit_code",
         [t["year"], t["month"], t["method_code"], t["group_code"], item["item_code"]],
     )

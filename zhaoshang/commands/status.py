@@ -1,6 +1,6 @@
 """`zhaoshang status`: missing weekly reports, rejected files and the last submissions.
 
-Which weeks are expected, due and missing is decided once, by dbt (`intermediate.int_expected_reports`, a
+Which weeks are expected, due and missing is decided once, by dbt (`marts.expected_reports`, a
 view over the staged reports): the gate, the receipts, the scores and the bulletin read the same answer.
 Weeks after the newest report received are not due (未到期), never missing; a month whose weeks are not all
 due says so in one sentence; a month with no report at all is named in one sentence.
@@ -29,7 +29,7 @@ NOTHING_INGESTED = (
 
 @dataclass
 class MonthWeeks:
-    """A month's weeks as int_expected_reports decides them."""
+    """A month's weeks as marts.expected_reports (int_expected_reports) decides them."""
 
     year: int
     month: int
@@ -39,11 +39,11 @@ class MonthWeeks:
 
 
 def month_weeks(con, year: int, month: int) -> MonthWeeks:  # noqa: ANN001
-    """Missing and not-due weeks of the month (weeks ending in it) from intermediate.int_expected_reports."""
+    """Missing and not-due weeks of the month (weeks ending in it) from marts.expected_reports."""
     weeks = weeks_ending_in(year, month)
     rows = con.execute(
         "select unit_code, week_label, is_expected, is_due, is_received "
-        "from intermediate.int_expected_reports where year = ? and month = ? order by unit_code, week_label",
+        "from marts.expected_reports where year = ? and month = ? order by unit_code, week_label",
         [year, month],
     ).fetchall()
     out = MonthWeeks(year, month, any(r[4] for r in rows))
@@ -57,8 +57,7 @@ def month_weeks(con, year: int, month: int) -> MonthWeeks:  # noqa: ANN001
 
 def latest_due_month(con) -> tuple[int, int] | None:  # noqa: ANN001
     row = con.execute(
-        "select year, month from intermediate.int_expected_reports where is_due "
-        "order by week_end desc limit 1"
+        "select year, month from marts.expected_reports where is_due order by week_end desc limit 1"
     ).fetchone()
     return None if row is None else (row[0], row[1])
 
@@ -73,11 +72,18 @@ def print_missing(home: Home, month: tuple[int, int] | None) -> None:
         if not received:
             print(NOTHING_INGESTED)
             return
-        if not has_table(con, "intermediate", "int_expected_reports"):
-            print(
-                f"{t.WAREHOUSE}尚未{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
-                "/ the warehouse has not been built yet: run `zhaoshang build` first."
-            )
+        if not has_table(con, "marts", "expected_reports"):
+            if has_table(con, "marts", "score_totals"):  # built by an earlier release
+                print(
+                    f"{t.WAREHOUSE}由早先版本{t.BUILD}，无法判断{t.MISSING_REPORT}："
+                    "请先运行 `zhaoshang build` 重新计算 / the warehouse was built by an earlier release: "
+                    "run `zhaoshang build` first."
+                )
+            else:
+                print(
+                    f"{t.WAREHOUSE}尚未{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
+                    "/ the warehouse has not been built yet: run `zhaoshang build` first."
+                )
             return
         year, mon = month or latest_due_month(con) or (0, 0)
         found = month_weeks(con, year, mon) if year else None

@@ -4,7 +4,8 @@
 --     report that first listed it (earliest week, then unit code and row as tie-breakers);
 --   * bonus (its points are the method file's): the receiver's project carrying the lead_id is signed in the
 --     period and also landed in the period; a project reported by two units counts for neither;
---   * late feedback: shared in the period and feedback_on > shared_on + feedback_days, or feedback still empty at
+--   * late feedback: shared in the period and feedback_on > shared_on + feedback_days (the method's of the year,
+--     int_method_parameters), or feedback still empty at
 --     the period end when the period end is past shared_on + feedback_days.
 with listings as (
 
@@ -75,9 +76,18 @@ receiver_projects as (
 
 ),
 
+-- the feedback deadline of the method scoring the year the lead was shared in (int_method_parameters), else the
+-- scoring_parameters default
 parameters as (
 
-    select feedback_days from {{ ref('int_scoring_parameters') }}
+    select
+        years.year,
+        cast(coalesce(methods.feedback_days, defaults.feedback_days) as integer) as feedback_days
+    from (select distinct year from leads) as years
+    cross join {{ ref('int_scoring_parameters') }} as defaults
+    left join {{ ref('int_method_parameters') }} as methods
+        on years.year >= methods.year_from
+        and (methods.year_to is null or years.year <= methods.year_to)
 
 ),
 
@@ -129,7 +139,8 @@ lead_months as (
             else scored_months.period_end > {{ add_days('leads.shared_on', 'parameters.feedback_days') }}
         end as is_feedback_late
     from leads
-    cross join parameters
+    inner join parameters
+        on parameters.year = leads.year
     inner join scored_months
         on scored_months.year = leads.year
     left join receiver_projects

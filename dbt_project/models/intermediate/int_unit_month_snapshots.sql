@@ -45,9 +45,17 @@ period_reports as (
 
 ),
 
+-- the major-project threshold of the method scoring each year (int_method_parameters), else the seed's
 parameters as (
 
-    select major_project_threshold from {{ ref('int_scoring_parameters') }}
+    select
+        years.year,
+        coalesce(methods.major_project_threshold, defaults.major_project_threshold) as major_project_threshold
+    from (select distinct year from periods) as years
+    cross join {{ ref('int_scoring_parameters') }} as defaults
+    left join {{ ref('int_method_parameters') }} as methods
+        on years.year >= methods.year_from
+        and (methods.year_to is null or years.year <= methods.year_to)
 
 ),
 
@@ -107,7 +115,8 @@ flagged as (
         coalesce(rows_in_snapshot.contract_amount >= parameters.major_project_threshold, false)
             as is_major_amount
     from rows_in_snapshot
-    cross join parameters
+    inner join parameters
+        on parameters.year = rows_in_snapshot.year
     cross join first_signed_stage
     left join {{ ref('stages') }} as stages
         on stages.stage_code = rows_in_snapshot.stage

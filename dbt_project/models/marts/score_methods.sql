@@ -1,5 +1,7 @@
 {{ config(materialized='view') }}
--- The method files and the years they score (methods/register.yml), for the surfaces that name the method.
+-- The method files and the years they score (methods/register.yml), for the surfaces that name the method, with
+-- the figures shown to units: the feedback deadline and major-project threshold of the method
+-- (int_method_parameters).
 select
     methods.method_code,
     methods.title_zh,
@@ -7,8 +9,10 @@ select
     methods.missing_target,
     cast(methods.total_points as {{ double() }}) as total_points,
     methods.file,
-    cast(register.year_from as integer) as year_from,
-    cast(register.year_to as integer) as year_to
+    parameters.year_from,
+    parameters.year_to,
+    parameters.feedback_days,
+    parameters.major_project_threshold
 from {{ ref('methods') }} as methods
-inner join {{ ref('method_register') }} as register
-    on register.method_code = methods.method_code
+inner join {{ ref('int_method_parameters') }} as parameters
+    on parameters.method_code = methods.method_code

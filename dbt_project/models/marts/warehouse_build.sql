@@ -12,5 +12,5 @@ select
     (select count(*) from {{ source('raw', 'report_files') }}) as report_files,
     (select max(received_at) from {{ source('raw', 'entry_rows') }}) as entries_received_through,
     (
-        select count(*) from (select distinct source_path, version from {{ source('raw', 'entry_rows') }})
+        select count(*) from (select distinct source_path, version from {{ source('raw', 'entry_rows') }}) as files
     ) as entry_files

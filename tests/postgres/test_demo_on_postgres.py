@@ -1,0 +1,33 @@
+"""`ZHAOSHANG_WAREHOUSE_URL=postgresql://… zhaoshang demo`: the demo's build also builds the warehouse on a
+real PostgreSQL server, and its score_totals and score_points equal the DuckDB warehouse's row for row."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import zhaoshang
+from tests.postgres.compare import differences
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+def test_demo_with_a_postgresql_warehouse(postgres_server, tmp_path, monkeypatch):
+    url = postgres_server.create_database("demo_home")
+    monkeypatch.setenv("ZHAOSHANG_WAREHOUSE_URL", url)
+    home = tmp_path / "home"
+    proc = zhaoshang("demo", home=home)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert (
+        "PostgreSQL 仓库已更新 / the PostgreSQL warehouse was updated: postgresql://postgres@" in proc.stdout
+    )
+    for table in ("score_totals", "score_points"):
+        assert differences(home / "warehouse.duckdb", url, table) == []
+
+
+def test_a_bad_warehouse_setting_is_one_sentence(tmp_path, monkeypatch):
+    """A setting that is not duckdb or a PostgreSQL URL: the build says so in one sentence (exit 2)."""
+    monkeypatch.setenv("ZHAOSHANG_WAREHOUSE_URL", "mysql://u:topsecret@h/d")
+    (tmp_path / "home").mkdir()
+    proc = zhaoshang("build", home=tmp_path / "home")
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "仓库设置" in proc.stderr and "topsecret" not in proc.stdout + proc.stderr
