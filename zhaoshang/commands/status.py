@@ -175,7 +175,7 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
         changed = config_changes(data.get("configuration"), current)
         if changed:
             print(
-                f"    报送后配置已改动，现在的{t.SCORES}按新配置计算 / configuration changed since: "
+                f"    {t.SUBMIT}后配置已改动，现在的{t.SCORES}按新配置计算 / configuration changed since: "
                 + "；".join(changed)
             )
     print(f"\n{t.SUBMIT}文件核验 / frozen files:")
