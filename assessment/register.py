@@ -1,9 +1,10 @@
-"""The method register (methods/register.yml: which method scores which year) and the seeds it compiles to.
+"""The method register (<home>/config/考核办法/register.yml: which method scores which year) and the rows it
+compiles to.
 
-`zhaoshang build` calls `write_seeds()` first: every method file is validated, and the rows the dbt engine
-reads are written to dbt_project/seeds/method/*.csv (committed, so a plain `dbt build` scores with them).
-A bad file raises `MethodErrors` and nothing is written. The register names files inside the methods folder
-only (`method_path`); each is read within the limits of assessment.method_file.
+`zhaoshang build` validates every method file and loads the rows the dbt engine reads into the raw tables
+`raw.config_method_*` of the warehouse it builds (assessment.config_load; the dbt models of the same names
+read them). A bad file raises `MethodErrors` and nothing is built. The register names files inside the methods
+folder only (`method_path`); each is read within the limits of assessment.method_file.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from assessment.method_file import (
     shown,
 )
 from assessment.yaml_lines import Node, Seq
-from basics.home import PROJECT_ROOT, SEEDS_DIR
+from basics.home import DEFAULTS_DIR
 
-METHODS_DIR = PROJECT_ROOT / "methods"
-METHOD_SEEDS_DIR = SEEDS_DIR / "method"
+METHODS_DIR = DEFAULTS_DIR / "methods"  # the bundled methods `zhaoshang init` copies into a home
 
-# seed name -> columns (in order); the dbt types are in dbt_project/seeds/method/_method_seeds.yml
+# table name -> columns (in order); their types in SEED_TYPES (raw.config_<name>, read by models/registers/)
 SEED_COLUMNS: dict[str, list[str]] = {
     "method_register": ["method_code", "year_from", "year_to"],
     "methods": ["method_code", "title_zh", "period", "missing_target", "total_points", "rounding", "file"],
@@ -87,9 +87,33 @@ SEED_COLUMNS: dict[str, list[str]] = {
 }
 
 
-def _display(path: Path) -> str:
+SEED_TYPES: dict[str, str] = {  # column -> DuckDB type (columns not named here are varchar)
+    "year_from": "integer",
+    "year_to": "integer",
+    "total_points": "double",
+    "rounding": "integer",
+    "sort_order": "integer",
+    "when_zero": "double",
+    "points": "double",
+    "cap": "double",
+    "floor": "double",
+    "points_each": "double",
+    "beyond_target": "boolean",
+    "weight": "double",
+    "target_value": "double",
+    "tier": "integer",
+    "min_ratio": "double",
+    "grade_order": "integer",
+    "at_least": "double",
+    "quota": "double",
+    "value": "double",  # method_parameters
+}
+
+
+def _display(path: Path, methods_dir: Path) -> str:
+    """A method file as the officer finds it: relative to the folder holding the methods folder."""
     try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
+        return path.relative_to(methods_dir.parent).as_posix()
     except ValueError:
         return str(path)
 
@@ -136,7 +160,7 @@ def method_path(methods_dir: Path, name: Any) -> Path | tuple[str, str]:
 def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
     """Every method of the register, validated; its years in `rows['method_register']`."""
     path = methods_dir / "register.yml"
-    file = _display(path)
+    file = _display(path, methods_dir)
     problems: list[Problem] = []
 
     def problem(line: int, key: str, zh: str, en: str) -> None:
@@ -209,7 +233,7 @@ def load_register(methods_dir: Path = METHODS_DIR) -> list[Method]:
                 )
         spans.append((start, upper, entry["file"]))
         try:
-            method = load_method(found, _display(methods_dir / entry["file"]))
+            method = load_method(found, _display(methods_dir / entry["file"], methods_dir))
         except MethodErrors as err:
             problems += err.problems
             continue
@@ -257,54 +281,3 @@ def render_seeds(methods: list[Method]) -> dict[str, str]:
             writer.writerow([_cell(row.get(column)) for column in SEED_COLUMNS[name]])
         out[name] = buffer.getvalue()
     return out
-
-
-SEED_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
-
-
-def seed_header_problems(seeds_root: Path) -> list[Problem]:
-    """Column names of the seed CSVs (the committee edits targets.csv) that dbt cannot take as they are.
-
-    dbt-duckdb writes a seed's column names into its CREATE TABLE unquoted: a header cell such as
-    `target_R double); COPY … TO …` would run as SQL during `dbt build`, so only plain names pass.
-    """
-    problems = []
-    for path in sorted(seeds_root.glob("*.csv")):
-        file = _display(path)
-        with open(path, "rb") as fh:
-            head = fh.readline(64 * 1024)
-        try:
-            header = next(csv.reader([head.decode("utf-8-sig")]), [])
-        except UnicodeDecodeError:
-            problems.append(Problem(file, 1, "-", "文件不是 UTF-8 编码", "the file is not UTF-8 text"))
-            continue
-        for column in header:
-            if not SEED_COLUMN.match(column):
-                problems.append(
-                    Problem(
-                        file,
-                        1,
-                        shown(column),
-                        "列名只能用字母、数字和下划线（如 target_K）",
-                        "a column name must be letters, digits and underscores (such as target_K)",
-                    )
-                )
-    return problems
-
-
-def write_seeds(methods_dir: Path = METHODS_DIR, seeds_dir: Path = METHOD_SEEDS_DIR) -> list[Method]:
-    """Validate the register, its methods and the seeds' column names, then (re)write the method seeds that
-    differ. Raises MethodErrors (and writes nothing)."""
-    problems = seed_header_problems(seeds_dir.parent)
-    try:
-        methods = load_register(methods_dir)
-    except MethodErrors as err:
-        raise MethodErrors(problems + err.problems) from None
-    if problems:
-        raise MethodErrors(problems)
-    seeds_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in render_seeds(methods).items():
-        path = seeds_dir / f"{name}.csv"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    return methods

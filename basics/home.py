@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import util
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+
+def _package_dir(name: str) -> Path:
+    """The folder of an installed package of the project (read only at run time)."""
+    spec = util.find_spec(name)
+    assert spec is not None and spec.submodule_search_locations, name
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+DBT_PROJECT_DIR = _package_dir("dbt_project")  # the dbt project ships inside the package
+DEFAULTS_DIR = _package_dir("zhaoshang") / "defaults"  # the bundled configuration `init` copies into a home
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,21 @@ class Home:
     @property
     def dagster_home(self) -> Path:
         return self.root / "dagster"
+
+    @property
+    def config(self) -> Path:
+        """The bureau's own configuration (units, targets, methods, thresholds): basics.config."""
+        return self.root / "config"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target/ (manifest, compiled SQL, run results) for this home: nothing is written into the
+        installed dbt project."""
+        return self.root / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.root / "dbt" / "logs"
 
     def ensure(self) -> Home:
         """Create the folders if absent and return self."""

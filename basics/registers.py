@@ -1,20 +1,38 @@
-"""Read the registers (dbt seeds) from Python: the seeds are the single source of units and labels."""
+"""Read the registers from Python: the home's configuration folder (basics.config) is the single source of
+units and labels (`$ZHAOSHANG_HOME`'s, else the bundled defaults)."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
-from basics.home import SEEDS_DIR
+from basics.config import REGISTERS, ConfigErrors, config_dir, read_table, register_path
 
 
-def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
-    """Rows of `dbt_project/seeds/<name>.csv` as dicts of strings."""
-    with open(seeds_dir / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_seed(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    """Rows of register `name` (units, targets, stages, ...) of the configuration folder as dicts of strings
+    in their canonical form (booleans true/false, dates ISO). A mistake in the file raises ConfigErrors."""
+    return _read(name, folder or config_dir())
+
+
+@cache
+def _read(name: str, folder: Path) -> list[dict[str, str]]:
+    table, problems = read_table(REGISTERS[name], register_path(folder, name))
+    if table is None or problems:
+        raise ConfigErrors(problems)
+    return [{c: _text(row.get(c)) for c in table.columns} for row in table.rows]
 
 
 @dataclass(frozen=True)
@@ -29,11 +47,15 @@ class Unit:
         return self.active_from <= day and (self.active_to is None or day <= self.active_to)
 
 
-@cache
 def units() -> dict[str, Unit]:
     """The unit register keyed by unit code."""
+    return _units(config_dir())
+
+
+@cache
+def _units(folder: Path) -> dict[str, Unit]:
     out: dict[str, Unit] = {}
-    for row in read_seed("units"):
+    for row in read_seed("units", folder):
         out[row["unit_code"]] = Unit(
             unit_code=row["unit_code"],
             name_zh=row["name_zh"],
@@ -44,15 +66,18 @@ def units() -> dict[str, Unit]:
     return out
 
 
-@cache
 def labels(seed: str) -> dict[str, str]:
     """Map Simplified Chinese label -> English code for an enumeration seed (industries, stages, ...)."""
-    rows = read_seed(seed)
+    return _labels(seed, config_dir())
+
+
+@cache
+def _labels(seed: str, folder: Path) -> dict[str, str]:
+    rows = read_seed(seed, folder)
     code_col = next(c for c in rows[0] if c.endswith("_code"))
     return {row["label_zh"]: row[code_col] for row in rows}
 
 
-@cache
 def scoring_parameters() -> dict[str, float]:
     """The scoring parameters seed as numbers."""
     return {row["parameter"]: float(row["value"]) for row in read_seed("scoring_parameters")}

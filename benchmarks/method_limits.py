@@ -17,8 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from basics.home import PROJECT_ROOT
 from tests.helpers.hostile_methods import ATTACKS, GOOD, Attack, decoy_folder, insert
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout the benchmark runs in
 
 CHILD = """
 import json, resource, sys, time

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from basics.home import DBT_PROJECT_DIR, SEEDS_DIR
+from basics.home import DBT_PROJECT_DIR, DEFAULTS_DIR
+from basics.registers import read_seed
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,17 @@ _TYPES = (("platform", "P", "园区"), ("department", "D", "部门"), ("bureau_s
 
 
 def real_units() -> list[BenchUnit]:
-    """The 16 units of the real register, as in the seed."""
-    with open(SEEDS_DIR / "units.csv", encoding="utf-8", newline="") as fh:
-        return [
-            BenchUnit(
-                r["unit_code"],
-                r["name_zh"],
-                r["unit_type"],
-                date.fromisoformat(r["active_from"]),
-                date.fromisoformat(r["active_to"]) if r["active_to"] else None,
-            )
-            for r in csv.DictReader(fh)
-        ]
+    """The 16 units of the real register, as in the bundled configuration."""
+    return [
+        BenchUnit(
+            r["unit_code"],
+            r["name_zh"],
+            r["unit_type"],
+            date.fromisoformat(r["active_from"]),
+            date.fromisoformat(r["active_to"]) if r["active_to"] else None,
+        )
+        for r in read_seed("units", DEFAULTS_DIR / "config")
+    ]
 
 
 def bench_register(n_units: int, first_year: int, n_years: int) -> list[BenchUnit]:

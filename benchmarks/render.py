@@ -15,7 +15,6 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
-from basics.home import SEEDS_DIR
 from basics.registers import read_seed
 from ingestion.columns import LEAD_COLUMNS, LEADS_SHEET, LEDGER_COLUMNS, LEDGER_SHEET
 from zhaoshang.sample_data.writers import write_rows
@@ -32,7 +31,7 @@ ENUM_SEEDS = {
 
 @cache
 def _labels(seed: str) -> dict[str, str]:
-    rows = read_seed(seed, SEEDS_DIR)
+    rows = read_seed(seed)
     code_col = next(c for c in rows[0] if c.endswith("_code"))
     return {r[code_col]: r["label_zh"] for r in rows}
 

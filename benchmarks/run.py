@@ -26,6 +26,8 @@ from typing import Any
 
 import duckdb
 
+from assessment.config_load import load_folder
+from basics.home import DEFAULTS_DIR
 from benchmarks.floor import compare
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.register import copy_dbt_project
@@ -127,6 +129,8 @@ class Bench:
             "ZHAOSHANG_WAREHOUSE": str(self.warehouse),
             "ZHAOSHANG_HOME": str(self.home),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_TARGET_PATH": str(self.project / "target"),
+            "DBT_LOG_PATH": str(self.project / "logs"),
             "PYTHONPATH": str(REPO),
         }
         if self.pycache:
@@ -186,6 +190,10 @@ class Bench:
             shutil.rmtree(self.work)
         self.logs.mkdir(parents=True)
         copy_dbt_project(self.project, self.dbt_rev)
+        # the configuration (units, targets, methods) the benchmark's builds load: the bundled defaults,
+        # whose units and targets an M/L run replaces (benchmarks.prepare)
+        shutil.copytree(DEFAULTS_DIR / "config", self.seeds)
+        shutil.copytree(DEFAULTS_DIR / "methods", self.seeds / "methods")
         if self.size.kind == "synth":
             self._prepare_synth()
         else:
@@ -256,6 +264,11 @@ class Bench:
             "--profiles-dir",
             str(self.project),
         ]
+        con = duckdb.connect(str(self.warehouse))
+        try:  # the configuration as data (what `zhaoshang build` does before dbt runs; not measured)
+            load_folder(con, self.seeds)
+        finally:
+            con.close()
         run_results = self.project / "target" / "run_results.json"
         run_results.unlink(missing_ok=True)
         failed = None

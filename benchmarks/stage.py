@@ -5,8 +5,8 @@
     python -m benchmarks.stage ... export HOME YEAR MONTH GATE_PICKLE
     python -m benchmarks.stage ... parse INBOX [INBOX ...]
 
-`--seeds` points the unit register (basics.registers) at another seeds folder, for the M/L registers that
-only exist in the benchmark's copy of the dbt project. `--profile` writes a cProfile of the stage's work.
+`--seeds` points the unit register (basics.registers) at another configuration folder, for the M/L registers
+that only exist in the benchmark's work folder. `--profile` writes a cProfile of the stage's work.
 `--json` receives what the stage did (rows, files, outcome).
 """
 
@@ -27,9 +27,7 @@ def use_seeds(seeds: Path) -> None:
     """Make basics.registers read the benchmark's seeds (call before anything reads the register)."""
     from basics import registers
 
-    registers.read_seed.__defaults__ = (seeds,)
-    for cached in (registers.units, registers.labels, registers.scoring_parameters):
-        cached.cache_clear()
+    registers.config_dir = lambda home=None: seeds
 
 
 def ingest(home: Path, weeks: list[str] | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ that scores the year (seeds/method/, compiled by assessment/).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -126,6 +127,7 @@ class Build:
 
     built_at: datetime | None
     report_files: int | None
+    config: str | None = None  # the configuration's checksum (marts.config_files), as in the manifest
 
 
 @dataclass
@@ -274,7 +276,16 @@ def _build(con: duckdb.DuckDBPyConnection) -> Build | None:
         row = con.execute("select built_at, report_files from marts.warehouse_build").fetchone()
     except duckdb.CatalogException:
         return None
-    return None if row is None else Build(row[0], row[1])
+    if row is None:
+        return None
+    try:
+        files = con.execute("select file, sha256 from marts.config_files order by file").fetchall()
+    except duckdb.CatalogException:
+        files = []
+    config = (
+        hashlib.sha256("".join(f"{f}:{h}\n" for f, h in files).encode()).hexdigest()[:16] if files else None
+    )
+    return Build(row[0], row[1], config)
 
 
 def _submitted(folder: Path | None, current: dict[str, IndicatorRow]) -> Submitted | None:

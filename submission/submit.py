@@ -150,6 +150,7 @@ def _write_version(
         indicators = district_rows(con, year, month)
         scores = load_scores(con, [year], month)
         counts = source_row_counts(con, year, month)
+        configuration = configuration_version(con)
     finally:
         con.close()
     if not indicators:
@@ -193,6 +194,7 @@ def _write_version(
             "waived": sum(1 for f in gate.failures if f.waived),
         },
         "source_row_counts": counts,
+        "configuration": configuration,
         "figures": {
             r.indicator: {"value": r.value, "target": r.target, "completion": r.completion}
             for r in indicators
@@ -203,6 +205,25 @@ def _write_version(
     for p in out.iterdir():
         p.chmod(READ_ONLY)
     return files, path
+
+
+def configuration_version(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The configuration the scores were built with (marts.config_files): one checksum over every file's,
+    when it last changed, and each file's version; None for a warehouse built before it was recorded."""
+    try:
+        rows = con.execute(
+            "select file, version, sha256, cast(loaded_at as varchar) from marts.config_files order by file"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return None
+    if not rows:
+        return None
+    digest = hashlib.sha256("".join(f"{file}:{sha}\n" for file, _, sha, _ in rows).encode()).hexdigest()
+    return {
+        "checksum": digest[:16],
+        "changed_at": max(loaded for *_, loaded in rows),
+        "files": [{"file": file, "version": version, "sha256": sha} for file, version, sha, _ in rows],
+    }
 
 
 def _previous(home: Home, year: int, month: int, earlier: list[int]) -> dict[str, Any] | None:

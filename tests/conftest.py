@@ -80,6 +80,6 @@ def sample_year(tmp_path_factory: pytest.TempPathFactory) -> SampleYear:
 def dbt_manifest() -> None:
     """`dbt parse` once per session, what `DbtProject.prepare_if_dev()` runs under `dagster dev` (with the
     venv's dbt): the manifest the Dagster assets load, parsed from the project as it is now."""
-    from orchestration.assets.warehouse_models import dbt_project, dbt_resource
+    from orchestration.dbt_manifest import ensure_development_manifest
 
-    dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    ensure_development_manifest()  # the homes of the session copy it (orchestration.dbt_manifest)

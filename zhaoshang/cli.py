@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from basics import terms as t
+from basics.config import ConfigErrors
 from basics.errors import UserError
 from basics.home import Home
 from basics.months import parse_month
@@ -43,9 +44,9 @@ EXIT_CODES = f"""\
 
 # Only `demo` and `sample` create a home (and `ingest`/`weekly` when given an --inbox to load into a new one);
 # every other command names a missing home as a mistyped --home instead of making it.
-CREATES_HOME = {"demo", "sample"}
+CREATES_HOME = {"demo", "sample", "init"}
 # commands that work without reading the warehouse first (rebuild replaces it)
-NO_WAREHOUSE = {"sample", "method", "ui", "rebuild"}
+NO_WAREHOUSE = {"sample", "method", "ui", "rebuild", "init", "config"}
 # commands that write the warehouse or copy it: a home made before the journal existed gets one first
 WRITERS = {"demo", "ingest", "build", "weekly", "submit", "backup"}
 
@@ -243,6 +244,21 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "--out", required=True, help=f"{t.BACKUP}文件，例如 zhaoshang.tar.gz / the file to write"
     )
+    add(
+        "init",
+        f"建立{t.HOME}并写入默认配置（<home>/config/：单位名册、目标、考核办法、参数），之后只读这份配置。"
+        "/ Make the home and write the default configuration into <home>/config/.",
+    )
+    config = add(
+        "config",
+        "配置文件夹（<home>/config/）：`config check` 检查全部文件 / the configuration folder.",
+    )
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_sub.add_parser(
+        "check",
+        parents=[common],
+        help="检查单位名册、目标和考核办法 / validate the registers, targets and methods together",
+    )
     method = add("method", "Assessment method files (考核办法): `method check FILE` validates one.")
     method_sub = method.add_subparsers(dest="method_command", metavar="ACTION", required=True)
     method_check = method_sub.add_parser(
@@ -265,7 +281,7 @@ def parser() -> argparse.ArgumentParser:
 
 # commands that only read the warehouse and the home's files: they never import Dagster (a cold start of
 # about a second); the commands that run jobs import it when they run, and recover a dead run first
-NO_DAGSTER = {"sample", "method", "explain", "status", "scores", "verify"}
+NO_DAGSTER = {"sample", "method", "explain", "status", "scores", "verify", "init", "config"}
 
 
 def dispatch(args: argparse.Namespace, home: Home) -> int:
@@ -284,6 +300,10 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
         from zhaoshang.commands import method
 
         return method.check(args.file)
+    if args.command == "init":
+        from zhaoshang.commands import config
+
+        return config.init(home)
     if args.command not in CREATES_HOME and not getattr(args, "inbox", None):
         from zhaoshang.warehouse import require_home
 
@@ -291,6 +311,10 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
     current = probe(home) if args.command not in NO_WAREHOUSE else args.command != "ui"
     if not current:  # `ui` starts runs that write: its home is migrated too
         migrate(home)
+    if args.command == "config":
+        from zhaoshang.commands import config
+
+        return config.check(home)
     if args.command == "explain":
         from zhaoshang.commands import explain
 
@@ -311,7 +335,10 @@ def dispatch(args: argparse.Namespace, home: Home) -> int:
 
     activate(home)
     if args.command in WRITERS:
+        from zhaoshang.commands.config import ensure
         from zhaoshang.journal_seed import seed_journal
+
+        ensure(home)  # a home made before the configuration folder existed gets the defaults
 
         seed_journal(home)
     if args.command == "ui":
@@ -415,6 +442,7 @@ def _main(argv: list[str] | None) -> int:
         warnings.simplefilter("ignore")
         logging.getLogger().addHandler(logging.NullHandler())
     home = Home.resolve(args.home)
+    os.environ["ZHAOSHANG_HOME"] = str(home.root)  # the registers are read from this home's config/
     try:
         if args.home and not Path(args.home).expanduser().resolve().parent.exists():
             raise UserError(
@@ -423,6 +451,12 @@ def _main(argv: list[str] | None) -> int:
                 "请先建立它或换一个 --home / create it first or choose another --home.",
             )
         return dispatch(args, home)
+    except ConfigErrors as err:  # a register read before the build checked the folder (ingest, status …)
+        from zhaoshang.commands.config import EXIT_BAD_CONFIG, print_problems
+
+        print_problems(err.problems)
+        print("请先改正配置文件（zhaoshang config check）/ correct the configuration first.", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     except UserError as err:
         err = machine_problem(err, home) or err  # a run that failed on a full disk says so plainly
         print(f"错误 error: {err}", file=sys.stderr)

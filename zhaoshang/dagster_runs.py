@@ -54,6 +54,8 @@ def activate(home: Home) -> None:
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ["ZHAOSHANG_HOME"] = str(home.root)
     os.environ["ZHAOSHANG_WAREHOUSE"] = str(home.warehouse)
+    os.environ["DBT_TARGET_PATH"] = str(home.dbt_target)  # nothing written into the installed dbt project
+    os.environ["DBT_LOG_PATH"] = str(home.dbt_logs)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")

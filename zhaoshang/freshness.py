@@ -3,9 +3,9 @@
 Nothing is new when (1) no run of the home's Dagster instance is unfinished (a dead one is recovered by the
 next real run, so the fast path is never taken past it), (2) every file of the inbox is unchanged since it
 was ingested (size and mtime, `ingestion.inbox_state`), and, for the build, (3) the warehouse's raw tables,
-the dbt project and the method files are as they were when the last successful `zhaoshang build` (or
-`weekly`, `demo`) finished in this ISO week (the week decides next week's templates). A build started
-elsewhere (the UI) leaves no record: the next `weekly` builds.
+the dbt project and the home's configuration folder are as they were when the last successful
+`zhaoshang build` (or `weekly`, `demo`) finished in this ISO week (the week decides next week's templates).
+A build started elsewhere (the UI) leaves no record: the next `weekly` builds.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from basics.home import DBT_PROJECT_DIR, PROJECT_ROOT, Home
+from basics.config import config_dir
+from basics.home import DBT_PROJECT_DIR, Home
 from basics.weeks import label_of
 
 LAST_BUILD = "last_build.json"  # under <home>/logs
 UNFINISHED = ("NOT_STARTED", "QUEUED", "STARTING", "STARTED", "CANCELING")
-PROJECT_INPUTS = (DBT_PROJECT_DIR, PROJECT_ROOT / "methods")
 NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml"}
 
 
@@ -56,12 +56,17 @@ def inbox_unchanged(home: Home, inbox: Path) -> int | None:
     return files if known else None
 
 
-def _project_fingerprint() -> str:
+def _project_fingerprint(home: Home) -> str:
     digest = hashlib.sha256()
-    for root in PROJECT_INPUTS:
+    for root in (DBT_PROJECT_DIR, config_dir(home)):
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
-            if NOT_INPUTS & set(relative.parts) or path.suffix == ".duckdb" or not path.is_file():
+            if (
+                NOT_INPUTS & set(relative.parts)
+                or "__pycache__" in relative.parts
+                or path.suffix in (".duckdb", ".pyc")
+                or not path.is_file()
+            ):
                 continue
             stat = path.stat()
             digest.update(f"{root.name}/{relative.as_posix()}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
@@ -79,8 +84,8 @@ select
 
 
 def build_inputs(home: Home) -> dict | None:
-    """What a build reads: the raw tables (counts, last arrival, schema version), the dbt project and methods,
-    the week."""
+    """What a build reads: the raw tables (counts, last arrival, schema version), the dbt project,
+    the configuration, the week."""
     from zhaoshang.warehouse import has_table, read_only
 
     if not home.warehouse.exists():
@@ -94,7 +99,7 @@ def build_inputs(home: Home) -> dict | None:
         if not has_table(con, "marts", "warehouse_build"):
             return None
         raw = list(con.execute(RAW_STATE_SQL).fetchone())
-    return {"raw": raw, "project": _project_fingerprint(), "week": label_of(date.today())}
+    return {"raw": raw, "project": _project_fingerprint(home), "week": label_of(date.today())}
 
 
 def record_build(home: Home) -> None:

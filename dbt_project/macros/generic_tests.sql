@@ -53,6 +53,6 @@ select *
 from {{ model }}
 where false
 {%- for column in columns %}
-   or {{ column }} < 0
+   or {{ adapter.quote(column) }} < 0
 {%- endfor %}
 {% endtest %}

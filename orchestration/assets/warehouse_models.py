@@ -4,17 +4,18 @@ dbt builds a copy of the warehouse (`basics.warehouse_access.begin_build`) and t
 only when every model and test passed: a failed build changes nothing and names the input behind it
 (`orchestration.build_failures`).
 
-The manifest (dbt_project/target/manifest.json) is made by `dbt parse` at set-up (.ci/install); `dagster dev`
-re-parses the project when it loads (`DbtProject.prepare_if_dev`).
+Before dbt runs, the home's configuration folder is checked and loaded into the copy (assessment.config_load:
+raw.config_*); a bad folder builds nothing. The manifest and dbt's target/ and logs are under the home
+(orchestration.dbt_manifest, `DBT_TARGET_PATH`): nothing is written into the installed dbt project.
 """
 
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -23,32 +24,33 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from assessment.config_load import check_or_raise, load_folder
 from assessment.method_file import MethodErrors
-from assessment.register import write_seeds
 from basics import terms as t
-from basics.home import DBT_PROJECT_DIR
+from basics.config import ConfigErrors, config_dir
+from basics.home import DBT_PROJECT_DIR, Home
 from basics.warehouse_access import WarehouseChanged, begin_build, discard_build, finish_build
 from ingestion.raw_schema import upgrade_raw_schema
 from orchestration.build_failures import explain_failure
+from orchestration.dbt_manifest import dbt_executable, ensure_manifest
 from orchestration.progress import progress_bar
 from orchestration.resources import WAREHOUSE_POOL, HomeResource
 
 BUILD_TARGET_ENV = "ZHAOSHANG_BUILD_WAREHOUSE"  # the copy dbt builds (profiles.yml), else the live file
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-
-
-def dbt_executable() -> str:
-    """The `dbt` beside the running Python (the project's virtual environment)."""
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
+_HOME = Home.resolve()
+DBT_TARGET = Path(os.environ.get("DBT_TARGET_PATH") or _HOME.dbt_target)
+os.environ.setdefault("DBT_TARGET_PATH", str(DBT_TARGET))  # dagster-dbt's run folders, under the home too
+os.environ.setdefault("DBT_LOG_PATH", str(_HOME.dbt_logs))
+ensure_manifest(DBT_TARGET, _HOME.dbt_logs)
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET)
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
     """Groups dbt models by layer (staging / intermediate / marts / seeds)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "seed":
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props["resource_type"] == "seed" or fqn[1:2] == ["registers"]:
             return "registers"
         return dbt_resource_props.get("config", {}).get("schema") or "warehouse"
 
@@ -71,17 +73,26 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
     def warehouse_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, home: HomeResource
     ) -> Iterator[Any]:
-        warehouse = home.paths().warehouse
+        paths = home.paths()
+        warehouse = paths.warehouse
         os.environ["ZHAOSHANG_WAREHOUSE"] = str(warehouse)
-        try:  # the method files become seeds first; a bad file builds nothing
-            write_seeds()
-        except MethodErrors as err:
+        config = config_dir(paths)
+        try:  # the configuration folder is checked first; a bad file builds nothing
+            check_or_raise(config)
+        except (ConfigErrors, MethodErrors) as err:
             raise dg.Failure(description="\n".join(p.sentence() for p in err.problems)) from None
         # dbt builds a copy; it replaces the live file only when every model and test passed
         upgrade_raw_schema(warehouse, say=context.log.info)  # a home an older release made: migrate first
         build = begin_build(warehouse, say=context.log.info)
         os.environ[BUILD_TARGET_ENV] = str(build.building)
         try:
+            con = duckdb.connect(str(build.building))
+            try:  # the configuration as data: raw.config_* of the copy, read by models/registers/
+                load_folder(con, config)
+            except (ConfigErrors, MethodErrors) as err:
+                raise dg.Failure(description="\n".join(p.sentence() for p in err.problems)) from None
+            finally:
+                con.close()
             # the formulas' dbt unit tests run in development and CI (tests/, plain dbt build), not weekly
             invocation = dbt.cli(
                 ["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False

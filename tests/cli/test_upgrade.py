@@ -68,7 +68,7 @@ def test_status_of_the_next_release_migrates_first_then_reads(tmp_path: Path) ->
     first = next_release("status", home=home)
     assert first.returncode == 0, first.stderr
     assert first.stderr.splitlines()[0] == MIGRATED
-    # the home's own status: its rejected file; its marts predate marts.expected_reports, so a rebuild is asked for
+    # the home's own status: its rejected file; its marts predate marts.expected_reports: a rebuild is asked
     assert "X99" in first.stdout and "由早先版本" in first.stdout and "earlier release" in first.stdout
     assert [r[0] for r in query(home / "warehouse.duckdb", "describe raw.ledger_rows")][-1] == "priority"
     again = next_release("status", home=home)

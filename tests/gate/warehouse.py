@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from assessment.config_load import load_folder
+from basics.config import config_dir
 from basics.home import DBT_PROJECT_DIR, Home
 from ingestion.outcomes import IngestReport
 from ingestion.pipeline import ingest_inbox
@@ -28,7 +30,13 @@ def write_inbox(inbox: Path, reports: dict[tuple[str, str], Report]) -> None:
 
 
 def dbt_build(home: Home) -> None:
-    """`dbt build` on the home's warehouse; raises with dbt's output on failure."""
+    """The home's configuration (the bundled defaults when it has none) loaded into its warehouse, then
+    `dbt build` on it; raises with dbt's output on failure."""
+    con = duckdb.connect(str(home.warehouse))
+    try:
+        load_folder(con, config_dir(home))
+    finally:
+        con.close()
     env = {
         **os.environ,
         "ZHAOSHANG_WAREHOUSE": str(home.warehouse),

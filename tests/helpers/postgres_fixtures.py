@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from basics.home import DBT_PROJECT_DIR
 from tests.helpers.postgres_build import dbt_build_postgres
 from tests.helpers.postgres_server import PostgresServer, ServerUnavailable, start_server
 
@@ -42,6 +44,16 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.skip(f"PostgreSQL server cannot start here: {exc}")
     yield server
     server.stop()
+
+
+def dbt_project_copy(root: Path) -> Path:
+    """A copy of the dbt project under `root` (made once); a PostgreSQL build's target/ lies beside it."""
+    project = root / "dbt_project"
+    if not project.exists():
+        shutil.copytree(
+            DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
+        )
+    return project
 
 
 _BUILT: dict[tuple[Path, Path], PostgresWarehouse] = {}

@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from basics.home import PROJECT_ROOT, Home
+from basics.home import Home
 from ingestion.pipeline import ingest_inbox
 from ingestion.warehouse_load import connect
+from tests.conftest import PROJECT_ROOT
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 from tests.ingestion.reports import WEEK, lead, plain_ledger
 from tests.ingestion.views import rows, table_counts

@@ -1,7 +1,7 @@
 """A scratch warehouse scored by a method file written in the test: inbox → ingestion → a real `dbt build`.
 
-The test writes its method (YAML text) and targets; they are compiled into a copy of dbt_project/ exactly as
-`zhaoshang build` compiles methods/ (assessment.register.write_seeds).
+The test writes its method (YAML text) and targets into a configuration folder; it is loaded into the
+warehouse exactly as `zhaoshang build` loads the home's (assessment.config_load).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from assessment.register import write_seeds
-from basics.home import DBT_PROJECT_DIR, Home
-from tests.scoring.conftest import dbt_build, ingest, query
+from basics.config import METHODS_FOLDER
+from basics.home import Home
+from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 
 ENTRY_HEADERS = ["单位编号", "录入项", "数值", "目标", "录入人", "理由"]
 
@@ -68,7 +68,7 @@ def build(
     targets: list[str],
     write_inbox: Callable[[Path], None],
 ) -> Path:
-    """Ingest, compile the method into a copy of dbt_project/, run `dbt build`; return the warehouse.
+    """Ingest, load the method and targets as configuration, run `dbt build`; return the warehouse.
 
     `method_yaml`: one method scoring every year, or several with their years (see `write_register`).
 
@@ -93,20 +93,13 @@ def _build(
     inbox = root / "inbox"
     write_inbox(inbox)
     ingest(home, inbox)
-    project = root / "dbt_project"
-    shutil.copytree(
-        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
-    )
-    (project / "seeds" / "targets.csv").write_text(
-        "\n".join([targets_header, *targets]) + "\n", encoding="utf-8"
-    )
-    methods = (
-        write_methods(root / "methods", method_yaml)
-        if isinstance(method_yaml, str)
-        else write_register(root / "methods", method_yaml)
-    )
-    write_seeds(methods, project / "seeds" / "method")
-    dbt_build(project, home.warehouse)
+    config = config_folder(root, targets, targets_header)
+    shutil.rmtree(config / METHODS_FOLDER)
+    if isinstance(method_yaml, str):
+        write_methods(config / METHODS_FOLDER, method_yaml)
+    else:
+        write_register(config / METHODS_FOLDER, method_yaml)
+    dbt_build(config, home.warehouse)
     return home.warehouse
 
 

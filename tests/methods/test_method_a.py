@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from assessment.register import METHODS_DIR
 from tests.helpers.workbooks import week_path, write_report
 from tests.methods.build import build, points, totals, write_entries
 from tests.scoring.timeline import Project, ledger_at, sunday
 
-METHOD = (Path(__file__).resolve().parents[2] / "methods" / "examples" / "method_a.yml").read_text("utf-8")
+METHOD = (METHODS_DIR / "examples" / "method_a.yml").read_text("utf-8")
 pytestmark = pytest.mark.slow  # a real dbt build (the formulas' dbt unit tests run in every build)
 
 d = date

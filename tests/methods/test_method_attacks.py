@@ -23,8 +23,9 @@ import pytest
 
 from assessment.fields import unsafe_fragment
 from assessment.method_file import MethodErrors, load_method
-from assessment.register import METHOD_SEEDS_DIR, METHODS_DIR, write_seeds
-from basics.home import DBT_PROJECT_DIR, Home
+from assessment.register import METHODS_DIR
+from basics.config import METHODS_FOLDER, REGISTERS, write_defaults
+from basics.home import DEFAULTS_DIR
 from tests.conftest import PROJECT_ROOT, VENV_BIN
 from tests.gate.fixtures import base_home  # noqa: F401 - the shared clean warehouse (one dbt build a session)
 from tests.gate.warehouse import copy_home
@@ -97,72 +98,44 @@ def test_method_check_bombs_in_bounded_memory(name, tmp_path):
 # --- zhaoshang build ----------------------------------------------------------------------------------
 
 
-def _run_dbt(project: Path, home: Home) -> tuple[bool, str]:
-    """What `zhaoshang build` runs next: a real `dbt build` of the compiled seeds on the home's warehouse."""
-    env = {
-        **os.environ,
-        "ZHAOSHANG_WAREHOUSE": str(home.warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    proc = subprocess.run(
-        [str(VENV_BIN / "dbt"), "build", "--project-dir", str(project), "--profiles-dir", str(project)],
-        env=env,
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return proc.returncode == 0, "dbt ran"
-
-
 @pytest.mark.slow
 def test_build_refuses_every_attack_and_changes_nothing(base_home, tmp_path, monkeypatch, capsys):  # noqa: F811
-    """`zhaoshang build` on a copy of the clean home, the attacks one after another: exit 2 with the sentence,
-    dbt never runs, the warehouse keeps its bytes, nothing outside the home (decoy folder, site-packages, the
-    project's seeds) changes, and no file the injected SQL would have written exists."""
+    """`zhaoshang build` on a copy of the clean home, the attacks written into its configuration folder one
+    after another: exit 2 with the sentence, dbt never runs, the warehouse keeps its bytes, nothing outside
+    the home (decoy folder, site-packages, the installed package's defaults) changes, and no file the injected
+    SQL would have written exists."""
     from zhaoshang.commands import build
 
-    for name in ("DAGSTER_HOME", "ZHAOSHANG_HOME", "ZHAOSHANG_WAREHOUSE"):
+    for name in ("DAGSTER_HOME", "ZHAOSHANG_HOME", "ZHAOSHANG_WAREHOUSE", "DBT_TARGET_PATH", "DBT_LOG_PATH"):
         monkeypatch.setenv(name, os.environ.get(name, ""))  # `zhaoshang build` points these at the home
     home = copy_home(base_home, tmp_path / "home")
-    project = tmp_path / "dbt_project"  # the seeds the attack would be compiled into, and dbt run on
-    shutil.copytree(
-        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
-    )
+    write_defaults(home)
+    methods_folder = home.config / METHODS_FOLDER
+    targets = home.config / REGISTERS["targets"].file
+    good_targets = targets.read_text(encoding="utf-8")
     decoy = decoy_folder(tmp_path / "decoy")
     warehouse = _file_sha(home.warehouse)
     outside = {
         "decoy": _tree(decoy),
-        "seeds copy": _tree(project / "seeds"),
-        "project seeds": _tree(METHOD_SEEDS_DIR),
-        "project methods": _tree(METHODS_DIR),
+        "bundled defaults": _tree(DEFAULTS_DIR),
         "site-packages": sorted(p.name for p in SITE_PACKAGES.iterdir()),
     }
     assert not PTH.exists()
     ran: list[str] = []
-
-    def run_dbt(h: Home) -> tuple[bool, str]:
-        ran.append(attack.name)
-        return _run_dbt(project, h)
-
-    monkeypatch.setattr(build, "build", run_dbt)
-    targets = project / "seeds" / "targets.csv"
-    good_targets = targets.read_text(encoding="utf-8")
+    monkeypatch.setattr(build, "build", lambda h: ran.append(attack.name) or (False, "dbt ran"))
     try:
         for attack in ATTACKS:
-            methods = attack.write(tmp_path / "attacks" / attack.name.replace(" ", "_"), decoy)
+            shutil.rmtree(methods_folder)
+            attack.write(methods_folder, decoy)
             if attack.targets is not None:
                 rows = good_targets.split("\n", 1)[1]
                 targets.write_text(attack.targets(decoy) + "\n" + rows, encoding="utf-8")
-            monkeypatch.setattr(
-                build, "write_seeds", lambda m=methods: write_seeds(m, project / "seeds" / "method")
-            )
             code = main(["build", "--home", str(home.root)])
             out, err = capsys.readouterr()
             targets.write_text(good_targets, encoding="utf-8")
             written = [p for p in (decoy / "pwned.csv", decoy / "passwd.csv", PTH) if p.exists()]
             assert not written, f"{attack.name}: the injected SQL wrote {written}"
-            assert not ran, f"{attack.name}: dbt ran on the attack's seeds"
+            assert not ran, f"{attack.name}: dbt ran on the attack's configuration"
             assert code == 2, f"{attack.name}: {out}{err}"
             problems = _problem_lines(err)
             assert len(problems) == 1 and attack.word in problems[0], f"{attack.name}: {err}"
@@ -170,9 +143,7 @@ def test_build_refuses_every_attack_and_changes_nothing(base_home, tmp_path, mon
             assert _file_sha(home.warehouse) == warehouse, attack.name
             assert {
                 "decoy": _tree(decoy),
-                "seeds copy": _tree(project / "seeds"),
-                "project seeds": _tree(METHOD_SEEDS_DIR),
-                "project methods": _tree(METHODS_DIR),
+                "bundled defaults": _tree(DEFAULTS_DIR),
                 "site-packages": sorted(p.name for p in SITE_PACKAGES.iterdir()),
             } == outside, attack.name
     finally:

@@ -10,9 +10,16 @@ from pathlib import Path
 import pytest
 
 from assessment.method_file import MethodErrors, load_method
-from assessment.register import METHODS_DIR, render_seeds, write_seeds
+from assessment.register import METHODS_DIR, render_seeds
 from basics.home import Home
 from zhaoshang.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _own_home_variable(monkeypatch):
+    """`main()` points $ZHAOSHANG_HOME at the home it was given: restored after each test."""
+    monkeypatch.delenv("ZHAOSHANG_HOME", raising=False)
+
 
 GOOD = (METHODS_DIR / "2021.yml").read_text(encoding="utf-8")
 
@@ -168,12 +175,16 @@ def test_one_sentence_with_file_line_and_key(tmp_path, name, old, new, marker, k
     assert "\n" not in sentence
 
 
-def test_the_2021_file_is_valid_and_its_seeds_are_committed():
-    """methods/2021.yml compiles to exactly the committed seeds (zhaoshang build would write the same)."""
-    from assessment.register import METHOD_SEEDS_DIR, load_register
+def test_the_bundled_2021_file_is_valid_and_compiles():
+    """The bundled register (zhaoshang/defaults/methods/) names 2021.yml from 2000 on; it compiles to rows."""
+    from assessment.register import load_register
 
-    for name, text in render_seeds(load_register()).items():
-        assert (METHOD_SEEDS_DIR / f"{name}.csv").read_text(encoding="utf-8") == text, name
+    methods = load_register(METHODS_DIR)
+    assert [(m.code, m.rows["method_register"]) for m in methods] == [
+        (methods[0].code, [{"method_code": methods[0].code, "year_from": 2000, "year_to": None}])
+    ]
+    rendered = render_seeds(methods)
+    assert all(rendered[name].count("\n") > 1 for name in ("methods", "method_groups", "method_items"))
 
 
 def test_cli_check_exit_codes(tmp_path, capsys):
@@ -186,21 +197,18 @@ def test_cli_check_exit_codes(tmp_path, capsys):
 
 
 def test_build_refuses_a_bad_method_and_builds_nothing(tmp_path, monkeypatch, capsys):
-    """`zhaoshang build` with a bad method file: exit 2, the sentence, no seed written, no dbt run."""
+    """`zhaoshang build` with a bad method file in the home: exit 2, the sentence, no dbt run."""
+    from basics.config import METHODS_FOLDER, write_defaults
     from zhaoshang.commands import build
 
-    methods = tmp_path / "methods"
-    methods.mkdir()
-    (methods / "register.yml").write_text("methods:\n  - file: 2021.yml\n    from_year: 2000\n", "utf-8")
-    bad_file(methods, "where: {industrial: true}", "where: {industral: true}")
-    seeds = tmp_path / "seeds"
-    monkeypatch.setattr(build, "write_seeds", lambda: write_seeds(methods, seeds))
-    monkeypatch.setattr(build, "build", lambda home: pytest.fail("dbt must not run"))
     home = Home(tmp_path / "home")
+    write_defaults(home)
+    bad_file(home.config / METHODS_FOLDER, "where: {industrial: true}", "where: {industral: true}")
+    monkeypatch.setattr(build, "build", lambda home: pytest.fail("dbt must not run"))
     assert build.run(home) == 2
     err = capsys.readouterr().err
-    assert "industral" in err and "未构建" in err
-    assert not seeds.exists() and not home.warehouse.exists()
+    assert "industral" in err and "未构建" in err and f"{METHODS_FOLDER}/2021.yml" in err
+    assert not home.warehouse.exists()
 
 
 # --- second pass (issue 20): mistakes in the new elements, each in a copy of methods/examples/method_e.yml

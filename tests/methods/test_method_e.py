@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from assessment.register import METHODS_DIR
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 from tests.methods.build import build, points, totals, write_entries
 
-METHOD = (Path(__file__).resolve().parents[2] / "methods" / "examples" / "method_e.yml").read_text("utf-8")
+METHOD = (METHODS_DIR / "examples" / "method_e.yml").read_text("utf-8")
 pytestmark = pytest.mark.slow  # a real dbt build (the formulas' dbt unit tests run in every build)
 
 d = date

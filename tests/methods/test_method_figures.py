@@ -18,12 +18,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from assessment.register import METHODS_DIR
 from tests.helpers.workbooks import ledger_row, week_path, write_report
 from tests.methods.build import build
 from tests.methods.surfaces import copy_of, zhaoshang
 from tests.scoring.conftest import query
 
-SHIPPED = (Path(__file__).resolve().parents[2] / "methods" / "2021.yml").read_text("utf-8")
+SHIPPED = (METHODS_DIR / "2021.yml").read_text("utf-8")
 assert SHIPPED.count("feedback_later_than_days: 7}") == 1
 assert SHIPPED.count("contract_amount: {at_least: 50}}") == 1
 METHOD = SHIPPED.replace("feedback_later_than_days: 7}", "feedback_later_than_days: 21}").replace(

@@ -28,15 +28,15 @@ from pathlib import Path
 
 import pytest
 
+from assessment.register import METHODS_DIR
 from tests.helpers.workbooks import week_path, write_report
 from tests.methods import surfaces
 from tests.methods.build import build, totals, write_entries
 from tests.scoring.timeline import Project, ledger_at, sunday
 
-ROOT = Path(__file__).resolve().parents[2]
 METHODS = (
-    ("2021.yml", (ROOT / "methods" / "2021.yml").read_text("utf-8"), 2021, 2021),
-    ("method_b.yml", (ROOT / "methods" / "examples" / "method_b.yml").read_text("utf-8"), 2022, None),
+    ("2021.yml", (METHODS_DIR / "2021.yml").read_text("utf-8"), 2021, 2021),
+    ("method_b.yml", (METHODS_DIR / "examples" / "method_b.yml").read_text("utf-8"), 2022, None),
 )
 pytestmark = pytest.mark.slow  # a real dbt build, then the real commands
 

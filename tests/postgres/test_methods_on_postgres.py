@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.postgres_fixtures import built_on_postgres
+from tests.helpers.postgres_fixtures import built_on_postgres, dbt_project_copy
 from tests.methods import test_method_a, test_method_b, test_method_c, test_method_d
 from tests.methods.build import build
 from tests.postgres.compare import differences
@@ -44,7 +44,7 @@ def both(request, tmp_path_factory):
     warehouse = build(
         tmp_path_factory.mktemp(f"method_{request.param}"), module.METHOD, header, targets, module.write_inbox
     )
-    project = warehouse.parent.parent / "dbt_project"
+    project = dbt_project_copy(warehouse.parent.parent)
     return request.param, warehouse, built_on_postgres(request, project, warehouse, f"method_{request.param}")
 
 

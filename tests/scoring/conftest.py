@@ -1,14 +1,13 @@
 """Build a scratch warehouse for the scoring tests: real report files → ingestion → a real `dbt build`.
 
-Targets: the tests copy dbt_project/ to a temporary folder and overwrite seeds/targets.csv there with their
-own hand-chosen targets (the unit register stays the real one, so ingestion accepts the real unit codes
-P01..B03).
+Targets: the tests write a configuration folder (the bundled defaults, basics.config) and overwrite its
+targets file with their own hand-chosen targets (the unit register stays the real one, so ingestion accepts
+the real unit codes P01..B03); `dbt_build` loads it into the warehouse (raw.config_*) as `build` does.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from assessment.config_load import load_folder
+from basics.config import REGISTERS, write_defaults
 from basics.home import DBT_PROJECT_DIR, Home
 from tests.helpers.postgres_build import query_postgres
 from tests.helpers.postgres_fixtures import PostgresWarehouse
@@ -24,16 +25,14 @@ from tests.helpers.postgres_fixtures import PostgresWarehouse
 TARGET_HEADER = "year,unit_code,target_C,target_F,target_Q,target_M,target_R"
 
 
-def copy_dbt_project(dest: Path, targets: Iterable[str]) -> Path:
-    """A copy of dbt_project/ with seeds/targets.csv replaced by `targets` (CSV lines without header)."""
-    project = dest / "dbt_project"
-    shutil.copytree(
-        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
+def config_folder(dest: Path, targets: Iterable[str], header: str = TARGET_HEADER) -> Path:
+    """The default configuration folder with its targets replaced by `targets` (CSV lines without header)."""
+    home = Home(dest / "config_home")
+    write_defaults(home)
+    (home.config / REGISTERS["targets"].file).write_text(
+        "\n".join([header, *targets]) + "\n", encoding="utf-8"
     )
-    (project / "seeds" / "targets.csv").write_text(
-        "\n".join([TARGET_HEADER, *targets]) + "\n", encoding="utf-8"
-    )
-    return project
+    return home.config
 
 
 def ingest(home: Home, inbox: Path):
@@ -44,18 +43,32 @@ def ingest(home: Home, inbox: Path):
     return report
 
 
-def dbt_build(project: Path, warehouse: Path) -> float:
-    """Run `dbt build` (subprocess, so no connection to the warehouse stays open) on `warehouse`.
+def dbt_build(config: Path, warehouse: Path) -> float:
+    """Load the configuration folder `config` into `warehouse`, then run `dbt build` of the packaged project
+    (subprocess, so no connection to the warehouse stays open; target/ and logs beside `config`).
 
     Returns the seconds it took; fails the test on any dbt error (warnings are fine: they are the gate's).
     """
-    env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    con = duckdb.connect(str(warehouse))
+    try:
+        load_folder(con, config)
+    finally:
+        con.close()
+    work = config.parent / "dbt"
+    env = {
+        **os.environ,
+        "ZHAOSHANG_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+    env.pop("ZHAOSHANG_BUILD_WAREHOUSE", None)
     dbt = Path(sys.executable).with_name("dbt")
     started = time.perf_counter()
     done = subprocess.run(
-        [str(dbt), "build", "--project-dir", str(project), "--profiles-dir", str(project)],
+        [str(dbt), "build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
         env=env,
-        cwd=project,
+        cwd=config.parent,
         capture_output=True,
         text=True,
         check=False,

@@ -10,7 +10,7 @@ import pytest
 
 from basics.home import Home
 from tests.helpers.workbooks import ledger_row, week_path, write_report
-from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
+from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 
 pytestmark = pytest.mark.slow  # one real `dbt build` of its own faulty inbox
 
@@ -77,14 +77,14 @@ def built(tmp_path_factory):
         ],
     )
     ingest(home, inbox)
-    project = copy_dbt_project(root, ["2021,P01,10,10,1,1,0.3", "2021,P02,10,10,1,1,0.3"])
+    project = config_folder(root, ["2021,P01,10,10,1,1,0.3", "2021,P02,10,10,1,1,0.3"])
     dbt_build(project, home.warehouse)
     return home.warehouse, project
 
 
 def test_build_succeeds_and_faults_are_warnings(built):
     warehouse, project = built
-    results = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    results = json.loads((project.parent / "dbt" / "target" / "run_results.json").read_text())["results"]
     statuses = {r["status"] for r in results}
     assert statuses <= {"success", "pass", "warn"}, statuses
     # the row rules are ingestion's: the faults are row issues (the gate reports them), not dbt tests

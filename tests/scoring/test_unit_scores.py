@@ -36,9 +36,9 @@ from pathlib import Path
 import pytest
 
 from basics.home import Home
-from tests.helpers.postgres_fixtures import BACKENDS, built_on_postgres
+from tests.helpers.postgres_fixtures import BACKENDS, built_on_postgres, dbt_project_copy
 from tests.helpers.workbooks import week_path, write_report
-from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
+from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
 
 pytestmark = pytest.mark.slow  # one real `dbt build` of its own hand-made inbox
@@ -320,7 +320,7 @@ def write_unit_reports(inbox, unit, report_weeks, projects, leads):
 
 @pytest.fixture(scope="module")
 def duckdb_built(tmp_path_factory) -> tuple[Path, Path]:
-    """The hand-made inbox ingested and built on DuckDB: (dbt project copy, warehouse file)."""
+    """The hand-made inbox ingested and built on DuckDB: (dbt project copy for PostgreSQL, warehouse)."""
     root = tmp_path_factory.mktemp("scores")
     home = Home(root / "home").ensure()
     inbox = root / "inbox"
@@ -331,10 +331,9 @@ def duckdb_built(tmp_path_factory) -> tuple[Path, Path]:
     write_unit_reports(inbox, "D01", ["2021-W12"], [dataclasses.replace(D01_LEAD_PROJECT, amount=20)], {})
     resent = ingest(home, inbox)
     assert [(o.unit_code, o.week_label, o.version) for o in resent.accepted] == [("D01", "2021-W12", 2)]
-    project = copy_dbt_project(root, TARGETS)
-    seconds = dbt_build(project, home.warehouse)
+    seconds = dbt_build(config_folder(root, TARGETS), home.warehouse)
     print(f"dbt build on the hand-made inbox: {seconds:.1f} s")
-    return project, home.warehouse
+    return dbt_project_copy(root), home.warehouse
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -36,7 +36,7 @@ import pytest
 
 from basics.home import Home
 from tests.helpers.workbooks import week_path, write_report
-from tests.scoring.conftest import copy_dbt_project, dbt_build, ingest, query
+from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday
 
 pytestmark = pytest.mark.slow  # one real `dbt build` of its own hand-made inbox
@@ -107,7 +107,7 @@ def warehouse(tmp_path_factory):
         for week in report_weeks:
             write_report(week_path(inbox, week, unit), ledger_at(projects, sunday(week)))
     ingest(home, inbox)
-    dbt_build(copy_dbt_project(root, TARGETS), home.warehouse)
+    dbt_build(config_folder(root, TARGETS), home.warehouse)
     return home.warehouse
 
 

@@ -1,9 +1,10 @@
 """`zhaoshang backup --out FILE`: the home in one .tar.gz a person can copy to another disk.
 
 It holds a checkpointed copy of the warehouse (taken while holding the warehouse, so no writer runs meanwhile
-and it agrees with the journal), the journal, the archive, the inbox, the quarantine, the submissions and the
-units' receipts, templates, bulletins and gate reports. Paths inside are relative to the home; restoring is
-`mkdir NEWDIR && tar -xzf FILE -C NEWDIR` (README), after which every command works on NEWDIR as it did here.
+and it agrees with the journal), the configuration folder, the journal, the archive, the inbox, the
+quarantine, the submissions and the units' receipts, templates, bulletins and gate reports. Paths inside
+are relative to the home; restoring is `mkdir NEWDIR && tar -xzf FILE -C NEWDIR` (README), after which
+every command works on NEWDIR as it did here.
 The Dagster run history (`dagster/`) and logs are not included: a restored home starts a new one.
 """
 
@@ -20,6 +21,7 @@ from basics.warehouse_access import check_readable, open_warehouse
 from zhaoshang.warehouse import require_home
 
 FOLDERS = (
+    "config",  # the bureau's own registers, targets and methods
     "journal",
     "archive",
     "inbox",

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import sys
 
-from assessment.method_file import MethodErrors
-from assessment.register import write_seeds
 from basics import terms as t
 from basics.home import Home
 from basics.warehouse_url import Warehouse, configured
-from zhaoshang.commands.method import EXIT_BAD_METHOD, print_problems
+from zhaoshang.commands import config
 from zhaoshang.freshness import record_build
 
 EXIT_DBT_FAILED = 1
@@ -83,20 +81,20 @@ def units_line(result: object) -> str:
     )
 
 
-def methods_valid() -> bool:
-    """Validate every method file (and compile its seeds) before dbt runs; a bad one builds nothing."""
-    try:
-        write_seeds()
-    except MethodErrors as err:
-        print_problems(err)
-        print("未构建：请先改正考核办法文件 / nothing was built: correct the method file.", file=sys.stderr)
+def methods_valid(home: Home) -> bool:
+    """Validate the configuration folder (every method included) before dbt runs; a bad one builds nothing."""
+    if not config.valid(home):
+        print(
+            "未构建：请先改正配置文件（zhaoshang config check）/ nothing was built: fix the configuration.",
+            file=sys.stderr,
+        )
         return False
     return True
 
 
 def run(home: Home) -> int:
-    if not methods_valid():
-        return EXIT_BAD_METHOD
+    if not methods_valid(home):
+        return config.EXIT_BAD_CONFIG
     ok, summary = build(home)
     print(summary)
     if not ok:

@@ -138,8 +138,8 @@ def weekly(home: Home) -> int:
     print("\n".join("    " + line for line in summary(counts)))
     print_rejections(counts)
     print_receipts(counts)
-    if not build.methods_valid():  # a bad method file: the reports are in, nothing is built
-        return build.EXIT_BAD_METHOD
+    if not build.methods_valid(home):  # a bad configuration: the reports are in, nothing is built
+        return build.config.EXIT_BAD_CONFIG
     if build_is_current(home):  # nothing arrived (or only files unchanged) since the last build
         print(
             f"2/3 {t.BUILD} build: 上次{t.BUILD}后没有收到新文件，{t.SCORES}已是最新，未{t.BUILD}"

@@ -75,8 +75,9 @@ def print_missing(home: Home, month: tuple[int, int] | None) -> None:
         if not has_table(con, "marts", "expected_reports"):
             if has_table(con, "marts", "score_totals"):  # built by an earlier release
                 print(
-                    f"{t.WAREHOUSE}由早先版本{t.BUILD}，无法判断{t.MISSING_REPORT}：请先运行 `zhaoshang build` "
-                    "重新计算 / the warehouse was built by an earlier release: run `zhaoshang build` first."
+                    f"{t.WAREHOUSE}由早先版本{t.BUILD}，无法判断{t.MISSING_REPORT}："
+                    "请先运行 `zhaoshang build` 重新计算 / the warehouse was built by an earlier release: "
+                    "run `zhaoshang build` first."
                 )
             else:
                 print(
@@ -159,6 +160,7 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
     )
     if not months:
         print("  尚无 none yet")
+    current = config_files(home)
     for name in months:
         y, m = (int(x) for x in name.split("-"))
         frozen = versions(home, y, m)
@@ -170,6 +172,33 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
             f"最后于 last at {data.get('created_at', '?')}"
             + (f"；{t.WAIVER} waived: {waived}" if waived else "")
         )
+        changed = config_changes(data.get("configuration"), current)
+        if changed:
+            print(
+                f"    {t.SUBMIT}后配置已改动，现在的{t.SCORES}按新配置计算 / configuration changed since: "
+                + "；".join(changed)
+            )
     print(f"\n{t.SUBMIT}文件核验 / frozen files:")
     print("\n".join("  " + line for line in verify.lines(*verify.check(home))))
     return 0
+
+
+def config_files(home: Home) -> dict[str, tuple[int, str]]:
+    """file -> (version, sha256) of the configuration of the warehouse's last build (marts.config_files)."""
+    with read_only(home) as con:
+        if not has_table(con, "marts", "config_files"):
+            return {}
+        rows = con.execute("select file, version, sha256 from marts.config_files").fetchall()
+    return {file: (version, sha) for file, version, sha in rows}
+
+
+def config_changes(recorded: dict | None, current: dict[str, tuple[int, str]]) -> list[str]:
+    """The files changed since a submission's manifest recorded them: `单位年度目标.csv v1→v2`."""
+    if not recorded or not current:
+        return []
+    out = []
+    for entry in recorded.get("files", []):
+        now = current.get(entry["file"])
+        if now is not None and now[1] != entry["sha256"]:
+            out.append(f"{entry['file']} v{entry['version']}→v{now[0]}")
+    return out

@@ -27,7 +27,7 @@ import psutil
 import yaml
 
 from basics.errors import UserError
-from basics.home import PROJECT_ROOT, Home
+from basics.home import Home
 
 GRACE_SECONDS = 5.0
 LOCATION = "orchestration.definitions"  # the code location's name under `dagster dev` too (run history)
@@ -166,7 +166,7 @@ def run(home: Home, port: int) -> int:
     def start(command: list[str]) -> None:
         proc = subprocess.Popen(
             command,
-            cwd=PROJECT_ROOT,
+            cwd=home.root,  # the modules load from the installed package, not the working folder
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

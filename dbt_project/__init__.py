@@ -1,0 +1,1 @@
+"""The dbt project, shipped inside the package (its target/ and logs go under the home: DBT_TARGET_PATH)."""

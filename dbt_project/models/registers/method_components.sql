@@ -1,0 +1,2 @@
+-- method_components as the home's configuration gave it at this build (raw.config_method_components, typed by assessment/config_load.py).
+select * from {{ source('config', 'method_components') }}

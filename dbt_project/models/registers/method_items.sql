@@ -1,0 +1,2 @@
+-- method_items as the home's configuration gave it at this build (raw.config_method_items, typed by assessment/config_load.py).
+select * from {{ source('config', 'method_items') }}

@@ -1,0 +1,3 @@
+-- method_parameters as the home's configuration gave it at this build (raw.config_method_parameters, typed by
+-- assessment/config_load.py).
+select * from {{ source('config', 'method_parameters') }}

@@ -1,0 +1,2 @@
+-- methods as the home's configuration gave it at this build (raw.config_methods, typed by assessment/config_load.py).
+select * from {{ source('config', 'methods') }}

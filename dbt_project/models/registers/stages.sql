@@ -1,0 +1,2 @@
+-- stages as the home's configuration gave it at this build (raw.config_stages, typed by assessment/config_load.py).
+select * from {{ source('config', 'stages') }}
