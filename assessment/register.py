@@ -27,6 +27,7 @@ from assessment.method_file import (
 )
 from assessment.yaml_lines import Node, Seq
 from basics.home import DEFAULTS_DIR
+from basics.registers import canonical_text
 
 METHODS_DIR = DEFAULTS_DIR / "methods"  # the bundled methods `zhaoshang init` copies into a home
 
@@ -260,16 +261,6 @@ def seed_rows(methods: list[Method]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def render_seeds(methods: list[Method]) -> dict[str, str]:
     """CSV text of each method seed."""
     out = {}
@@ -278,6 +269,6 @@ def render_seeds(methods: list[Method]) -> dict[str, str]:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(SEED_COLUMNS[name])
         for row in rows:
-            writer.writerow([_cell(row.get(column)) for column in SEED_COLUMNS[name]])
+            writer.writerow([canonical_text(row.get(column)) for column in SEED_COLUMNS[name]])
         out[name] = buffer.getvalue()
     return out

@@ -11,7 +11,8 @@ from pathlib import Path
 from basics.config import REGISTERS, ConfigErrors, config_dir, read_table, register_path
 
 
-def _text(value: object) -> str:
+def canonical_text(value: object) -> str:
+    """A typed cell as the registers' CSV text: booleans true/false, whole floats without .0, None empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -32,7 +33,7 @@ def _read(name: str, folder: Path) -> list[dict[str, str]]:
     table, problems = read_table(REGISTERS[name], register_path(folder, name))
     if table is None or problems:
         raise ConfigErrors(problems)
-    return [{c: _text(row.get(c)) for c in table.columns} for row in table.rows]
+    return [{c: canonical_text(row.get(c)) for c in table.columns} for row in table.rows]
 
 
 @dataclass(frozen=True)

@@ -171,12 +171,32 @@ def check_readable(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 # building into a copy ------------------------------------------------------------------------------------
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def copy_checkpointed(con: duckdb.DuckDBPyConnection, live: Path, dest: Path) -> None:
+    """Checkpoint the warehouse open on `con` (every committed change then lies in `live` itself) and copy
+    the file to `dest`, whole or not at all (through `dest`.tmp)."""
+    con.execute("checkpoint")
+    partial = dest.with_name(dest.name + ".tmp")
+    shutil.copyfile(live, partial)
+    fsync_path(partial)
+    os.replace(partial, dest)
+
+
+def switch_in(copy: Path, live: Path) -> None:
+    """Replace `live` by the checkpointed `copy`: fsync it, replace, fsync the folder; never leaves a WAL."""
+    if _wal(copy).exists():  # never leave a WAL behind that belongs to no file
+        raise RuntimeError(f"{_wal(copy)} remained after the checkpoint")
+    fsync_path(copy)
+    os.replace(copy, live)
+    fsync_path(live.parent)
 
 
 def _building_alive(pid: int, path: Path) -> bool:
@@ -236,11 +256,7 @@ def begin_build(live: Path, say: Callable[[str], None] | None = None) -> Build:
     if live.exists():
         con = open_warehouse(live, say=say)  # waits (with a message) while another process holds the file
         try:
-            con.execute("checkpoint")
-            partial = building.with_name(building.name + ".tmp")
-            shutil.copyfile(live, partial)
-            _fsync(partial)
-            os.replace(partial, building)
+            copy_checkpointed(con, live, building)
         except duckdb.Error as exc:
             if is_damage(exc):
                 raise WarehouseDamaged(live) from None
@@ -268,11 +284,7 @@ def finish_build(build: Build) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
-    if _wal(build.building).exists():  # never leave a WAL behind that belongs to no file
-        raise RuntimeError(f"{_wal(build.building)} remained after the checkpoint")
-    _fsync(build.building)
-    os.replace(build.building, build.live)
-    _fsync(build.live.parent)
+    switch_in(build.building, build.live)
 
 
 def discard_build(build: Build) -> None:

@@ -18,7 +18,6 @@ killed process) leaves it exactly as it was, and the copy is deleted (a killed p
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,13 @@ import duckdb
 
 from basics import terms as t
 from basics.errors import UserError
-from basics.warehouse_access import WarehouseDamaged, is_damage, open_warehouse
+from basics.warehouse_access import (
+    WarehouseDamaged,
+    copy_checkpointed,
+    is_damage,
+    open_warehouse,
+    switch_in,
+)
 
 VERSION_TABLE = "raw.schema_version"
 # a warehouse with this table but no version table was made before versioning (version 0)
@@ -162,14 +167,6 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _peek(path: Path, say: Callable[[str], None] | None) -> int | None:
     con = open_warehouse(path, read_only=True, say=say)
     try:
@@ -215,12 +212,8 @@ def upgrade(
         if found > known:
             raise SchemaNewer(live, found, known)
         try:
-            con.execute("checkpoint")  # every committed change is in the file itself, none in a WAL
             _remove(copy)
-            partial = copy.with_name(copy.name + ".tmp")
-            shutil.copyfile(live, partial)
-            _fsync(partial)
-            os.replace(partial, copy)
+            copy_checkpointed(con, live, copy)
             work = duckdb.connect(str(copy))
             try:
                 work.execute("begin")
@@ -233,10 +226,7 @@ def upgrade(
                 work.execute("checkpoint")
             finally:
                 work.close()
-            if copy.with_name(copy.name + ".wal").exists():
-                raise RuntimeError(f"{copy.name}.wal remained after the checkpoint")
-            _fsync(copy)
-            os.replace(copy, live)  # the one moment the live file changes: whole, or not at all
+            switch_in(copy, live)  # the one moment the live file changes: whole, or not at all
         except BaseException as exc:  # Ctrl+C too: the copy goes, the live file was not touched
             _remove(copy)
             if not isinstance(exc, Exception):
@@ -246,7 +236,6 @@ def upgrade(
             raise SchemaUpgradeFailed(live, found, known, step, exc) from exc
     finally:
         con.close()
-    _fsync(live.parent)
     (say or _stderr)(
         f"{t.WAREHOUSE}已从结构版本 {found} 升级到 {known} / "
         f"warehouse migrated from schema v{found} to v{known}."

@@ -8,7 +8,6 @@ read-only ones included (README, "升级 / upgrades").
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 from tests.conftest import PROJECT_ROOT, zhaoshang
 from tests.fixtures.make_home_v1 import unpack
 from tests.helpers.workbooks import ledger_row, week_path, write_report
+from tests.ingestion.test_schema_upgrade import query, sha
 
 MIGRATED = "数据仓库已从结构版本 1 升级到 2 / warehouse migrated from schema v1 to v2."
 NEXT_RELEASE = """
@@ -49,18 +49,6 @@ def next_release(*args: str, home: Path, step: str = PRIORITY) -> subprocess.Com
         text=True,
         timeout=900,
     )
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_status_of_the_next_release_migrates_first_then_reads(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
-from basics.warehouse_access import check_readable, open_warehouse
+from basics.warehouse_access import check_readable, fsync_path, open_warehouse
 from zhaoshang.warehouse import require_home
 
 FOLDERS = (
@@ -32,14 +32,6 @@ FOLDERS = (
     "reports",
     "gate",
 )
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def run(home: Home, out: Path) -> int:
@@ -67,7 +59,7 @@ def run(home: Home, out: Path) -> int:
                 folder = home.root / name
                 if folder.exists():
                     tar.add(folder, arcname=name, filter=lambda info: _skip(info, out, partial))
-        _fsync(partial)
+        fsync_path(partial)
         os.replace(partial, out)
     finally:
         con.close()
