@@ -283,12 +283,14 @@ def read_table(register: Register, path: Path, display: str | None = None) -> tu
             if header.index(column) != number - 1:
                 problem(1, shown(column), "列名重复", "the column is named twice")
             continue
-        expected = ", ".join(known) + ("，以及 target_ 加指标编号（如 target_K）" if register.extra else "")
+        names = ", ".join(known)
         problem(
             1,
             shown(column) or f"第{number}列",
-            f"未知的列名“{shown(column)}”，可用的列：{expected}",
-            f"unknown column '{shown(column)}' (expected: {expected})",
+            f"未知的列名“{shown(column)}”，可用的列：{names}"
+            + ("，以及 target_ 加指标编号（如 target_K）" if register.extra else ""),
+            f"unknown column '{shown(column)}' (expected: {names}"
+            + (", or target_ followed by an item code, e.g. target_K)" if register.extra else ")"),
         )
     for column in register.required:
         if column not in header:
