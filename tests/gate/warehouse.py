@@ -109,16 +109,13 @@ def resend(home: Home, week: str, unit: str, report: Report) -> IngestReport:
 
 def _built_models(home: Home, names: tuple[str, ...]) -> list[tuple[str, str, str]]:
     """(schema.name, relation, compiled SQL) of each named model, as the manifest of the home's last dbt build
-    has them."""
+    has them (a missing manifest or model is an error: a fault test never passes on a table left stale)."""
     path = home.root / "dbt_target" / "manifest.json"
-    if not path.is_file():
-        return []
     nodes = json.loads(path.read_text(encoding="utf-8"))["nodes"].values()
     models = {n["name"]: n for n in nodes if n["resource_type"] == "model" and n.get("compiled_code")}
     return [
         (f"{m['schema']}.{m['alias']}", f'"{m["schema"]}"."{m["alias"]}"', m["compiled_code"])
-        for name in names
-        if (m := models.get(name))
+        for m in (models[name] for name in names)
     ]
 
 
