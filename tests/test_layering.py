@@ -5,11 +5,14 @@ from __future__ import annotations
 import ast
 import io
 import re
+import shutil
+import subprocess
 import tokenize
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.helpers.spec6 import SPEC6_MODEL
 
 # Each package may import only the packages listed before it (and itself).
 LAYERS = [
@@ -89,3 +92,42 @@ def test_schema_scanner_sees_queries() -> None:
     schema = first.group().split(".")[0]
     source = f"sql = {sql!r}\nother = f'join {schema}.{{x}}'\n# {first.group()}\n"
     assert schema_queries(source) == [(1, first.group()), (2, f"{schema}.{{x")]
+
+
+def git_grep(*args: str, exclude: tuple[str, ...] = ()) -> set[str]:
+    """Files of the checkout that `git grep -l ARGS` finds outside dbt_project/ and `exclude` (pathspecs);
+    skips outside a git checkout."""
+    if shutil.which("git") is None or not (PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    pathspecs = [".", ":!dbt_project", *(f":!{path}" for path in exclude)]
+    proc = subprocess.run(
+        ["git", "grep", "-l", *args, "--", *pathspecs],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr  # 1: nothing found
+    return set(proc.stdout.split())
+
+
+def test_spec6_export_is_named_in_one_place() -> None:
+    """Issue 18, done when: outside dbt_project/ only the contract (docs/SPEC.md), its one paragraph in
+    docs/ARCHITECTURE.md and tests/helpers/spec6.py (which the pivot's tests and the floor import) name the
+    SPEC §6 pivot; every command and every other test reads score_totals / score_points."""
+    assert git_grep("-F", SPEC6_MODEL) == {"docs/SPEC.md", "docs/ARCHITECTURE.md", "tests/helpers/spec6.py"}
+
+
+def test_only_dbt_and_the_gate_sql_name_staging_intermediate_or_seeds_tables() -> None:
+    """Issue 18, done when: `git grep -nE "(intermediate|staging|seeds)\\."` outside dbt_project/ and the
+    gate's SQL (expectations/*.sql) finds nothing: docs, README, benchmarks and tests included."""
+    assert git_grep("-E", r"(intermediate|staging|seeds)\.", exclude=("expectations/*.sql",)) == set()
+
+
+def test_git_grep_finds_what_is_there() -> None:
+    """The two checks above cannot pass by searching nothing: the same search finds the contract's table
+    names, and the gate's SQL does name staging tables."""
+    assert "docs/SPEC.md" in git_grep("-F", "marts.score_items")
+    assert "expectations/sql_checks/stage_regression.sql" in {
+        path for path in git_grep("-E", r"(intermediate|staging|seeds)\.") if path.startswith("expectations/")
+    }
