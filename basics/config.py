@@ -360,18 +360,18 @@ def write_defaults(home: Home) -> bool:
     if target.exists():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".config-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    incoming = target.with_name(f".config-{os.getpid()}")
+    shutil.rmtree(incoming, ignore_errors=True)
+    incoming.mkdir()
     for register in REGISTERS.values():
-        shutil.copyfile(DEFAULTS_DIR / "config" / f"{register.name}.csv", staging / register.file)
+        shutil.copyfile(DEFAULTS_DIR / "config" / f"{register.name}.csv", incoming / register.file)
     shutil.copytree(
-        DEFAULTS_DIR / "methods", staging / METHODS_FOLDER, ignore=shutil.ignore_patterns("__pycache__")
+        DEFAULTS_DIR / "methods", incoming / METHODS_FOLDER, ignore=shutil.ignore_patterns("__pycache__")
     )
     try:
-        staging.rename(target)
+        incoming.rename(target)
     except OSError:  # another process wrote it first
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(incoming, ignore_errors=True)
         return False
     return True
 

@@ -1,4 +1,8 @@
-"""Run the hand-written floor (floor_scores.sql) and compare it with the pipeline's marts.unit_month_scores.
+"""Run the hand-written floor (floor_scores.sql) and compare it with the pipeline's SPEC §6 export.
+
+The floor is an independent hand-written reading of SPEC 3 in the shape SPEC §6 defines (value_c …
+rank_in_type): its table `floor.scores` is compared with the pipeline's pivot, whose name comes from the one
+place outside dbt_project/ that holds it (`tests/helpers/spec6.py`, shared with the tests of the pivot).
 
 `python -m benchmarks.floor WAREHOUSE SEEDS_DIR` runs the floor alone (the benchmark times it as a child
 process).
@@ -13,6 +17,9 @@ from pathlib import Path
 
 import duckdb
 
+from tests.helpers.spec6 import SPEC6_EXPORT
+
+FLOOR_TABLE = "floor.scores"  # the floor's own SPEC §6 table, written by floor_scores.sql
 FLOOR_SQL = Path(__file__).with_name("floor_scores.sql")
 KEYS = ("year", "month", "unit_code")
 COLUMNS = (
@@ -45,9 +52,9 @@ def floor_sql(seeds_dir: Path) -> str:
 
 
 def run_floor(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> int:
-    """Create floor.unit_month_scores; return its row count."""
+    """Create the floor's table (FLOOR_TABLE); return its row count."""
     con.execute(floor_sql(seeds_dir))
-    return con.execute("select count(*) from floor.unit_month_scores").fetchall()[0][0]
+    return con.execute(f"select count(*) from {FLOOR_TABLE}").fetchall()[0][0]
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,8 @@ def _differs(a: object, b: object, tol: float) -> bool:
 def compare(
     con: duckdb.DuckDBPyConnection,
     tol: float = 1e-6,
-    pipeline_table: str = "marts.unit_month_scores",
-    floor_table: str = "floor.unit_month_scores",
+    pipeline_table: str = SPEC6_EXPORT,
+    floor_table: str = FLOOR_TABLE,
 ) -> tuple[int, list[Disagreement]]:
     """Every (row, column) where the pipeline and the floor differ (rows missing on one side included)."""
     cols = ", ".join(f"p.{c} as p_{c}, f.{c} as f_{c}" for c in COLUMNS)
@@ -123,7 +130,7 @@ def main(argv: list[str]) -> int:
         n = run_floor(con, seeds)
     finally:
         con.close()
-    print(f"floor.unit_month_scores: {n} rows")
+    print(f"{FLOOR_TABLE}: {n} rows")
     return 0
 
 

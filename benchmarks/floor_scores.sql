@@ -1,9 +1,9 @@
--- The floor: marts.unit_month_scores written by hand in one DuckDB script, straight from the raw tables and the
--- seed CSVs (SPEC 3 and the readings of docs/ARCHITECTURE.md), as fast as a careful person would write it.
+-- The floor: the SPEC 6 export (the C/F/Q/M/R pivot of the scores, SPEC 6's columns) written by hand in one
+-- DuckDB script as floor.scores, straight from the raw tables and the seed CSVs (SPEC 3 and the readings of docs/ARCHITECTURE.md), as fast as a careful person would write it.
 -- It is the reference the dbt scoring is timed against and cross-checked with (benchmarks/floor.py).
 -- __SEEDS__ is replaced by the seeds folder. Scoring parameters and weights are literals (SPEC 3 defaults, not
 -- methods/2021.yml: the floor is an independent reading); industrial industries and quality investor types come
--- from the seeds.
+-- from the seed CSVs.
 --   ratio cap 1.2, weights rescaled to 100; major project >= 50 (亿元); lead bonus +1 signed, +2 landed, cap 5;
 --   missing report 1 per due week, cap 10; late feedback 0.5 per lead, > 7 days, cap 5.
 
@@ -207,7 +207,7 @@ join sundays as s
 anti join f_reports as r on r.unit_code = p.unit_code and r.week_end = s.week_end
 group by p.y, p.m, p.unit_code;
 
-create or replace table floor.unit_month_scores as
+create or replace table floor.scores as
 with totals as (
     select v.y as year, v.m as month, v.unit_code, v.unit_type,
            v.value_c, s.target_c, s.score_c, v.value_f, s.target_f, s.score_f,

@@ -10,14 +10,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.helpers.spec6 import SPEC6_MODEL
+
 HERE = Path(__file__).resolve().parent
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_DIR = HERE / "data" / "results"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 FULL_BUILD = "dbt build"
 SCORING = (
-    "dbt scoring: run +unit_month_scores",  # the models the scores need, like the floor
-    "resend: dbt run +unit_month_scores",  # the same after two corrected weeks arrived
+    "dbt scoring: run the SPEC 6 pivot and its parents",  # the models the scores need, like the floor
+    "resend: dbt run, the SPEC 6 pivot and its parents",  # the same after two corrected weeks arrived
+)
+# the same stages as results written before 2026-12-07 name them (by the model's name)
+RENAMED = dict(
+    zip((f"dbt scoring: run +{SPEC6_MODEL}", f"resend: dbt run +{SPEC6_MODEL}"), SCORING, strict=True)
 )
 ORDER = ("tiny", "S", "M", "L")  # then the same sizes run with --pycache
 
@@ -211,6 +217,9 @@ def machine(payloads: list[dict[str, Any]]) -> str:
 
 def load_payloads() -> list[dict[str, Any]]:
     found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in RESULTS_DIR.glob("*.json")}
+    for payload in found.values():
+        for r in payload.get("results", []):
+            r["stage"] = RENAMED.get(r["stage"], r["stage"])
     # partial runs (--stages subsets) are kept as <size>-partial.json and not reported
     keys = [k for k in found if not k.endswith("-partial")]
     return [
@@ -232,7 +241,7 @@ def write_results(path: Path = RESULTS_MD) -> Path:
             "### Runs\n\n" + machine(payloads),
             "### Targets (2 cores)\n\n" + (targets(payloads) or "- (no run of the sizes they refer to)"),
             "### Stages\n\n" + table(payloads),
-            "### Floor vs pipeline (`marts.unit_month_scores` vs `floor.unit_month_scores`, abs tol 1e-6)\n\n"
+            "### Floor vs pipeline (the SPEC 6 pivot vs the floor's, abs tol 1e-6)\n\n"
             + (agreement(payloads) or "- (no comparison in these runs)"),
             "### Slowest dbt nodes (full build)\n\n" + (top_models(payloads) or "- (none)"),
         ]

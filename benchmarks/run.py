@@ -28,15 +28,17 @@ import duckdb
 
 from assessment.config_load import load_folder
 from basics.home import DEFAULTS_DIR
-from benchmarks.floor import compare
+from benchmarks.floor import FLOOR_TABLE, compare
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.register import copy_dbt_project
+from tests.helpers.spec6 import SPEC6_MODEL
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "benchmarks" / "data"
 FULL_BUILD = "dbt build"
-SCORING = "dbt scoring: run +unit_month_scores"
-SCORING_RESEND = "resend: dbt run +unit_month_scores"
+# `dbt run --select +<the SPEC 6 export>`: the models the scores need, no tests (the floor computes the table)
+SCORING = "dbt scoring: run the SPEC 6 pivot and its parents"
+SCORING_RESEND = "resend: dbt run, the SPEC 6 pivot and its parents"
 ALL_STAGES = ("parse", "load", "dbt_full", "floor", "dbt_scoring", "weekly", "resend", "export", "cli")
 
 
@@ -444,13 +446,13 @@ class Bench:
         m.note = f"{files} corrected reports of {', '.join(chosen)} (units {', '.join(units)})"
         # the scores first (what the floor computes), then the rest and the tests
         if self.size.name != "tiny":  # (the smoke test stays under a minute)
-            self.dbt(SCORING_RESEND, "run", "--select", "+unit_month_scores")
+            self.dbt(SCORING_RESEND, "run", "--select", f"+{SPEC6_MODEL}")
         self.dbt("resend: dbt build", "build")
         self.floor("floor: after corrected weeks")
         self.compare("after corrected weeks")
         con = duckdb.connect(str(self.warehouse), read_only=True)
         try:
-            changed = con.execute("""select count(*) from floor.unit_month_scores a
+            changed = con.execute(f"""select count(*) from {FLOOR_TABLE} a
                 join floor.before_resend b using (year, month, unit_code)
                 where (a.total_score is null) <> (b.total_score is null)
                    or abs(a.total_score - b.total_score) > 1e-6""").fetchall()[0][0]
@@ -462,7 +464,7 @@ class Bench:
     def _keep_floor(self, table: str) -> None:
         con = duckdb.connect(str(self.warehouse))
         try:
-            con.execute(f"create or replace table {table} as select * from floor.unit_month_scores")
+            con.execute(f"create or replace table {table} as select * from {FLOOR_TABLE}")
         finally:
             con.close()
 
@@ -558,7 +560,7 @@ class Bench:
                     self.compare("after full build")
             if "dbt_scoring" in self.stages:
                 # the models the scores need, no tests: the pipeline's equivalent of the floor
-                self.step(self.dbt, SCORING, "run", "--select", "+unit_month_scores")
+                self.step(self.dbt, SCORING, "run", "--select", f"+{SPEC6_MODEL}")
         self.results = collapse_repeats(self.results)
         cli = ok and "cli" in self.stages and self.size.kind == "sample"
         if cli:

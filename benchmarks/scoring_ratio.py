@@ -6,8 +6,9 @@ WORK holds `home/warehouse.duckdb` (raw tables, e.g. from `benchmarks.prepare`) 
 with the size's seeds). `--project DIR` first replaces WORK/dbt_project's models, macros and tests with DIR's
 (the seeds stay the size's). `--build` runs a full `dbt build` first (timed once). Then, `--repeat` times each
 and interleaved: the floor (`benchmarks/floor_scores.sql`, in a child process) and `dbt run --select
-+unit_month_scores`; dbt's start-up is the wall time minus the `elapsed_time` of its run_results.json. Prints
-the best of each, the ratio with and without start-up, the slowest nodes and the comparison of every score.
++<the SPEC 6 export>` (tests/helpers/spec6.py); dbt's start-up is the wall time minus the `elapsed_time` of
+its run_results.json. Prints the best of each, the ratio with and without start-up, the slowest nodes and the
+comparison of every score.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.floor import compare
+from tests.helpers.spec6 import SPEC6_MODEL
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         load = os.getloadavg()[0]
         floor = _run([sys.executable, "-m", "benchmarks.floor", str(warehouse), str(project / "seeds")], env)
         floors.append(floor)
-        wall, results = _dbt(project, env, "run", "--select", "+unit_month_scores")
+        wall, results = _dbt(project, env, "run", "--select", f"+{SPEC6_MODEL}")
         runs.append((wall, results["elapsed_time"]))
         print(
             f"run {i + 1} (load {load:.2f}): floor {floor:.2f} s; dbt scoring {wall:.2f} s, "

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.floor import run_floor
+from benchmarks.floor import FLOOR_TABLE, run_floor
 from benchmarks.register import BenchUnit, copy_dbt_project, write_targets, write_units
 from ingestion.raw_schema import ensure_raw_schema
+from tests.helpers.spec6 import SPEC6_EXPORT
 
 EXPECTED = {
     "value_c": 130.0,
@@ -250,7 +251,7 @@ def run(with_dbt: bool, work: Path) -> dict[str, list[str]]:
     con = duckdb.connect(str(warehouse))
     build_example(con)
     run_floor(con, seeds)
-    result = {"floor": check(x_march(con, "floor.unit_month_scores"))}
+    result = {"floor": check(x_march(con, FLOOR_TABLE))}
     con.close()
     if with_dbt:
         env = {**os.environ, "ZHAOSHANG_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -269,7 +270,7 @@ def run(with_dbt: bool, work: Path) -> dict[str, list[str]]:
             result["dbt"] = [f"dbt run failed: {proc.stdout[-2000:]}"]
         else:
             con = duckdb.connect(str(warehouse), read_only=True)
-            result["dbt"] = check(x_march(con, "marts.unit_month_scores"))
+            result["dbt"] = check(x_march(con, SPEC6_EXPORT))
             con.close()
     return result
 

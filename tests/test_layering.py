@@ -5,11 +5,14 @@ from __future__ import annotations
 import ast
 import io
 import re
+import shutil
+import subprocess
 import tokenize
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.helpers.spec6 import SPEC6_MODEL
 
 # Each package may import only the packages listed before it (and itself).
 LAYERS = [
@@ -69,10 +72,11 @@ def schema_queries(source: str) -> list[tuple[int, str]]:
 
 
 def test_python_reads_marts_only() -> None:
-    """Python reads the marts (enforced contracts), never staging, intermediate or seeds (issue 18)."""
+    """Python reads the marts (enforced contracts), never staging, intermediate or seeds (issue 18): not the
+    packages, not the benchmarks, not the tests (the gate's fault tests write into the raw tables)."""
     wrong = {
         str(path.relative_to(PROJECT_ROOT)): hits
-        for package in [*LAYERS, "benchmarks"]
+        for package in [*LAYERS, "benchmarks", "tests"]
         for path in sorted((PROJECT_ROOT / package).rglob("*.py"))
         if (hits := schema_queries(path.read_text(encoding="utf-8")))
     }
@@ -80,5 +84,50 @@ def test_python_reads_marts_only() -> None:
 
 
 def test_schema_scanner_sees_queries() -> None:
-    source = 'sql = "select * from intermediate.int_leads"\nother = f"join seeds.{x}"\n# staging.x\n'
-    assert schema_queries(source) == [(1, "intermediate.int_leads"), (2, "seeds.{x")]
+    """A known positive: the gate's own SQL (which reads staging, intermediate and seeds) put into a string
+    literal is found, an f-string naming such a schema too; the same name in a comment is not."""
+    sql = (PROJECT_ROOT / "expectations" / "sql_checks" / "stage_regression.sql").read_text(encoding="utf-8")
+    first = NOT_MARTS.search(sql)
+    assert first is not None
+    schema = first.group().split(".")[0]
+    source = f"sql = {sql!r}\nother = f'join {schema}.{{x}}'\n# {first.group()}\n"
+    assert schema_queries(source) == [(1, first.group()), (2, f"{schema}.{{x")]
+
+
+def git_grep(*args: str, exclude: tuple[str, ...] = ()) -> set[str]:
+    """Files of the checkout that `git grep -l ARGS` finds outside dbt_project/ and `exclude` (pathspecs);
+    skips outside a git checkout."""
+    if shutil.which("git") is None or not (PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    pathspecs = [".", ":!dbt_project", *(f":!{path}" for path in exclude)]
+    proc = subprocess.run(
+        ["git", "grep", "-l", *args, "--", *pathspecs],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr  # 1: nothing found
+    return set(proc.stdout.split())
+
+
+def test_spec6_export_is_named_in_one_place() -> None:
+    """Issue 18, done when: outside dbt_project/ only the contract (docs/SPEC.md), its one paragraph in
+    docs/ARCHITECTURE.md and tests/helpers/spec6.py (which the pivot's tests and the floor import) name the
+    SPEC §6 pivot; every command and every other test reads score_totals / score_points."""
+    assert git_grep("-F", SPEC6_MODEL) == {"docs/SPEC.md", "docs/ARCHITECTURE.md", "tests/helpers/spec6.py"}
+
+
+def test_only_dbt_and_the_gate_sql_name_staging_intermediate_or_seeds_tables() -> None:
+    """Issue 18, done when: `git grep -nE "(intermediate|staging|seeds)\\."` outside dbt_project/ and the
+    gate's SQL (expectations/*.sql) finds nothing: docs, README, benchmarks and tests included."""
+    assert git_grep("-E", r"(intermediate|staging|seeds)\.", exclude=("expectations/*.sql",)) == set()
+
+
+def test_git_grep_finds_what_is_there() -> None:
+    """The two checks above cannot pass by searching nothing: the same search finds the contract's table
+    names, and the gate's SQL does name staging tables."""
+    assert "docs/SPEC.md" in git_grep("-F", "marts.score_items")
+    assert "expectations/sql_checks/stage_regression.sql" in {
+        path for path in git_grep("-E", r"(intermediate|staging|seeds)\.") if path.startswith("expectations/")
+    }

@@ -1,6 +1,6 @@
 -- SPEC 5: the district totals equal the sum over units. marts.district_month_indicators is checked against the
 -- units' own figures, summed from every project row of every unit-month snapshot (marts.fct_unit_month_projects,
--- the rows behind unit_month_scores' C, F, Q, M and R): so the check holds whatever assessment method scores the
+-- the rows behind the SPEC 6 pivot's C, F, Q, M and R): so the check holds whatever assessment method scores the
 -- year. The landing conversion rate = landed / signed over all units, 0 without signed projects; completion =
 -- value / target where a target is set.
 -- The one reconciliation of the district totals: the month the officer submits is checked here, and a failure

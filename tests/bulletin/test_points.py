@@ -18,7 +18,7 @@ def points(base_home: Home) -> dict[str, list]:
         rows = score_points(con, YEAR, MONTH)
         totals = dict(
             con.execute(
-                "select unit_code, total_score from marts.unit_month_scores where year = ? and month = ?",
+                "select unit_code, total_score from marts.score_totals where year = ? and month = ?",
                 [YEAR, MONTH],
             ).fetchall()
         )

@@ -25,7 +25,7 @@ def marts(report: Report) -> dict[str, tuple[str, float | None]]:
     con = duckdb.connect(str(report.home.warehouse), read_only=True)
     try:
         rows = con.execute(
-            "select s.unit_code, u.name_zh, s.total_score from marts.unit_month_scores s "
+            "select s.unit_code, u.name_zh, s.total_score from marts.score_totals s "
             "join marts.dim_unit u using (unit_code) where s.year = ? and s.month = ?",
             [YEAR, MONTH],
         ).fetchall()

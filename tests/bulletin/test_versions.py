@@ -26,12 +26,12 @@ CORRECTION = (  # P01 corrects a contract: the district's industrial amount goes
     "where year = 2021 and month = 2 and indicator = 'contract_amount_industrial'",
     "update marts.score_points set value = 70 "
     "where year = 2021 and month = 2 and unit_code = 'P01' and item_code = 'C' and line = 'item'",
-    # the project row behind the correction (the snapshot is a view of the raw rows of the chosen reports)
+    # the project row behind the correction (the snapshot rows are a view of the raw rows of the kept reports)
     "update raw.ledger_rows as l set contract_amount = l.contract_amount + 10 "
-    "where exists (select 1 from intermediate.int_unit_month_snapshots as s "
+    "where exists (select 1 from marts.fct_unit_month_projects as s "
     "where s.file_sha256 = l.file_sha256 and s.sheet = l.sheet and s.row_number = l.row_number "
     "and s.year = 2021 and s.month = 2 and s.unit_code = 'P01' and s.project_code = ("
-    "select min(project_code) from intermediate.int_unit_month_snapshots "
+    "select min(project_code) from marts.fct_unit_month_projects "
     "where year = 2021 and month = 2 and unit_code = 'P01' and counted_c))",
 )
 

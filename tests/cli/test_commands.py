@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT, VENV_BIN, SampleYear, zhaoshang
+from tests.helpers.spec6 import SPEC6_MODEL
 
 # The real `zhaoshang` command on the demo home (minutes): the fast loop skips it.
 pytestmark = pytest.mark.slow
@@ -189,7 +190,7 @@ def test_dbt_docs_generate_builds_the_committees_data_dictionary(demo_home, tmp_
     catalog = json.loads((tmp_path / "docs" / "catalog.json").read_text("utf-8"))["nodes"]
     manifest = json.loads((tmp_path / "docs" / "manifest.json").read_text("utf-8"))["nodes"]
     marts = [key for key, node in catalog.items() if node["metadata"]["schema"] == "marts"]
-    assert "model.zhaoshang.unit_month_scores" in marts and "model.zhaoshang.score_items" in marts
+    assert f"model.zhaoshang.{SPEC6_MODEL}" in marts and "model.zhaoshang.score_items" in marts
     for key in marts:  # every column of every mart table, as the database has it, is described
         described = {c.lower() for c, col in manifest[key]["columns"].items() if col["description"].strip()}
         assert {c.lower() for c in catalog[key]["columns"]} <= described, key

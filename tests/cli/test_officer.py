@@ -105,11 +105,20 @@ def test_demo_is_chinese_first_and_its_counts_add_up(home):
 
 
 def _warehouse_scores(root: Path) -> dict[str, dict]:
+    """June 2021 per unit: total_score (score_totals), value_c and value_r (C's, R's score_points lines)."""
     con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     try:
-        cur = con.execute("select * from marts.unit_month_scores where year = 2021 and month = 6")
-        names = [d[0] for d in cur.description]
-        return {row[names.index("unit_code")]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+        totals = con.execute(
+            "select unit_code, total_score from marts.score_totals where year = 2021 and month = 6"
+        )
+        scores = {unit: {"total_score": t, "value_c": None, "value_r": None} for unit, t in totals.fetchall()}
+        values = con.execute(
+            "select unit_code, item_code, value from marts.score_points "
+            "where year = 2021 and month = 6 and line = 'item' and item_code in ('C', 'R')"
+        )
+        for unit, item, value in values.fetchall():
+            scores[unit][f"value_{item.lower()}"] = value
+        return scores
     finally:
         con.close()
 

@@ -97,13 +97,13 @@ def test_a_unit_leaving_has_no_missing_weeks_after_active_to(edited):
     root, _ = edited
     after = rows(
         root / "warehouse.duckdb",
-        "select count(*) filter (where is_expected) from intermediate.int_expected_reports "
+        "select count(*) filter (where is_expected) from marts.expected_reports "
         "where unit_code = 'D06' and week_end > date '2021-06-30'",
     )
     assert after == [(0,)]
     kept = rows(
         root / "warehouse.duckdb",
-        "select count(*) from intermediate.int_expected_reports where unit_code = 'D06' and is_expected",
+        "select count(*) from marts.expected_reports where unit_code = 'D06' and is_expected",
     )
     assert kept[0][0] >= 25  # its first half-year still expected (history kept)
     assert rows(
@@ -118,7 +118,7 @@ def test_a_unit_joining_mid_year_is_scored_from_active_from(edited):
     expected = rows(
         warehouse,
         "select min(week_end), count(*) filter (where is_expected and is_due and not is_received) "
-        "from intermediate.int_expected_reports where unit_code = 'P08' and is_expected",
+        "from marts.expected_reports where unit_code = 'P08' and is_expected",
     )
     first, missing = expected[0]
     assert (

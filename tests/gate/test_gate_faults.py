@@ -13,7 +13,7 @@ from submission import GateFailed, submit_month
 from tests.gate.dataset import LEAD_ID, MONTH, YEAR, Report, base_reports
 from tests.gate.warehouse import execute, resend
 
-LEDGER = "staging.stg_ledger_rows"
+LEDGER = "raw.ledger_rows"  # as ingestion wrote it: the staged ledger is a view over it
 
 
 def gate(home: Home, **kwargs) -> GateResult:
@@ -59,7 +59,7 @@ def assert_fault(
 
 
 def copy_ledger_row(unit: str, week: str, project: str, **changes: str) -> str:
-    """INSERT a copy of a staged ledger row (new row number) with some columns changed."""
+    """INSERT a copy of a ledger row (new row number) with some columns changed."""
     cols = {"row_number": "row_number + 100", **changes}
     select = ", ".join(f"{expr} as {col}" for col, expr in cols.items())
     return (
@@ -141,8 +141,8 @@ def test_lead_row_rule(home: Home, lead: dict, rule: str) -> None:
 def test_ingestion_row_issue(home: Home) -> None:
     execute(
         home,
-        "insert into staging.stg_row_issues by name select file_sha256, unit_code, "
-        "week_label, week_end, year, month, version, sheet, row_number, project_code, "
+        "insert into raw.row_issues by name select file_sha256, unit_code, "
+        "week_label, version, sheet, row_number, project_code, "
         "'签约日期' as column_name, '2021-13-45' as value, 'date' as rule, "
         "'日期' as expected_zh, 'a date' as expected_en "
         f"from {LEDGER} where {where('P02', '2021-W07', 'P02-01')}",
@@ -154,7 +154,7 @@ def test_ingestion_row_issue(home: Home) -> None:
 
 
 def test_lead_receiver_changed(home: Home) -> None:
-    execute(home, f"update staging.stg_lead_rows set to_unit = 'P03' where {where('P01', '2021-W07')}")
+    execute(home, f"update raw.lead_rows set to_unit = 'P03' where {where('P01', '2021-W07')}")
     assert_fault(home, gate(home), "lead_conflicts", "P01", "2021-W07", None, "lead_to_unit_changed:to_unit")
 
 
@@ -257,8 +257,8 @@ def remove_report(home: Home, unit: str, week: str) -> None:
     execute(
         home,
         *(
-            f"delete from staging.{t} where {where(unit, week)}"
-            for t in ("stg_report_files", "stg_ledger_rows", "stg_lead_rows", "stg_row_issues")
+            f"delete from raw.{t} where {where(unit, week)}"
+            for t in ("report_files", "ledger_rows", "lead_rows", "row_issues")
         ),
     )
 

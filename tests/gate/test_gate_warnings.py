@@ -1,4 +1,5 @@
-"""Warnings pass the gate and are recorded; their thresholds come from seeds.scoring_parameters."""
+"""Warnings pass the gate and are recorded; their thresholds come from the scoring parameters of the home's
+configuration (config/scoring_parameters.csv, loaded into raw.config_scoring_parameters at each build)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def test_thresholds_come_from_the_seed(home: Home) -> None:
     assert run_gate(home.warehouse, YEAR, MONTH).failures == []  # 10 % change, 66 亿: below both lines
     execute(
         home,
-        "update seeds.scoring_parameters set value = 65 where parameter = 'single_contract_warning'",
-        "update seeds.scoring_parameters set value = 0.05 where parameter = 'amount_change_warning'",
+        "update raw.config_scoring_parameters set value = 65 where parameter = 'single_contract_warning'",
+        "update raw.config_scoring_parameters set value = 0.05 where parameter = 'amount_change_warning'",
     )
     result = run_gate(home.warehouse, YEAR, MONTH)
     assert result.passed
@@ -51,7 +52,7 @@ def test_thresholds_come_from_the_seed(home: Home) -> None:
 def test_missing_threshold_fails_its_check_only(home: Home) -> None:
     execute(
         home,
-        "delete from seeds.scoring_parameters where parameter in "
+        "delete from raw.config_scoring_parameters where parameter in "
         "('single_contract_warning', 'amount_change_warning')",
     )
     result = run_gate(home.warehouse, YEAR, MONTH)

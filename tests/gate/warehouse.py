@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,8 +20,14 @@ from tests.gate.dataset import Report
 from tests.helpers.workbooks import week_path, write_report
 
 DBT = Path(sys.executable).parent / "dbt"
-# the models the gate reads that a fault written into staging or a seed changes, in build order
-REFRESHED_MODELS = ("int_scoring_parameters", "int_project_stage_history")
+# the tables the gate reads that a fault in the raw tables or the configuration changes, in build order (the
+# staging models and the snapshot rows are views over the raw tables: they see a fault at once)
+REFRESHED_MODELS = (
+    "scoring_parameters",
+    "int_scoring_parameters",
+    "int_project_stage_history",
+    "district_month_indicators",
+)
 
 
 def write_inbox(inbox: Path, reports: dict[tuple[str, str], Report]) -> None:
@@ -81,12 +88,16 @@ def build_home(root: Path, reports: dict[tuple[str, str], Report]) -> Home:
 
 
 def copy_home(src: Home, root: Path) -> Home:
-    """A fresh home with a byte copy of `src`'s warehouse and dbt's compiled SQL (fault tests mutate it)."""
+    """A fresh home with a byte copy of `src`'s warehouse, dbt's compiled SQL and its manifest (fault tests
+    mutate the warehouse and rebuild some of its tables as dbt built them)."""
     home = Home(root).ensure()
     shutil.copyfile(src.warehouse, home.warehouse)
     compiled = src.root / "dbt_target" / "compiled"
     if compiled.is_dir():
         shutil.copytree(compiled, home.root / "dbt_target" / "compiled")
+    manifest = src.root / "dbt_target" / "manifest.json"
+    if manifest.is_file():
+        shutil.copyfile(manifest, home.root / "dbt_target" / "manifest.json")
     return home
 
 
@@ -96,32 +107,35 @@ def resend(home: Home, week: str, unit: str, report: Report) -> IngestReport:
     return ingest(home)
 
 
-def _compiled_model(home: Home, name: str) -> str | None:
-    path = home.root / "dbt_target" / "compiled" / "zhaoshang" / "models" / "intermediate" / f"{name}.sql"
-    return path.read_text(encoding="utf-8") if path.exists() else None
+def _built_models(home: Home, names: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(schema.name, relation, compiled SQL) of each named model, as the manifest of the home's last dbt build
+    has them (a missing manifest or model is an error: a fault test never passes on a table left stale)."""
+    path = home.root / "dbt_target" / "manifest.json"
+    nodes = json.loads(path.read_text(encoding="utf-8"))["nodes"].values()
+    models = {n["name"]: n for n in nodes if n["resource_type"] == "model" and n.get("compiled_code")}
+    return [
+        (f"{m['schema']}.{m['alias']}", f'"{m["schema"]}"."{m["alias"]}"', m["compiled_code"])
+        for m in (models[name] for name in names)
+    ]
 
 
 def execute(home: Home, *statements: str) -> None:
-    """Run SQL on a home's warehouse (to inject a fault into the staged tables, seeds or marts).
+    """Run SQL on a home's warehouse to inject a fault where it would come from: the raw tables ingestion
+    writes (raw.ledger_rows, raw.lead_rows, raw.row_issues, raw.report_files), the home's configuration as
+    the build loaded it (raw.config_*), or a mart.
 
-    Staging models (dbt views over raw) are first frozen into tables of the same name, so a fault can be
-    written into exactly one staged row. Then the intermediate models the gate reads (the week-over-week
-    history and the parameters it uses) are rebuilt from dbt's compiled SQL, as the next `dbt build` would.
+    The staging models are views over the raw tables, so they show the fault at once; then the tables the gate
+    reads that derive from them (the parameters, the week-over-week history and the district indicators,
+    REFRESHED_MODELS) are rebuilt from the compiled SQL of dbt's manifest, as the next `dbt build` would —
+    all but a table a statement writes itself (a fault injected into a mart stays).
     """
+    written = " ".join(statements).lower()
     con = duckdb.connect(str(home.warehouse))
     try:
-        views = con.execute(
-            "select view_name from duckdb_views() where schema_name = 'staging' and not internal"
-        ).fetchall()
-        for (view,) in views:
-            con.execute(f"create table staging._frozen as select * from staging.{view}")
-            con.execute(f"drop view staging.{view}")
-            con.execute(f"alter table staging._frozen rename to {view}")
         for sql in statements:
             con.execute(sql)
-        for name in REFRESHED_MODELS:
-            sql = _compiled_model(home, name)
-            if sql is not None:
-                con.execute(f"create or replace table intermediate.{name} as {sql}")
+        for name, relation, sql in _built_models(home, REFRESHED_MODELS):
+            if name.lower() not in written:
+                con.execute(f"create or replace table {relation} as {sql}")
     finally:
         con.close()

@@ -89,7 +89,7 @@ def test_committee_score_only_in_its_month(warehouse):
 
 def test_the_gate_reconciles_the_district_totals_of_a_method_a_year(warehouse):
     """The district totals (SPEC 4) do not depend on the method: the gate reconciles them with the units'
-    project rows even when unit_month_scores carries no C/F/Q/M/R figures."""
+    project rows even when the SPEC §6 pivot carries no C/F/Q/M/R figures."""
     from expectations.gate import run_gate
 
     result = run_gate(warehouse, 2021, 12)

@@ -10,6 +10,7 @@ import pytest
 
 from orchestration.definitions import defs
 from tests.conftest import PROJECT_ROOT, VENV_BIN
+from tests.helpers.spec6 import SPEC6_ASSET, SPEC6_MODEL
 
 
 @pytest.mark.slow
@@ -44,7 +45,7 @@ def test_assets_checks_schedules_and_sensor_are_all_there():
         "weekly_reports",
         "monthly_gate",
         "monthly_submission",
-        "marts/unit_month_scores",
+        SPEC6_ASSET,
         "marts/score_items",
         "marts/district_month_indicators",
         "staging/stg_ledger_rows",
@@ -80,7 +81,7 @@ def test_every_mart_column_has_a_description_in_the_data_dictionary():
         if n["resource_type"] == "model" and n["config"].get("schema") == "marts"
     ]
     assert {n["name"] for n in marts} >= {
-        "unit_month_scores",
+        SPEC6_MODEL,
         "score_items",
         "district_month_indicators",
         "dim_unit",

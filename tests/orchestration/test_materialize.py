@@ -13,6 +13,7 @@ from expectations.results import GateResult
 from orchestration.definitions import defs
 from orchestration.partitions import partition_range_tags
 from orchestration.resources import HomeResource
+from tests.helpers.spec6 import SPEC6_ASSET
 from zhaoshang.sample_data import write_sample_inbox
 
 # A full sample year through real Dagster materialisations (minutes): the fast loop skips it.
@@ -57,7 +58,7 @@ def test_ingestion_and_dbt_build_materialise(loaded):
     metadata = ingest.get_asset_materialization_events()[-1].materialization.metadata
     assert metadata["rejected"].value == 0 and metadata["accepted"].value > 100
     keys = {e.asset_key.to_user_string() for e in build.get_asset_materialization_events()}
-    assert {"marts/unit_month_scores", "marts/district_month_indicators"} <= keys
+    assert {SPEC6_ASSET, "marts/district_month_indicators"} <= keys
     assert all(
         check.passed for check in build.get_asset_check_evaluations() if check.severity.value == "ERROR"
     )

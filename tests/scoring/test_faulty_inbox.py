@@ -88,25 +88,24 @@ def test_build_succeeds_and_faults_are_warnings(built):
     statuses = {r["status"] for r in results}
     assert statuses <= {"success", "pass", "warn"}, statuses
     # the row rules are ingestion's: the faults are row issues (the gate reports them), not dbt tests
-    issues = query(warehouse, "select rule, column_name from staging.stg_row_issues where unit_code = 'P01'")
+    issues = query(warehouse, "select rule, column_name from raw.row_issues where unit_code = 'P01'")
     flagged = {(r["rule"], r["column_name"]) for r in issues}
     assert {("required", "项目编号"), ("not_negative", "协议引资额(亿元)")} <= flagged, flagged
-    assert len(query(warehouse, "select * from marts.unit_month_scores")) == 2
+    assert len(query(warehouse, "select * from marts.score_totals")) == 2
 
 
 def test_gate_inputs_are_flagged(built):
+    """The week-over-week history and the cross-unit duplicates the gate reads flag the faults: its checks
+    name P01-1 in 2021-W02 (stage backwards, funds down, amount 10 -> 100) and the project both units sent."""
+    from expectations.gate import run_gate
+
     warehouse, _ = built
-    history = query(
-        warehouse,
-        "select is_stage_regression, is_funds_decrease, is_amount_change_warning "
-        "from intermediate.int_project_stage_history "
-        "where unit_code = 'P01' and project_code = 'P01-1' and week_label = '2021-W02'",
-    )
-    assert history and all(
-        r["is_stage_regression"] and r["is_funds_decrease"] and r["is_amount_change_warning"] for r in history
-    )
-    dups = query(warehouse, "select unit_code from intermediate.int_duplicate_projects order by unit_code")
-    assert [r["unit_code"] for r in dups] == ["P01", "P02"]
+    result = run_gate(warehouse, 2021, 1)
+    for check in ("stage_regression", "funds_ytd_decrease", "amount_change"):
+        named = {(f.unit_code, f.week_label, f.project_code) for f in result.failures_of(check)}
+        assert ("P01", "2021-W02", "P01-1") in named, (check, result.failure_table())
+    dups = {f.unit_code for f in result.failures_of("duplicate_projects")}
+    assert dups == {"P01", "P02"}, result.failure_table()
 
 
 def test_weeks_after_the_latest_received_are_not_missing_yet(built):

@@ -37,6 +37,7 @@ import pytest
 
 from basics.home import Home
 from tests.helpers.postgres_fixtures import BACKENDS, built_on_postgres, dbt_project_copy
+from tests.helpers.spec6 import SPEC6_EXPORT
 from tests.helpers.workbooks import week_path, write_report
 from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday, weeks
@@ -346,9 +347,10 @@ def warehouse(request, duckdb_built):
 
 
 def score(warehouse, unit, month, year=2021):
+    """The unit-month's row of the SPEC §6 export (value_c … rank_in_type)."""
     rows = query(
         warehouse,
-        "select * from marts.unit_month_scores where year = ? and month = ? and unit_code = ?",
+        f"select * from {SPEC6_EXPORT} where year = ? and month = ? and unit_code = ?",
         [year, month, unit],
     )
     assert len(rows) == 1, (unit, year, month, rows)
@@ -587,9 +589,7 @@ def test_unit_active_from_mid_year(warehouse):
     it missed W11 only (-1). Targets C 20, F 5, R 0.3 (weights 40 + 30 + 10 = 80, scale 100/80):
     C = 10 -> 0.5 -> 20; F = 2 -> 0.4 -> 12; R = 1/1 -> 3.33 capped 1.2 -> 12;
     base = 44 x 1.25 = 55; total 54."""
-    rows = query(
-        warehouse, "select month from marts.unit_month_scores where unit_code = 'P07' and year = 2021"
-    )
+    rows = query(warehouse, "select month from marts.score_totals where unit_code = 'P07' and year = 2021")
     assert [r["month"] for r in rows] == [3]
     row = score(warehouse, "P07", 3)
     assert row["base_score"] == approx(55)
@@ -620,7 +620,7 @@ def test_earlier_year_never_feeds_the_year(warehouse):
     dec = score(warehouse, "P06", 12, year=2020)
     assert dec["snapshot_week_label"] == "2020-W52"
     assert dec["value_f"] == 8 and dec["base_score"] is None
-    other_2020 = query(warehouse, "select distinct unit_code from marts.unit_month_scores where year = 2020")
+    other_2020 = query(warehouse, "select distinct unit_code from marts.score_totals where year = 2020")
     assert [r["unit_code"] for r in other_2020] == ["P06"]
 
 
@@ -632,7 +632,7 @@ def test_resent_week_version_two_wins(warehouse):
     assert row["base_score"] == approx(100)
     files = query(
         warehouse,
-        "select version, versions_received from staging.stg_report_files "
+        "select version, versions_received from marts.expected_reports "
         "where unit_code = 'D01' and week_label = '2021-W12'",
     )
     assert files == [{"version": 2, "versions_received": 2}]
@@ -650,7 +650,9 @@ def test_project_reported_by_two_units_counts_for_neither(warehouse):
     assert score(warehouse, "D05", 3)["value_c"] == 0
     assert score(warehouse, "D05", 3)["base_score"] == approx(0)
     dups = query(
-        warehouse, "select unit_code, week_label from intermediate.int_duplicate_projects order by unit_code"
+        warehouse,
+        "select distinct unit_code, week_label from marts.fct_unit_month_projects "
+        "where is_cross_unit_duplicate order by unit_code",
     )
     assert dups == [
         {"unit_code": "D02", "week_label": "2021-W12"},
@@ -671,10 +673,10 @@ def test_ranks_within_type_with_ties(warehouse):
     a tie, both rank 2."""
     rows = query(
         warehouse,
-        "select unit_code, rank_in_type from marts.unit_month_scores "
+        "select unit_code, rank_in_group from marts.score_totals "
         "where year = 2021 and month = 3 order by unit_code",
     )
-    ranks = {r["unit_code"]: r["rank_in_type"] for r in rows}
+    ranks = {r["unit_code"]: r["rank_in_group"] for r in rows}
     assert ranks == {
         "P03": 1,
         "P01": 2,
@@ -697,10 +699,10 @@ def test_ranks_within_type_with_ties(warehouse):
     # January: B01's lead project is not signed yet (0); B02 and B03 tie first
     jan = query(
         warehouse,
-        "select unit_code, rank_in_type from marts.unit_month_scores "
+        "select unit_code, rank_in_group from marts.score_totals "
         "where year = 2021 and month = 1 and unit_type = 'bureau_section' order by unit_code",
     )
-    assert [r["rank_in_type"] for r in jan] == [3, 1, 1]
+    assert [r["rank_in_group"] for r in jan] == [3, 1, 1]
 
 
 # --- district -------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from datetime import date
 import pytest
 
 from basics.home import Home
+from tests.helpers.spec6 import SPEC6_EXPORT
 from tests.helpers.workbooks import week_path, write_report
 from tests.scoring.conftest import config_folder, dbt_build, ingest, query
 from tests.scoring.timeline import Project, ledger_at, sunday
@@ -112,9 +113,10 @@ def warehouse(tmp_path_factory):
 
 
 def score(warehouse, unit: str, year: int, month: int) -> dict:
+    """The unit-month's row of the SPEC §6 export (value_c … rank_in_type)."""
     rows = query(
         warehouse,
-        "select * from marts.unit_month_scores where year = ? and month = ? and unit_code = ?",
+        f"select * from {SPEC6_EXPORT} where year = ? and month = ? and unit_code = ?",
         [year, month, unit],
     )
     assert len(rows) == 1, (unit, year, month, rows)
@@ -167,9 +169,7 @@ def test_unit_without_the_last_week_falls_back_to_its_latest_report(warehouse):
     dec = score(warehouse, "P03", 2021, 12)
     assert dec["snapshot_week_label"] == "2021-W51"
     assert dec["value_c"] == pytest.approx(10)
-    assert not query(
-        warehouse, "select 1 from marts.unit_month_scores where unit_code = 'P03' and year = 2022"
-    )
+    assert not query(warehouse, "select 1 from marts.score_totals where unit_code = 'P03' and year = 2022")
 
 
 def test_district_december_counts_the_year_end_signings(warehouse):

@@ -164,10 +164,10 @@ def test_second_submit_refused_resubmit_makes_v2(home: Home) -> None:
         # the project row behind the correction (the gate reconciles the district with the units' rows; the
         # snapshot is a view of the raw rows of the report versions the build chose)
         "update raw.ledger_rows as l set contract_amount = l.contract_amount + 10 "
-        "where exists (select 1 from intermediate.int_unit_month_snapshots as s "
+        "where exists (select 1 from marts.fct_unit_month_projects as s "
         "where s.file_sha256 = l.file_sha256 and s.sheet = l.sheet and s.row_number = l.row_number "
         "and s.year = 2021 and s.month = 2 and s.unit_code = 'P01' and s.project_code = ("
-        "select min(project_code) from intermediate.int_unit_month_snapshots "
+        "select min(project_code) from marts.fct_unit_month_projects "
         "where year = 2021 and month = 2 and unit_code = 'P01' and counted_c))",
     )
     second = submit_month(home, YEAR, MONTH, gate(home), None, "P01 更正协议引资额")
