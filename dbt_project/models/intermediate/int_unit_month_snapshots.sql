@@ -10,14 +10,32 @@
 -- the ~2.4 M wide rows of L as a table cost more than every reader's join together).
 {{ config(materialized='view') }}
 
-with periods as (
+-- the major-project threshold of the method scoring each year (int_method_parameters), else the seed's
+with parameters as (
 
     select
-        year, month, unit_code, unit_type, period_start, period_end,
-        snapshot_week_label, snapshot_week_end, snapshot_version,
-        funds_week_label, funds_week_end, funds_version
-    from {{ ref('int_unit_month_periods') }}
-    where snapshot_week_label is not null
+        years.year,
+        coalesce(methods.major_project_threshold, defaults.major_project_threshold) as major_project_threshold
+    from (select distinct year from {{ ref('int_unit_month_periods') }}) as years
+    cross join {{ ref('int_scoring_parameters') }} as defaults
+    left join {{ ref('int_method_parameters') }} as methods
+        on years.year >= methods.year_from
+        and (methods.year_to is null or years.year <= methods.year_to)
+
+),
+
+-- the unit-months with a snapshot and their year's threshold (joined per unit-month, not per ledger row)
+periods as (
+
+    select
+        periods.year, periods.month, periods.unit_code, periods.unit_type, periods.period_start,
+        periods.period_end, periods.snapshot_week_label, periods.snapshot_week_end, periods.snapshot_version,
+        periods.funds_week_label, periods.funds_week_end, periods.funds_version,
+        parameters.major_project_threshold
+    from {{ ref('int_unit_month_periods') }} as periods
+    inner join parameters
+        on parameters.year = periods.year
+    where periods.snapshot_week_label is not null
 
 ),
 
@@ -25,7 +43,7 @@ with periods as (
 period_reports as (
 
     select
-        year, month, unit_code, unit_type, period_start, period_end,
+        year, month, unit_code, unit_type, period_start, period_end, major_project_threshold,
         snapshot_week_label as week_label,
         snapshot_week_end as week_end,
         snapshot_version as version,
@@ -34,7 +52,7 @@ period_reports as (
     from periods
     union all
     select
-        year, month, unit_code, unit_type, period_start, period_end,
+        year, month, unit_code, unit_type, period_start, period_end, major_project_threshold,
         funds_week_label as week_label,
         funds_week_end as week_end,
         funds_version as version,
@@ -45,27 +63,20 @@ period_reports as (
 
 ),
 
--- the major-project threshold of the method scoring each year (int_method_parameters), else the seed's
-parameters as (
-
-    select
-        years.year,
-        coalesce(methods.major_project_threshold, defaults.major_project_threshold) as major_project_threshold
-    from (select distinct year from periods) as years
-    cross join {{ ref('int_scoring_parameters') }} as defaults
-    left join {{ ref('int_method_parameters') }} as methods
-        on years.year >= methods.year_from
-        and (methods.year_to is null or years.year <= methods.year_to)
-
-),
-
 -- stages from the first "signed" stage on (签约, 落地, 开工, 达产 and also 终止) count as signed when signed_on is
 -- in the period; 线索 and 在谈 do not (SPEC 3: terminated projects that signed stay counted as signed)
-first_signed_stage as (
+-- (a flag per stage code, so each row joins one small table)
+signed_stages as (
 
-    select min(stage_order) as stage_order
-    from {{ ref('stages') }}
-    where is_signed
+    select
+        stages.stage_code,
+        stages.stage_order >= first_signed_stage.stage_order as from_first_signed
+    from {{ ref('stages') }} as stages
+    cross join (
+        select min(stage_order) as stage_order
+        from {{ ref('stages') }}
+        where is_signed
+    ) as first_signed_stage
 
 ),
 
@@ -84,7 +95,9 @@ rows_in_snapshot as (
         period_reports.week_end,
         period_reports.version,
         ledger.file_sha256,
-        {{ ledger_row_columns('ledger') }}
+        {{ ledger_row_columns('ledger') }},
+        coalesce(cast(ledger.contract_amount as {{ double() }}) >= period_reports.major_project_threshold, false)
+            as is_major_amount
     from period_reports
     inner join {{ source('raw', 'ledger_rows') }} as ledger
         on ledger.unit_code = period_reports.unit_code
@@ -104,22 +117,17 @@ flagged as (
         coalesce(
             rows_in_snapshot.signed_on >= rows_in_snapshot.period_start
             and rows_in_snapshot.signed_on <= rows_in_snapshot.period_end
-            and stages.stage_order >= first_signed_stage.stage_order,
+            and signed_stages.from_first_signed,
             false
         ) as signed_in_period,
         coalesce(
             rows_in_snapshot.landed_on >= rows_in_snapshot.period_start
             and rows_in_snapshot.landed_on <= rows_in_snapshot.period_end,
             false
-        ) as landed_in_period,
-        coalesce(rows_in_snapshot.contract_amount >= parameters.major_project_threshold, false)
-            as is_major_amount
+        ) as landed_in_period
     from rows_in_snapshot
-    inner join parameters
-        on parameters.year = rows_in_snapshot.year
-    cross join first_signed_stage
-    left join {{ ref('stages') }} as stages
-        on stages.stage_code = rows_in_snapshot.stage
+    left join signed_stages
+        on signed_stages.stage_code = rows_in_snapshot.stage
     left join {{ ref('industries') }} as industries
         on industries.industry_code = rows_in_snapshot.industry
     left join {{ ref('investor_types') }} as investor_types

@@ -27,9 +27,73 @@ components as (
 
 ),
 
--- one row per (unit-month, item) with its single component's figures, or the weighted sum of several
+-- each component's parts of the item's formulas
+component_parts as (
+
+    select
+        year,
+        month,
+        unit_code,
+        method_code,
+        item_code,
+        component,
+        weight,
+        component_score,
+        value,
+        target,
+        ratio,
+        place,
+        group_units,
+        measure_label_zh,
+        -- deducted (扣分制): Σ rate × events; shortfalls: Σ max(minimum − value, 0); rank_points: the place
+        case when scale = 'per_event' then weight * value end as deducted_part,
+        case when scale = 'shortfall' then greatest(coalesce(target, 0) - value, 0) end as shortfall_part,
+        case when scale = 'per_event' then
+            {{ fmt('weight') }} || ' × ' || {{ fmt('value') }} || '（' || measure_label_zh || '）'
+        end as deducted_zh,
+        case when scale = 'shortfall' then
+            measure_label_zh || ' 最低 ' || {{ fmt('target') }} || '、实有 ' || {{ fmt('value') }}
+            || '、差 ' || {{ fmt('greatest(coalesce(target, 0) - value, 0)') }}
+        end as shortfall_zh,
+        {{ fmt('weight') }} || ' × '
+        || case
+            when scale = 'efficacy' then '功效系数' || {{ fmt('coefficient * 100') }} || '%（' || {{ fmt('value') }} || '）'
+            when component_cap is null then '(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ')'
+            else 'min(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ', ' || {{ fmt('component_cap') }} || ')'
+        end as component_zh,
+        item_components
+    from components
+
+),
+
+-- one row per (unit-month, item) with its single component's figures, or the weighted sum of several: an item
+-- of one component (most) takes them as they are; only items of several aggregate (string_agg in component
+-- order is the costly part, ~2 s of CPU at L when every item went through it)
 item_figures as (
 
+    select
+        year,
+        month,
+        unit_code,
+        method_code,
+        item_code,
+        cast(1 as bigint) as components,
+        cast(case when component_score is not null then 1 else 0 end as bigint) as scored_components,
+        weight * component_score as weighted_score,
+        value,
+        target,
+        ratio,
+        deducted_part as deducted_sum,
+        shortfall_part as shortfall_sum,
+        place,
+        group_units,
+        measure_label_zh,
+        deducted_zh,
+        shortfall_zh as shortfalls_zh,
+        component_zh as components_zh
+    from component_parts
+    where item_components = 1
+    union all
     select
         year,
         month,
@@ -42,35 +106,16 @@ item_figures as (
         max(value) as value,
         max(target) as target,
         max(ratio) as ratio,
-        -- deducted (扣分制): Σ rate × events; shortfalls: Σ max(minimum − value, 0); rank_points: the place
-        sum(case when scale = 'per_event' then weight * value end) as deducted_sum,
-        sum(case when scale = 'shortfall' then greatest(coalesce(target, 0) - value, 0) end) as shortfall_sum,
+        sum(deducted_part) as deducted_sum,
+        sum(shortfall_part) as shortfall_sum,
         max(place) as place,
         max(group_units) as group_units,
         max(measure_label_zh) as measure_label_zh,
-        string_agg(
-            case when scale = 'per_event' then
-                {{ fmt('weight') }} || ' × ' || {{ fmt('value') }} || '（' || measure_label_zh || '）'
-            end,
-            ' − ' order by component
-        ) as deducted_zh,
-        string_agg(
-            case when scale = 'shortfall' then
-                measure_label_zh || ' 最低 ' || {{ fmt('target') }} || '、实有 ' || {{ fmt('value') }}
-                || '、差 ' || {{ fmt('greatest(coalesce(target, 0) - value, 0)') }}
-            end,
-            '；' order by component
-        ) as shortfalls_zh,
-        string_agg(
-            {{ fmt('weight') }} || ' × '
-            || case
-                when scale = 'efficacy' then '功效系数' || {{ fmt('coefficient * 100') }} || '%（' || {{ fmt('value') }} || '）'
-                when component_cap is null then '(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ')'
-                else 'min(' || {{ fmt('value') }} || ' ÷ ' || {{ fmt('target') }} || ', ' || {{ fmt('component_cap') }} || ')'
-            end,
-            ' + ' order by component
-        ) as components_zh
-    from components
+        string_agg(deducted_zh, ' − ' order by component) as deducted_zh,
+        string_agg(shortfall_zh, '；' order by component) as shortfalls_zh,
+        string_agg(component_zh, ' + ' order by component) as components_zh
+    from component_parts
+    where coalesce(item_components, 0) <> 1
     group by year, month, unit_code, method_code, item_code
 
 ),

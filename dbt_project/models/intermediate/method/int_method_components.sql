@@ -1,7 +1,7 @@
 -- Every component of every item of the year's method for every scored unit-month: the measure's value, the
 -- target (targets seed column target_<ref>, a constant, another measure or an entered target), the ratio and the
--- component's score (the ratio capped at the component's cap, or the efficacy coefficient among the group), and
--- the unit's place in its group by the value (rank_points).
+-- component's score (the ratio capped at the component's cap, or the efficacy coefficient among the group), the
+-- unit's place in its group by the value (rank_points) and how many components the item has (item_components).
 -- depends_on: {{ ref('targets') }}
 {%- set target_columns = [] %}
 {%- if execute %}
@@ -53,6 +53,15 @@ entry_targets as (
 
 ),
 
+-- how many components each item has (score_points aggregates only the items of several)
+item_sizes as (
+
+    select method_code, item_code, count(*) as item_components
+    from {{ ref('method_components') }}
+    group by method_code, item_code
+
+),
+
 joined as (
 
     select
@@ -67,6 +76,7 @@ joined as (
         components.weight,
         components.scale,
         components.cap as component_cap,
+        item_sizes.item_components,
         measure_values.value,
         case components.target_source
             when 'targets' then targets_long.target
@@ -84,6 +94,9 @@ joined as (
     inner join {{ ref('method_components') }} as components
         on components.method_code = items.method_code
         and components.item_code = items.item_code
+    inner join item_sizes
+        on item_sizes.method_code = components.method_code
+        and item_sizes.item_code = components.item_code
     left join measure_values
         on measure_values.year = periods.year
         and measure_values.month = periods.month
