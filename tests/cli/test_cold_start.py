@@ -67,9 +67,15 @@ def test_a_command_that_runs_a_job_still_imports_dagster(tmp_path):
 @pytest.mark.slow  # a real Dagster run of the gate
 def test_check_runs_the_gate_in_dagster_without_loading_dbt(base_home: Home, tmp_path):
     """`check` reads the last build: its Dagster run of the gate (GX suites included) never imports dbt or
-    dagster-dbt, which only a build needs (seconds of start-up)."""
+    dagster-dbt, which only a build needs (seconds of start-up); a second `check` of the unchanged month
+    does not import GX either."""
     home = copy_home(base_home, tmp_path / "home")
     out = imported("check", "--month", f"{YEAR}-{MONTH:02d}", "--home", str(home.root))
     assert out["code"] in (0, 4)  # passed or failed, but the gate ran
     assert (home.gate_reports / f"{YEAR}-{MONTH:02d}" / "latest" / "checks.json").exists()
     assert out["heavy"] == ["dagster", "great_expectations"]
+    # the same month again, nothing changed: the gate's SQL checks run, the GX suites' outcomes are reused
+    again = imported("check", "--month", f"{YEAR}-{MONTH:02d}", "--home", str(home.root))
+    assert again["code"] == out["code"] and again["heavy"] == ["dagster"]
+    latest = json.loads((home.gate_reports / f"{YEAR}-{MONTH:02d}" / "latest" / "checks.json").read_text())
+    assert latest["gx_reused_from"] and len(latest["checks"]) == 14
