@@ -1,7 +1,8 @@
 """Reuse the GX suites' outcomes of an earlier gate of the same month when what they validate is unchanged.
 
 Importing Great Expectations takes seconds; a suite's outcome depends only on the suite file, the frame it
-validates, the expectation parameters it uses, the GX version and the runner that reads the outcome out. The
+validates, the expectation parameters it uses, the GX (and pandas) version and the runner that reads the
+outcome out. The
 key hashes all of them (the frame by its content, read from the warehouse by every gate), so any change to
 the warehouse that reaches a frame, a parameter or a suite runs GX again. One entry per month (the newest),
 under `<home>/gate/YYYY-MM/.gx-cache/<key>/`: the outcomes (only the fields the gate reads) and a copy of
@@ -52,6 +53,7 @@ def suite_key(suite: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> st
         "suite": hashlib.sha256((SUITES_DIR / f"{suite}.json").read_bytes()).hexdigest(),
         "runner": hashlib.sha256(RUNNER.read_bytes()).hexdigest(),
         "gx": metadata.version("great_expectations"),
+        "pandas": metadata.version("pandas"),
         "frame": frame_digest(frame),
         "parameters": parameters,
     }
