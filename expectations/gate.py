@@ -15,6 +15,8 @@ from expectations.scope import GateScope, month_weeks
 
 log = logging.getLogger(__name__)
 
+GX_CACHE = ".gx-cache"  # in <home>/gate/YYYY-MM/ beside the month's gate runs: stored GX outcomes
+
 
 class WaiverError(ValueError):
     """A waiver names an unknown unit or has no written reason."""
@@ -26,17 +28,24 @@ def run_gate(
     month: int,
     waivers: dict[str, str] | None = None,
     report_dir: Path | None = None,
+    gx_cache: Path | None = None,
 ) -> GateResult:
     """Run every check of the month (latest versions of the weeks whose Sunday is in the month).
 
     `waivers` {unit_code: reason} waive only the missing-report check for those units. With `report_dir`,
-    failures.csv, checks.json and the GX Data Docs (`report_dir/data_docs/`) are written there.
+    failures.csv, checks.json and the GX Data Docs (`report_dir/data_docs/`) are written there. With
+    `gx_cache` too (a folder of the month's, `<home>/gate/YYYY-MM/.gx-cache`), the GX suites' outcomes and
+    Data Docs are reused from the month's last gate when what they validate is unchanged (gx_cache.py).
     """
     docs_dir = Path(report_dir) / "data_docs" if report_dir is not None else None
-    with GateScope(Path(warehouse), year, month, docs_dir) as scope:
+    cache_dir = Path(gx_cache) if gx_cache is not None and report_dir is not None else None
+    created_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    with GateScope(Path(warehouse), year, month, docs_dir, cache_dir) as scope:
         waivers = check_waivers(waivers, scope.unit_codes())
+        scope.reuse_gx([(c.source, c.frame or "") for c in CHECKS if c.engine == "gx"])
         found = {check.name: _run(check, scope) for check in CHECKS}
-        data_docs = scope.build_docs()
+        data_docs = scope.build_docs(created_at)
+        gx_reused_from = scope.gx_reused_from
     checks, failures = [], []
     for check in CHECKS:
         result, fails = _result(check, *found[check.name], waivers)
@@ -45,12 +54,13 @@ def run_gate(
     gate = GateResult(
         year=year,
         month=month,
-        created_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        created_at=created_at,
         weeks=[label for label, _ in month_weeks(year, month)],
         checks=checks,
         failures=failures,
         waivers=dict(waivers),
         data_docs=data_docs,
+        gx_reused_from=gx_reused_from,
     )
     if report_dir is not None:
         gate.write(Path(report_dir))

@@ -41,6 +41,12 @@ def load_suite(name: str) -> dict[str, Any]:
     return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def used_parameters(suite_name: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The expectation parameters ($PARAMETER) the suite names."""
+    text = json.dumps(load_suite(suite_name))
+    return {k: v for k, v in parameters.items() if k in text}
+
+
 class GxRunner:
     """An ephemeral GX context with one pandas data source; a filesystem Data Docs site when asked."""
 
@@ -76,10 +82,9 @@ class GxRunner:
         definition = self.context.validation_definitions.add(
             gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
         )
-        used = {k: v for k, v in parameters.items() if k in json.dumps(load_suite(suite_name))}
         result = definition.run(
             batch_parameters={"dataframe": frame},
-            expectation_parameters=used,
+            expectation_parameters=used_parameters(suite_name, parameters),
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_rid"]},
         )
         self.validated += 1

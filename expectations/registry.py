@@ -43,7 +43,7 @@ def run_check_in_scope(check: Check, scope: GateScope) -> list[Failure]:
     from expectations.gx_failures import outcome_failures
 
     frame = scope.frame(check.frame or "")
-    outcomes = scope.gx.validate(check.source, frame, scope.gx_parameters())
+    outcomes = scope.gx_outcomes(check.source, frame)
     return [f for o in outcomes for f in outcome_failures(check.name, check.severity, o, frame)]
 
 

@@ -82,6 +82,7 @@ class GateResult:
     failures: list[Failure]
     waivers: dict[str, str] = field(default_factory=dict)
     data_docs: str | None = None  # index.html of the GX Data Docs site, when built
+    gx_reused_from: str | None = None  # the gate whose GX outcomes were reused (data unchanged), if any
 
     @property
     def passed(self) -> bool:
@@ -108,6 +109,7 @@ class GateResult:
             "checks": [asdict(c) for c in self.checks],
             "failures": [asdict(f) for f in self.failures],
             "data_docs": self.data_docs,
+            "gx_reused_from": self.gx_reused_from,
         }
 
     def to_json(self) -> str:
@@ -125,6 +127,7 @@ class GateResult:
             failures=[Failure(**f) for f in data["failures"]],
             waivers=dict(data.get("waivers") or {}),
             data_docs=data.get("data_docs"),
+            gx_reused_from=data.get("gx_reused_from"),
         )
 
     def failure_table(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,9 @@ from basics.weeks import month_end, week_end, weeks_ending_in
 if TYPE_CHECKING:
     import pandas as pd
 
-    from expectations.gx_runner import GxRunner
+    from expectations.gx_runner import GxRunner, Outcome
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 SCOPE_SQL = HERE / "scope.sql"
@@ -55,7 +58,14 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 class GateScope:
     """Month scope shared by every check: temp tables gate_month/gate_weeks and the views of scope.sql."""
 
-    def __init__(self, warehouse: Path, year: int, month: int, docs_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        warehouse: Path,
+        year: int,
+        month: int,
+        docs_dir: Path | None = None,
+        gx_cache_dir: Path | None = None,
+    ) -> None:
         if not 1 <= month <= 12:
             raise ValueError(f"month must be 1..12, got {month}")
         self.warehouse = Path(warehouse)
@@ -68,6 +78,11 @@ class GateScope:
         self.view_errors: dict[str, str] = {}
         self._frames: dict[str, pd.DataFrame] = {}
         self._gx: GxRunner | None = None
+        self.gx_cache_dir = gx_cache_dir  # the month's stored GX outcomes (gx_cache.py); None: always run GX
+        self._gx_key: str | None = None
+        self._gx_suites: set[str] = set()
+        self._reused: dict[str, list[Outcome]] | None = None
+        self._fresh: dict[str, list[Outcome]] = {}
         self._setup()
 
     def _setup(self) -> None:
@@ -104,7 +119,9 @@ class GateScope:
     def frame(self, name: str) -> pd.DataFrame:
         """The rows a GX suite validates (`ledger`, `district`), with a `_rid` row id."""
         if name not in self._frames:
-            df = self.query(f"select * from {FRAME_VIEWS[name]}")
+            # in one order every time (a join's order may vary): the same rows give the same `_rid`s, so an
+            # unchanged month's frame hashes alike and its stored GX outcomes can be reused (gx_cache.py)
+            df = self.query(f"select * from {FRAME_VIEWS[name]} order by all")
             df.insert(0, "_rid", range(len(df)))
             self._frames[name] = df
         return self._frames[name]
@@ -152,8 +169,74 @@ class GateScope:
             self._gx = GxRunner(self.docs_dir)
         return self._gx
 
-    def build_docs(self) -> str | None:
-        return self._gx.build_docs() if self._gx is not None else None
+    def reuse_gx(self, suites: list[tuple[str, str]]) -> None:
+        """Before the checks: find the month's stored outcomes of these (suite, frame) pairs, keyed by the
+        suites, the frames' content and the parameters (gx_cache.py); the GX checks then read them instead
+        of importing and running GX. Nothing is reused when a key cannot be made (that check reports why)."""
+        if self.gx_cache_dir is None or self.docs_dir is None or not suites:
+            return
+        from expectations import gx_cache
+        from expectations.gx_runner import used_parameters
+
+        try:
+            parameters = self.gx_parameters()
+            keys = {
+                suite: gx_cache.suite_key(suite, self.frame(frame), used_parameters(suite, parameters))
+                for suite, frame in suites
+            }
+        except Exception as exc:  # noqa: BLE001  (a missing view or threshold: the check itself says so)
+            log.info("GX outcomes not reused: %s", exc)
+            return
+        self._gx_key, self._gx_suites = gx_cache.gate_key(keys), set(keys)
+        entry = self.gx_cache_dir / self._gx_key
+        found = gx_cache.load(entry) if entry.is_dir() else None
+        self._reused = found if found is not None and set(found) == self._gx_suites else None
+
+    @property
+    def gx_reused_from(self) -> str | None:
+        """'<time> (<run>)' of the gate whose GX outcomes this one reused, else None."""
+        if self._reused is None or self._gx_key is None or self.gx_cache_dir is None:
+            return None
+        from expectations.gx_cache import entry_info
+
+        info = entry_info(self.gx_cache_dir / self._gx_key)
+        return f"{info.get('created_at') or '?'} ({info.get('run') or '?'})"
+
+    def gx_outcomes(self, suite: str, frame: pd.DataFrame) -> list[Outcome]:
+        """The suite's outcomes on `frame`: reused when `reuse_gx` found them, else GX runs."""
+        if self._reused is not None and suite in self._reused:
+            return self._reused[suite]
+        outcomes = self.gx.validate(suite, frame, self.gx_parameters())
+        self._fresh[suite] = outcomes
+        return outcomes
+
+    def build_docs(self, created_at: str = "") -> str | None:
+        """The run's Data Docs: built by GX (then its outcomes stored for the next gate of the month), or
+        the reused outcomes' copy."""
+        from expectations import gx_cache
+
+        if self._reused is not None and self._gx is None and self.docs_dir is not None:
+            assert self.gx_cache_dir is not None and self._gx_key is not None
+            return gx_cache.copy_docs(self.gx_cache_dir / self._gx_key, self.docs_dir)
+        if self._gx is None:
+            return None
+        index = self._gx.build_docs()
+        if (
+            index
+            and self._gx_key
+            and self.gx_cache_dir is not None
+            and self.docs_dir is not None
+            and set(self._fresh) == self._gx_suites
+        ):
+            gx_cache.store(
+                self.gx_cache_dir,
+                self._gx_key,
+                self._fresh,
+                self.docs_dir,
+                created_at,
+                self.docs_dir.parent.name,
+            )
+        return index
 
     def close(self) -> None:
         self.con.close()

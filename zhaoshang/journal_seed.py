@@ -16,7 +16,6 @@ import duckdb
 from basics import journal
 from basics.home import Home
 from basics.warehouse_access import open_warehouse
-from ingestion.entries import ENTRY_FIELDS
 
 _REPORTS = """
 select f.received_at, f.source_path, f.file_sha256, f.archive_path, f.unit_code, f.week_label, f.version,
@@ -89,6 +88,8 @@ def _events(con: duckdb.DuckDBPyConnection) -> list[tuple[datetime, dict[str, An
                 )
             )
     if _has(con, "raw", "entry_rows"):
+        from ingestion.entries import ENTRY_FIELDS  # here: ingestion's readers import pandas (a second)
+
         files = con.execute(
             "select source_path, version, any_value(file_sha256), any_value(archive_path), "
             "any_value(received_at), any_value(year), any_value(month), any_value(sheet) "

@@ -64,7 +64,7 @@ def gate_check_specs() -> list[dg.AssetCheckSpec]:
     "district indicators; writes failures.csv, checks.json and GX Data Docs under <home>/gate/YYYY-MM/.",
 )
 def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: HomeResource) -> Iterator[Any]:
-    from expectations.gate import WaiverError, mark_latest, run_gate
+    from expectations.gate import GX_CACHE, WaiverError, mark_latest, run_gate
 
     paths = home.paths()
     year, month = year_month(context.partition_key)
@@ -76,7 +76,14 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
     waivers = waivers_from(config)
     report_dir = paths.gate_reports / month_key / context.run.run_id
     try:
-        gate = run_gate(paths.warehouse, year, month, waivers=waivers, report_dir=report_dir)
+        gate = run_gate(
+            paths.warehouse,
+            year,
+            month,
+            waivers=waivers,
+            report_dir=report_dir,
+            gx_cache=paths.gate_reports / month_key / GX_CACHE,  # GX again only when its data changed
+        )
     except WaiverError as err:  # one sentence in the UI, not a stack trace
         raise dg.Failure(description=str(err), metadata={"month": month_key}, allow_retries=False) from None
     mark_latest(report_dir)
@@ -103,6 +110,9 @@ def monthly_gate(context: dg.AssetExecutionContext, config: GateConfig, home: Ho
             "failure_list": dg.MetadataValue.md(f"```\n{table}\n```" if gate.failures else "none"),
             "report_dir": dg.MetadataValue.path(str(report_dir)),
             "data_docs": dg.MetadataValue.path(gate.data_docs or "not built"),
+            "gx_suites": f"reused from the gate of {gate.gx_reused_from} (their data unchanged)"
+            if gate.gx_reused_from
+            else "run",
             "waivers": dg.MetadataValue.json(waivers),
         },
     )

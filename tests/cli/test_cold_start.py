@@ -1,4 +1,4 @@
-"""The officer's read-only commands start in about a second: they never import Dagster, GX or dbt.
+"""The officer's read-only commands start in about a second: they never import Dagster, GX, dbt or pandas.
 
 Each command runs in a fresh interpreter (as `zhaoshang ...` does) on a small home; the modules it imported
 are listed afterwards. Timings are in benchmarks/RESULTS.md, not here.
@@ -18,9 +18,11 @@ from tests.gate.dataset import MONTH, YEAR
 from tests.gate.warehouse import copy_home
 
 HEAVY = ("dagster", "great_expectations", "dbt", "dagster_dbt")
+# what a read-only command does not need either: the warehouse is read with DuckDB alone
+DATA_FRAMES = ("pandas", "numpy", "pyarrow")
 PROBE = f"""
 import json, sys
-HEAVY = {HEAVY!r}
+HEAVY = {HEAVY + DATA_FRAMES!r}
 from zhaoshang.cli import main
 try:
     code = main(sys.argv[1:])
@@ -52,7 +54,7 @@ def imported(*args: str) -> dict:
 def test_read_only_commands_import_neither_dagster_nor_gx(args, base_home: Home):
     out = imported(*args, *([] if args == ["--help"] else ["--home", str(base_home.root)]))
     assert out["code"] == 0
-    assert out["heavy"] == []
+    assert out["heavy"] == []  # nor dbt, dagster-dbt, pandas
 
 
 @pytest.mark.slow  # a real Dagster run
@@ -67,9 +69,15 @@ def test_a_command_that_runs_a_job_still_imports_dagster(tmp_path):
 @pytest.mark.slow  # a real Dagster run of the gate
 def test_check_runs_the_gate_in_dagster_without_loading_dbt(base_home: Home, tmp_path):
     """`check` reads the last build: its Dagster run of the gate (GX suites included) never imports dbt or
-    dagster-dbt, which only a build needs (seconds of start-up)."""
+    dagster-dbt, which only a build needs (seconds of start-up); a second `check` of the unchanged month
+    does not import GX either."""
     home = copy_home(base_home, tmp_path / "home")
     out = imported("check", "--month", f"{YEAR}-{MONTH:02d}", "--home", str(home.root))
     assert out["code"] in (0, 4)  # passed or failed, but the gate ran
     assert (home.gate_reports / f"{YEAR}-{MONTH:02d}" / "latest" / "checks.json").exists()
-    assert out["heavy"] == ["dagster", "great_expectations"]
+    assert set(out["heavy"]) - set(DATA_FRAMES) == {"dagster", "great_expectations"}
+    # the same month again, nothing changed: the gate's SQL checks run, the GX suites' outcomes are reused
+    again = imported("check", "--month", f"{YEAR}-{MONTH:02d}", "--home", str(home.root))
+    assert again["code"] == out["code"] and set(again["heavy"]) - set(DATA_FRAMES) == {"dagster"}
+    latest = json.loads((home.gate_reports / f"{YEAR}-{MONTH:02d}" / "latest" / "checks.json").read_text())
+    assert latest["gx_reused_from"] and len(latest["checks"]) == 14

@@ -83,3 +83,12 @@ def test_a_changed_file_is_ingested_and_the_next_weekly_would_build(home):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "accepted 1 report(s) (1 superseding" in proc.stdout and "no run started" not in proc.stdout
     assert not build_is_current(Home(home))  # `weekly` builds now (its build is tested in test_commands)
+
+
+def test_weekly_with_nothing_new_imports_neither_dagster_nor_pandas(home):
+    """Nothing to read and nothing to build: no Dagster, dbt, GX, nor the readers' pandas (a second each)."""
+    from tests.cli.test_cold_start import imported
+
+    out = imported("weekly", "--home", str(home))
+    assert out["code"] == 0
+    assert out["heavy"] == []
