@@ -4,7 +4,8 @@ The expensive worlds are built once per test session and shared (see tests/READM
 
 - `base_home`: the gate's clean warehouse (February 2021: hand-made workbooks → ingestion → `dbt build`);
 - `sample_year`: a home on which the real `zhaoshang demo` ran (the sample year ingested, built, gated,
-  submitted, its bulletin written).
+  submitted, its bulletin written): the README's first command, as written, in a fresh folder (so it is also
+  the world tests/cli/test_readme.py continues from).
 
 Tests that only read use them as they are; tests that write take a copy (`copy_world`, milliseconds).
 """
@@ -12,6 +13,7 @@ Tests that only read use them as they are; tests that write take a copy (`copy_w
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -50,12 +52,32 @@ def copy_world(src: Path, dest: Path) -> Path:
     return dest
 
 
+# The README's first command (after `bash .ci/install`): the session's sample year runs exactly this.
+README_DEMO = ".venv/bin/zhaoshang demo"
+
+
+def in_fresh_folder(command: str, folder: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """A README command line run as written from `folder` (which holds a `.venv` link to this environment):
+    no `--home` unless the line has one, no $ZHAOSHANG_HOME, so the home is `folder/var`."""
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("ZHAOSHANG_HOME", None)
+    return subprocess.run(
+        shlex.split(command), cwd=folder, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
 @dataclass(frozen=True)
 class SampleYear:
-    """A home after `zhaoshang demo`: 2021 ingested, built, December gated and submitted, its bulletin."""
+    """A home after `zhaoshang demo`: 2021 ingested, built, December gated and submitted, its bulletin.
 
-    root: Path
+    `folder` is the fresh folder the README's first command (`README_DEMO`) ran in, `root` its `./var`."""
+
+    folder: Path
     demo: subprocess.CompletedProcess[str]
+
+    @property
+    def root(self) -> Path:
+        return self.folder / "var"
 
     @property
     def home(self) -> Home:
@@ -68,12 +90,14 @@ class SampleYear:
 
 @pytest.fixture(scope="session")
 def sample_year(tmp_path_factory: pytest.TempPathFactory) -> SampleYear:
-    """`zhaoshang demo` on a fresh home, once per session. READ ONLY: copy it (`sample_year.copy(...)`) to
-    run anything that writes (ingest, build, check, submit, report, template)."""
-    root = tmp_path_factory.mktemp("sample_year")
-    proc = zhaoshang("demo", home=root)
+    """`.venv/bin/zhaoshang demo` as the README writes it, in a fresh folder, once per session. READ ONLY:
+    copy it (`sample_year.copy(...)`) to run anything that writes (ingest, build, check, submit, report,
+    template); tests/cli/test_readme.py copies the whole folder to run the README's next commands."""
+    folder = tmp_path_factory.mktemp("sample_year")
+    (folder / ".venv").symlink_to(VENV_BIN.parent)
+    proc = in_fresh_folder(README_DEMO, folder)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return SampleYear(root, proc)
+    return SampleYear(folder, proc)
 
 
 @pytest.fixture(scope="session")

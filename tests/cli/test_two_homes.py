@@ -15,7 +15,7 @@ import pytest
 from basics.config import METHODS_FOLDER, REGISTERS
 from basics.home import Home
 from tests.cli.test_commands import zhaoshang
-from tests.conftest import PROJECT_ROOT, VENV_BIN
+from tests.conftest import PROJECT_ROOT, VENV_BIN, copy_world
 from tests.gate.dataset import base_reports
 from tests.gate.warehouse import write_inbox
 
@@ -56,16 +56,15 @@ def set_c_points(home: Path, c: int) -> None:
 
 @pytest.fixture(scope="module")
 def homes(tmp_path_factory) -> tuple[Path, Path]:
+    """Two homes holding the same reports (one `init` and `ingest`, then a copy: nothing of one is shared),
+    the real one with its own register (P01 renamed, P08 added) and C worth 30 points instead of 40."""
     root = tmp_path_factory.mktemp("two_homes")
-    made = []
-    for name in ("training", "real"):
-        home = Home(root / name)
-        assert zhaoshang("init", home=home.root).returncode == 0
-        write_inbox(home.inbox, base_reports())
-        proc = zhaoshang("ingest", home=home.root)
-        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-        made.append(home.root)
-    training, real = made
+    home = Home(root / "training")
+    assert zhaoshang("init", home=home.root).returncode == 0
+    write_inbox(home.inbox, base_reports())
+    proc = zhaoshang("ingest", home=home.root)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    training, real = home.root, copy_world(home.root, root / "real")
     units_file = real / "config" / REGISTERS["units"].file
     text = units_file.read_text(encoding="utf-8").replace("江津综合保税区", "综保区（正式）")
     units_file.write_text(text + "P08,新建产业园,platform,2021-01-01,\n", encoding="utf-8")

@@ -1,5 +1,9 @@
-"""`ZHAOSHANG_WAREHOUSE_URL=postgresql://… zhaoshang demo`: the demo's build also builds the warehouse on a
-real PostgreSQL server, and its score_totals and score_points equal the DuckDB warehouse's row for row."""
+"""`ZHAOSHANG_WAREHOUSE_URL=postgresql://… zhaoshang build` on the demo's home: the build (the same function
+the demo's build step calls, `zhaoshang.commands.build.build`) also builds the warehouse on a real PostgreSQL
+server, and its score_totals and score_points equal the DuckDB warehouse's row for row.
+
+The demo itself runs once per session (`sample_year`); its home is copied and built with the setting here
+(tests/postgres/conftest.py), the one PostgreSQL world the session builds."""
 
 from __future__ import annotations
 
@@ -11,11 +15,8 @@ from tests.postgres.compare import differences
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def test_demo_with_a_postgresql_warehouse(postgres_server, tmp_path, monkeypatch):
-    url = postgres_server.create_database("demo_home")
-    monkeypatch.setenv("ZHAOSHANG_WAREHOUSE_URL", url)
-    home = tmp_path / "home"
-    proc = zhaoshang("demo", home=home)
+def test_build_of_the_demo_home_with_a_postgresql_warehouse(sample_year_on_postgres):
+    proc, home, url = sample_year_on_postgres.build, sample_year_on_postgres.home, sample_year_on_postgres.url
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (
         "PostgreSQL 仓库已更新 / the PostgreSQL warehouse was updated: postgresql://postgres@" in proc.stdout
