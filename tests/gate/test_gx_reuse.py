@@ -64,7 +64,8 @@ def test_a_changed_warehouse_runs_gx_again(home: Home) -> None:
     assert changed.gx_reused_from is None
     assert ["700" in f.value for f in changed.failures_of("single_contract_over_limit")] == [True]
     execute(
-        home, "update seeds.scoring_parameters set value = 800 where parameter = 'single_contract_warning'"
+        home,
+        "update raw.config_scoring_parameters set value = 800 where parameter = 'single_contract_warning'",
     )
     raised = gate(home, "run3")  # a threshold (an expectation parameter) changed: GX again
     assert raised.gx_reused_from is None and raised.failures_of("single_contract_over_limit") == []
@@ -75,7 +76,7 @@ def test_a_changed_warehouse_runs_gx_again(home: Home) -> None:
 def test_the_sql_checks_run_every_time(home: Home, monkeypatch) -> None:
     assert gate(home, "run1").passed
     # a lead's receiver changed: the leads are no GX suite's data, so GX is not run again …
-    execute(home, f"update staging.stg_lead_rows set to_unit = 'P03' where {where('P01', '2021-W07')}")
+    execute(home, f"update raw.lead_rows set to_unit = 'P03' where {where('P01', '2021-W07')}")
     monkeypatch.setattr(GxRunner, "__init__", refuse)
     again = gate(home, "run2")
     assert again.gx_reused_from is not None
