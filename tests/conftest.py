@@ -29,7 +29,11 @@ os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
 
 from basics.home import Home  # noqa: E402  (after the environment above)
 from tests.gate.fixtures import base_home  # noqa: E402, F401  (the gate's clean warehouse, once per session)
-from tests.helpers.postgres_fixtures import postgres_server  # noqa: E402, F401  (a real server, once per session)
+from tests.helpers.postgres_fixtures import (  # noqa: E402, F401  (a real server and the sample year on it, once)
+    postgres_server,
+    sample_year_on_postgres,
+    sample_year_postgres_project,
+)
 
 
 def zhaoshang(*args: str, home: Path | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:

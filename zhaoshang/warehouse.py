@@ -8,10 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+import duckdb
+
 from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
 from basics.warehouse_reader import Reader, is_postgres_home, open_reader
+from basics.warehouse_url import Warehouse
 
 
 def require_home(home: Home) -> None:
@@ -132,12 +135,37 @@ def _entry_files(con: Reader, after: datetime | None = None) -> int:
     ).fetchone()[0]
 
 
+DUCKDB = Warehouse("duckdb")
+
+
+@contextmanager
+def _arrivals(home: Home) -> Iterator[Reader | None]:
+    """Where the home learns what arrived since its last build: its own DuckDB file (ingestion writes there;
+    on a PostgreSQL home only when it opens at once, so a reader never waits for an ingestion), else None
+    (a colleague's home with only the setting cannot know)."""
+    if not home.warehouse.exists():
+        yield None
+    elif not is_postgres_home(home.root):
+        with read_file(home) as con:
+            yield con
+    else:
+        try:
+            reader = Reader(
+                "duckdb", duckdb.connect(str(home.warehouse), read_only=True), None, home.warehouse
+            )
+        except duckdb.Error:  # busy (an ingestion writes it) or unreadable: no warning this time
+            yield None
+            return
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+
 def staleness(home: Home) -> Staleness | None:
     """None when the scores include every received report and entries file (or nothing to compare)."""
-    if not has_warehouse(home):
-        return None
-    with read_only(home) as con:
-        if not has_table(con, "raw", "report_files"):
+    with _arrivals(home) as con:
+        if con is None or not has_table(con, "raw", "report_files"):
             return None
         received = con.execute("select count(*) from raw.report_files").fetchone()[0]
         entries = _entry_files(con) if has_table(con, "raw", "entry_rows") else 0

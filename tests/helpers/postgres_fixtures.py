@@ -73,3 +73,16 @@ def built_on_postgres(
         print(f"dbt build on PostgreSQL ({name}): {seconds:.1f} s")
         _BUILT[key] = PostgresWarehouse(url, seconds)
     return _BUILT[key]
+
+
+@pytest.fixture(scope="session")
+def sample_year_postgres_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dbt project copy the sample year is built with on PostgreSQL (its own target folders)."""
+    return dbt_project_copy(tmp_path_factory.mktemp("sample_year_postgres"))
+
+
+@pytest.fixture(scope="session")
+def sample_year_on_postgres(request, sample_year, sample_year_postgres_project) -> PostgresWarehouse:  # noqa: ANN001
+    """The sample year (`zhaoshang demo`) built once more on PostgreSQL, once per session: its raw tables and
+    the same dbt project in a fresh database. Tests that publish into it leave the same marts behind."""
+    return built_on_postgres(request, sample_year_postgres_project, sample_year.home.warehouse, "sample_year")

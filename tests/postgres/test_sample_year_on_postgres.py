@@ -1,5 +1,6 @@
-"""The sample year (`zhaoshang demo`) built again on PostgreSQL from the same raw tables and dbt project:
-score_totals, score_points and the district indicators equal the DuckDB build's row for row (1e-9)."""
+"""The sample year (`zhaoshang demo`) built again on PostgreSQL from the same raw tables and dbt project (the
+session's `sample_year_on_postgres`): score_totals, score_points and the district indicators equal the DuckDB
+build's row for row (1e-9)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from basics.home import DBT_PROJECT_DIR
-from tests.helpers.postgres_fixtures import PostgresWarehouse, built_on_postgres
 from tests.postgres.compare import differences
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A copy of dbt_project/ (its own target folder)."""
-    project = tmp_path_factory.mktemp("sample_year_postgres") / "dbt_project"
-    shutil.copytree(
-        DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml", "*.duckdb")
-    )
-    return project
-
-
-@pytest.fixture(scope="module")
-def sample_year_on_postgres(request, sample_year, project) -> PostgresWarehouse:
-    return built_on_postgres(request, project, sample_year.home.warehouse, "sample_year")
+def project(sample_year_postgres_project) -> Path:
+    """The copy of dbt_project/ the session's sample year was built with on PostgreSQL."""
+    return sample_year_postgres_project
 
 
 @pytest.mark.parametrize(
