@@ -25,7 +25,6 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -47,40 +46,65 @@ def _latest_month(warehouse: Path) -> tuple[int, int]:
         con.close()
 
 
+def _read_loop(args: tuple, stop: Any, seen: Any) -> None:
+    """One reader process: open the published warehouse and load the month's score sheet, until `stop`."""
+    sys.path.insert(0, str(REPO))
+    from basics.warehouse_reader import open_reader
+    from submission.score_sheet import load
+
+    home_root, warehouse, year, month = args
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            with open_reader(home_root, warehouse, say=lambda _line: None) as con:
+                units = len(load(con, [year], month).units)
+            outcome = f"ok {units}"
+        except Exception as exc:  # noqa: BLE001 (recorded, then reported)
+            outcome = f"error {type(exc).__name__}: {str(exc)[:120]}"
+        seen.put((time.perf_counter() - started, outcome))
+        time.sleep(0.05)
+
+
 class Readers:
-    """READERS threads loading the month's score sheet from the published warehouse of `home_root`."""
+    """READERS processes (as READERS people running `scores`) loading the month's score sheet from the
+    published warehouse of `home_root` while the build runs in this process."""
 
     def __init__(self, home_root: Path, warehouse: Path, year: int, month: int) -> None:
-        self.args = (home_root, warehouse, year, month)
-        self.stop = threading.Event()
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.stop = ctx.Event()
+        self.queue = ctx.Queue()
+        self.procs = [
+            ctx.Process(target=_read_loop, args=((home_root, warehouse, year, month), self.stop, self.queue))
+            for _ in range(READERS)
+        ]
         self.seen: list[tuple[float, str]] = []
-        self.threads = [threading.Thread(target=self._loop) for _ in range(READERS)]
-
-    def _loop(self) -> None:
-        from basics.warehouse_reader import open_reader
-        from submission.score_sheet import load
-
-        home_root, warehouse, year, month = self.args
-        while not self.stop.is_set():
-            started = time.perf_counter()
-            try:
-                with open_reader(home_root, warehouse, say=lambda _line: None) as con:
-                    units = len(load(con, [year], month).units)
-                outcome = f"ok {units}"
-            except Exception as exc:  # noqa: BLE001 (recorded, then reported)
-                outcome = f"error {type(exc).__name__}: {str(exc)[:120]}"
-            self.seen.append((time.perf_counter() - started, outcome))
-            time.sleep(0.05)
 
     def __enter__(self) -> Readers:
-        for thread in self.threads:
-            thread.start()
+        for proc in self.procs:
+            proc.start()
+        deadline = time.monotonic() + 120
+        while self.queue.empty() and time.monotonic() < deadline:  # every reader started reading
+            time.sleep(0.2)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
-        for thread in self.threads:
-            thread.join()
+        for proc in self.procs:
+            while proc.is_alive():
+                self._drain()
+                proc.join(timeout=0.2)
+        self._drain()
+
+    def _drain(self) -> None:
+        import queue
+
+        while True:
+            try:
+                self.seen.append(self.queue.get_nowait())
+            except queue.Empty:
+                return
 
     def summary(self) -> dict[str, Any]:
         latencies = sorted(latency for latency, _ in self.seen)
@@ -90,6 +114,7 @@ class Readers:
             "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
             "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1) if latencies else None,
             "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+            "errors": sum(1 for _, outcome in self.seen if outcome.startswith("error")),
             "outcomes": outcomes[:5],
         }
 
@@ -126,6 +151,9 @@ def duckdb_build(work: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.postgres_backend", description=__doc__)
     parser.add_argument("--size", default="M")
+    parser.add_argument(
+        "--backends", nargs="+", choices=("duckdb", "postgres"), default=["duckdb", "postgres"]
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -139,18 +167,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no {live}: run `python -m benchmarks.run --size {args.size} --stages load dbt_full weekly`")
         return 2
     year, month = _latest_month(live)
-    results: dict[str, Any] = {
-        "size": args.size,
-        "month": f"{year}-{month:02d}",
-        "load_before": os.getloadavg(),
-    }
+    out = work / "results-postgres.json"
+    results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    results.update({"size": args.size, "month": f"{year}-{month:02d}"})
     print(f"{args.size}: scores of {year}-{month:02d}, load {os.getloadavg()[0]:.1f}", flush=True)
 
-    with Readers(work / "home", live, year, month) as readers:
-        results["duckdb_full_build_s"] = round(duckdb_build(work), 2)
-    results["duckdb_scores_during_build"] = readers.summary()
-    print("duckdb", results["duckdb_full_build_s"], results["duckdb_scores_during_build"], flush=True)
-
+    if "duckdb" in args.backends:
+        results["duckdb_load_before"] = os.getloadavg()
+        with Readers(work / "home", live, year, month) as readers:
+            results["duckdb_full_build_s"] = round(duckdb_build(work), 2)
+        results["duckdb_scores_during_build"] = readers.summary()
+        results["duckdb_load_after"] = os.getloadavg()
+        print("duckdb", results["duckdb_full_build_s"], results["duckdb_scores_during_build"], flush=True)
+        out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    if "postgres" not in args.backends:
+        return 0
+    results["postgres_load_before"] = os.getloadavg()
     server = start_server()
     try:
         url = server.create_database("bench_" + args.size.lower())
@@ -177,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             print("postgres", attempt, results[f"postgres_full_build_{attempt}_s"], flush=True)
     finally:
         server.stop()
-    results["load_after"] = os.getloadavg()
-    out = work / "results-postgres.json"
+    results["postgres_load_after"] = os.getloadavg()
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(json.dumps(results, indent=2))
     return 0
