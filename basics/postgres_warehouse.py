@@ -94,6 +94,9 @@ def load_raw_from_duckdb(source: Path, warehouse: Warehouse, schema: str = RAW_S
                 with con.cursor().copy(f"copy {target} ({names}) from stdin") as copy:
                     for row in rows:
                         copy.write_row(row)
+                # statistics now, not when autovacuum comes round: without them the planner takes the fresh
+                # tables for empty and joins 1.5 M ledger rows by nested loops (M: > 7 min in one model)
+                con.execute(f"analyze {target}")
                 counts[table] = len(rows)
         return counts
     finally:

@@ -34,7 +34,8 @@ class Reader:
         return self.backend == "postgres"
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Reader:
-        """Run one statement; `?` marks a bound value on either engine."""
+        """Run one statement; `?` marks a bound value on either engine (so the SQL text holds no other `?`:
+        values, never text, carry what came from outside)."""
         if not self.is_postgres:
             self._cursor = (
                 self._con.execute(sql, list(params)) if params is not None else self._con.execute(sql)
