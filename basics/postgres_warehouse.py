@@ -150,8 +150,10 @@ def run_dbt(
     env = {**os.environ, **dbt_environment(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env["ZHAOSHANG_SCHEMA_SUFFIX"] = schema_suffix
     # no JIT compilation: the models' plans have estimated costs that set it off, and compiling takes longer
-    # than running them (sample year at load 9: 69 s with JIT, 40 s without)
-    env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c jit=off").strip()
+    # than running them (sample year at load 9: 69 s with JIT, 40 s without). No nested loops where a hash
+    # join can do: the planner underestimates the latest-version filter of stg_report_files (77 rows for
+    # 15,340) and joined M's 1.5 M ledger rows to themselves by a nested loop (> 7 min for one model)
+    env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c jit=off -c enable_nestloop=off").strip()
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [
