@@ -13,11 +13,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from basics.errors import UserError
 
 ENV = "ZHAOSHANG_WAREHOUSE_URL"
+DAGSTER_SCHEMA = "dagster"  # Dagster's instance storage (runs, event logs, schedules, pools) on PostgreSQL
 SETTINGS_FILE = "settings.toml"
 DEFAULT_PORT = 5432
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -135,3 +136,19 @@ def dbt_environment(warehouse: Warehouse) -> dict[str, str]:
         "ZHAOSHANG_PG_DBNAME": warehouse.dbname,
         "ZHAOSHANG_PG_SCHEMA": warehouse.schema,
     }
+
+
+def dagster_storage_url(warehouse: Warehouse) -> str:
+    """The SQLAlchemy URL of Dagster's instance storage on the warehouse's server: the same database, its
+    tables in the schema `dagster` (apart from the marts the committee reads). The driver is named:
+    dagster-postgres is written for psycopg2 (SQLAlchemy 2.1 would pick psycopg 3, whose server-side
+    binding breaks its `NOTIFY`)."""
+    if not warehouse.is_postgres:
+        raise ValueError("not a PostgreSQL warehouse")
+    auth = quote(warehouse.user, safe="") + (
+        ":" + quote(warehouse.password, safe="") if warehouse.password else ""
+    )
+    return (
+        f"postgresql+psycopg2://{auth}@{warehouse.host}:{warehouse.port}/{quote(warehouse.dbname, safe='')}"
+        f"?options=-csearch_path%3D{DAGSTER_SCHEMA}"
+    )

@@ -9,9 +9,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from basics.home import Home
+from basics.warehouse_reader import is_postgres_home, open_reader
 from bulletin.content import gather
 from bulletin.pdf import NoBrowser, print_pdf
 from bulletin.render import render_html
@@ -44,15 +43,12 @@ def write_bulletin(home: Home, year: int, month: int, with_pdf: bool = True) -> 
 
     Raises LookupError when the month has no scores and FileNotFoundError when there is no warehouse.
     """
-    if not home.warehouse.exists():
+    if not home.warehouse.exists() and not is_postgres_home(home.root):
         raise FileNotFoundError(f"warehouse not found: {home.warehouse}")
     label = f"{year}-{month:02d}"
     version = max(bulletin_versions(home, year, month), default=0) + 1
-    con = duckdb.connect(str(home.warehouse), read_only=True)
-    try:
+    with open_reader(home.root, home.warehouse) as con:  # the published warehouse: PostgreSQL or the file
         b = gather(con, year, month, home.gate_reports / label, home.submissions / label, version)
-    finally:
-        con.close()
     month_dir = home.root / "reports" / label
     month_dir.mkdir(parents=True, exist_ok=True)
     work = month_dir / f".v{version}.{os.getpid()}.tmp"  # written whole, then renamed: never half a version

@@ -31,6 +31,40 @@ concurrency:
   pools:
     default_limit: 1   # one writer of the DuckDB file at a time
 """
+# a home whose warehouse is PostgreSQL keeps Dagster's instance there too (issue #23): the CLI, the UI, the
+# schedule and the sensor of every process and machine see one run history and one pool; the URL (with its
+# password) comes from the environment `activate` sets, never from this file
+POSTGRES_STORAGE = """\
+storage:
+  postgres:   # runs, event logs, schedules and pool limits in the warehouse's database, schema dagster
+    postgres_url:
+      env: ZHAOSHANG_DAGSTER_POSTGRES_URL
+"""
+DAGSTER_POSTGRES_ENV = "ZHAOSHANG_DAGSTER_POSTGRES_URL"
+
+
+def dagster_yaml(home: Home) -> str:
+    """The home's dagster.yaml: SQLite storage in the home, or PostgreSQL when the warehouse is there."""
+    from basics.warehouse_url import configured
+
+    return DAGSTER_YAML + (POSTGRES_STORAGE if configured(home.root).is_postgres else "")
+
+
+def use_postgres_instance(home: Home) -> bool:
+    """For a PostgreSQL home: create the `dagster` schema (once) and put the storage URL in the environment
+    dagster.yaml reads; False for a DuckDB home."""
+    from basics.postgres_warehouse import connect
+    from basics.warehouse_url import DAGSTER_SCHEMA, configured, dagster_storage_url
+
+    warehouse = configured(home.root)
+    if not warehouse.is_postgres:
+        os.environ.pop(DAGSTER_POSTGRES_ENV, None)
+        return False
+    with connect(warehouse, autocommit=True) as con:
+        con.execute(f'create schema if not exists "{DAGSTER_SCHEMA}"')
+    os.environ[DAGSTER_POSTGRES_ENV] = dagster_storage_url(warehouse)
+    return True
+
 
 # who runs a run: checked by the next command, which fails the run of a process that is gone
 PID_TAG, HOST_TAG, PROCESS_STARTED_TAG = "zhaoshang/pid", "zhaoshang/host", "zhaoshang/process_started"
@@ -48,9 +82,11 @@ QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 def activate(home: Home) -> None:
     """Point Dagster, dbt and the assets at this home folder (env vars read by resources and profiles)."""
     home.ensure()
+    wanted = dagster_yaml(home)
+    use_postgres_instance(home)
     config = home.dagster_home / "dagster.yaml"
-    if not config.exists() or config.read_text(encoding="utf-8") != DAGSTER_YAML:
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    if not config.exists() or config.read_text(encoding="utf-8") != wanted:
+        config.write_text(wanted, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ["ZHAOSHANG_HOME"] = str(home.root)
     os.environ["ZHAOSHANG_WAREHOUSE"] = str(home.warehouse)

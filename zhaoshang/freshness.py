@@ -26,16 +26,22 @@ NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml"}
 
 
 def unfinished_runs(home: Home) -> bool:
-    """Whether the instance holds a run not yet finished (read from Dagster's SQLite run storage, without
-    importing Dagster); True when it cannot be told, so the caller takes the normal path."""
+    """Whether the instance holds a run not yet finished (read from Dagster's run storage, SQLite in the home
+    or PostgreSQL beside a PostgreSQL warehouse, without importing Dagster); True when it cannot be told, so
+    the caller takes the normal path."""
+    from basics.warehouse_url import configured
+
+    marks = ",".join("?" * len(UNFINISHED))
+    sql = f"select count(*) from runs where status in ({marks})"
+    warehouse = configured(home.root)
+    if warehouse.is_postgres:
+        return _unfinished_on_postgres(warehouse, sql)
     runs_db = home.dagster_home / "history" / "runs.db"
     if not runs_db.exists():
         return False
     try:
         con = sqlite3.connect(f"file:{runs_db}?mode=ro", uri=True, timeout=5)
         try:
-            marks = ",".join("?" * len(UNFINISHED))
-            sql = f"select count(*) from runs where status in ({marks})"
             (count,) = con.execute(sql, UNFINISHED).fetchone()
         finally:
             con.close()
@@ -44,14 +50,30 @@ def unfinished_runs(home: Home) -> bool:
     return count > 0
 
 
+def _unfinished_on_postgres(warehouse, sql: str) -> bool:  # noqa: ANN001
+    from basics.postgres_warehouse import connect
+    from basics.warehouse_url import DAGSTER_SCHEMA
+
+    try:
+        with connect(warehouse) as con:
+            if con.execute("select to_regclass(%s)", [f"{DAGSTER_SCHEMA}.runs"]).fetchone()[0] is None:
+                return False  # no run yet
+            (count,) = con.execute(
+                sql.replace("from runs", f"from {DAGSTER_SCHEMA}.runs").replace("?", "%s"), UNFINISHED
+            ).fetchone()
+    except Exception:  # psycopg.Error: the server cannot be asked
+        return True
+    return count > 0
+
+
 def inbox_unchanged(home: Home, inbox: Path) -> int | None:
     """The number of files in the inbox when none is new or changed since it was ingested, else None."""
     from ingestion.inbox_state import nothing_new
-    from zhaoshang.warehouse import read_only
+    from zhaoshang.warehouse import read_file
 
     if not home.warehouse.exists() or not inbox.is_dir() or unfinished_runs(home):
         return None
-    with read_only(home) as con:
+    with read_file(home) as con:
         known, files = nothing_new(con, home, inbox)
     return files if known else None
 
@@ -86,11 +108,11 @@ select
 def build_inputs(home: Home) -> dict | None:
     """What a build reads: the raw tables (counts, last arrival, schema version), the dbt project,
     the configuration, the week."""
-    from zhaoshang.warehouse import has_table, read_only
+    from zhaoshang.warehouse import has_table, read_file
 
     if not home.warehouse.exists():
         return None
-    with read_only(home) as con:
+    with read_file(home) as con:
         if not all(
             has_table(con, "raw", t)
             for t in ("report_files", "entry_rows", "rejected_files", "schema_version")

@@ -13,7 +13,8 @@ import duckdb
 from basics import terms as t
 from basics.errors import UserError
 from basics.home import Home
-from basics.warehouse_access import open_warehouse
+from basics.warehouse_reader import Reader, is_postgres_home, open_reader
+from basics.warehouse_url import Warehouse
 
 
 def require_home(home: Home) -> None:
@@ -27,9 +28,30 @@ def require_home(home: Home) -> None:
         )
 
 
+def has_warehouse(home: Home) -> bool:
+    """Whether there is a published warehouse to read: the DuckDB file, or a PostgreSQL setting."""
+    return home.warehouse.exists() or is_postgres_home(home.root)
+
+
 @contextmanager
-def read_only(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, or a UserError telling how to create the warehouse."""
+def read_only(home: Home) -> Iterator[Reader]:
+    """A read-only connection to the published warehouse (the DuckDB file, or PostgreSQL when the home's
+    setting names it: `basics.warehouse_reader`), or a UserError telling how to create it."""
+    require_home(home)
+    if not has_warehouse(home):
+        raise UserError(
+            f"{home.root} 中还没有{t.WAREHOUSE} / there is no warehouse in {home.root}.",
+            "请先运行 `zhaoshang ingest` 和 `zhaoshang build`（或 `zhaoshang demo`）/ "
+            "run `zhaoshang ingest` and `zhaoshang build` first (or `zhaoshang demo`).",
+        )
+    with open_reader(home.root, home.warehouse) as con:
+        yield con
+
+
+@contextmanager
+def read_file(home: Home) -> Iterator[Reader]:
+    """The home's own DuckDB file, read-only, whatever the warehouse setting: what the writing commands
+    (ingest, build, check, submit) keep in the home — the raw tables as ingested, the submission record."""
     require_home(home)
     if not home.warehouse.exists():
         raise UserError(
@@ -37,14 +59,11 @@ def read_only(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
             "请先运行 `zhaoshang ingest` 和 `zhaoshang build`（或 `zhaoshang demo`）/ "
             "run `zhaoshang ingest` and `zhaoshang build` first (or `zhaoshang demo`).",
         )
-    con = open_warehouse(home.warehouse, read_only=True)
-    try:
+    with open_reader(home.root, home.warehouse, published=False) as con:
         yield con
-    finally:
-        con.close()
 
 
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+def has_table(con: Reader, schema: str, table: str) -> bool:
     return bool(
         con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
@@ -53,7 +72,7 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     )
 
 
-def require_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
+def require_table(con: Reader, schema: str, table: str) -> None:
     if not has_table(con, schema, table):
         raise UserError(
             f"{t.WAREHOUSE}中还没有 {schema}.{table} / the warehouse has no {schema}.{table} yet.",
@@ -61,7 +80,7 @@ def require_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> No
         )
 
 
-def received_weeks(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+def received_weeks(con: Reader) -> set[tuple[str, str]]:
     """{(unit_code, week_label)} of every accepted report."""
     if not has_table(con, "raw", "report_files"):
         return set()
@@ -97,7 +116,7 @@ class Staleness:
         )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+def _columns(con: Reader, schema: str, table: str) -> set[str]:
     return {
         name
         for (name,) in con.execute(
@@ -107,21 +126,46 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str
     }
 
 
-def _entry_files(con: duckdb.DuckDBPyConnection, after: datetime | None = None) -> int:
+def _entry_files(con: Reader, after: datetime | None = None) -> int:
     """Committee entries file versions in raw.entry_rows (received after `after`, when given)."""
     return con.execute(
         "select count(*) from (select distinct source_path, version from raw.entry_rows "
-        "where ? is null or received_at > ?)",
+        "where cast(? as timestamp) is null or received_at > ?) as files",
         [after, after],
     ).fetchone()[0]
 
 
+DUCKDB = Warehouse("duckdb")
+
+
+@contextmanager
+def _arrivals(home: Home) -> Iterator[Reader | None]:
+    """Where the home learns what arrived since its last build: its own DuckDB file (ingestion writes there;
+    on a PostgreSQL home only when it opens at once, so a reader never waits for an ingestion), else None
+    (a colleague's home with only the setting cannot know)."""
+    if not home.warehouse.exists():
+        yield None
+    elif not is_postgres_home(home.root):
+        with read_file(home) as con:
+            yield con
+    else:
+        try:
+            reader = Reader(
+                "duckdb", duckdb.connect(str(home.warehouse), read_only=True), None, home.warehouse
+            )
+        except duckdb.Error:  # busy (an ingestion writes it) or unreadable: no warning this time
+            yield None
+            return
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+
 def staleness(home: Home) -> Staleness | None:
     """None when the scores include every received report and entries file (or nothing to compare)."""
-    if not home.warehouse.exists():
-        return None
-    with read_only(home) as con:
-        if not has_table(con, "raw", "report_files"):
+    with _arrivals(home) as con:
+        if con is None or not has_table(con, "raw", "report_files"):
             return None
         received = con.execute("select count(*) from raw.report_files").fetchone()[0]
         entries = _entry_files(con) if has_table(con, "raw", "entry_rows") else 0
@@ -131,7 +175,8 @@ def staleness(home: Home) -> Staleness | None:
             "select built_at, reports_received_through, report_files from marts.warehouse_build"
         ).fetchone()
         newer = con.execute(
-            "select count(*) from raw.report_files where ? is null or received_at > ?", [through, through]
+            "select count(*) from raw.report_files where cast(? as timestamp) is null or received_at > ?",
+            [through, through],
         ).fetchone()[0]
         new_entries = entries  # a build before builds recorded entries: none is known to be scored
         if entries and {"entries_received_through", "entry_files"} <= _columns(

@@ -10,7 +10,7 @@ raw.config_*); a bad folder builds nothing. The manifest and dbt's target/ and l
 """
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +111,34 @@ def build_warehouse_assets() -> dg.AssetsDefinition:
                 finish_build(build)
             except WarehouseChanged as changed:
                 raise dg.Failure(description=str(changed), allow_retries=False) from None
+            publish_if_postgres(paths, context.log.info)
         finally:
             os.environ.pop(BUILD_TARGET_ENV, None)
             discard_build(build)
 
     return warehouse_models
+
+
+def publish_if_postgres(home: Home, say: Callable[[str], None]) -> None:
+    """When the home's warehouse setting names PostgreSQL (issue #23), build the same models there from the
+    raw tables just built and switch them in whole (`basics.postgres_warehouse.publish`): every build does,
+    the CLI's, the schedule's and the UI's. A failure fails the run; the DuckDB file keeps the new build and
+    the live marts on PostgreSQL the previous one."""
+    from basics.postgres_warehouse import publish
+    from basics.warehouse_url import configured
+
+    warehouse = configured(home.root)
+    if not warehouse.is_postgres:
+        return
+    done = publish(home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres")
+    if done.returncode != 0:
+        tail = "\n".join(line for line in done.stdout.splitlines()[-12:] if line.strip())
+        raise dg.Failure(
+            description=f"PostgreSQL 仓库构建失败，原有结果保持不变 / the build on PostgreSQL failed, the"
+            f" previous one stays: {warehouse.describe()}\n{tail}",
+            allow_retries=False,
+        )
+    say(f"PostgreSQL 仓库已更新 / the PostgreSQL warehouse was updated: {warehouse.describe()}")
 
 
 def dbt_resource() -> DbtCliResource:

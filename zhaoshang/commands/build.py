@@ -7,7 +7,7 @@ import sys
 
 from basics import terms as t
 from basics.home import Home
-from basics.warehouse_url import Warehouse, configured
+from basics.warehouse_url import configured
 from zhaoshang.commands import config
 from zhaoshang.freshness import record_build
 
@@ -24,38 +24,20 @@ def build(home: Home) -> tuple[bool, str]:
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
     models = len(result.get_asset_materialization_events())
-    if result.success:
+    if result.success:  # a build on PostgreSQL too (the asset published it) when the setting names one
         record_build(home)
-        published, line = publish_to_postgres(home, warehouse)
+        line = f"\nPostgreSQL 仓库已更新 / the PostgreSQL warehouse was updated: {warehouse.describe()}"
         return (
-            published,
+            True,
             f"{t.BUILD}完成：{models} 个模型和登记表，{len(checks)} 项测试（{len(failed)} 项警告）"
             f" / dbt build passed: {models} models and seeds, {len(checks)} tests ({len(failed)} warnings)"
             + units_line(result)
-            + line,
+            + (line if warehouse.is_postgres else ""),
         )
     names = ", ".join(c.check_name for c in failed[:10])
     # which model or test failed, and the input behind it (without the step key and the error's class)
     cause = re.sub(r"^[\w.]+(?:Failure|Error|Exception): ", "", failure_message(result).split(": ", 1)[-1])
     return False, f"{t.BUILD}失败 / dbt build failed: " + (f"{names}\n{cause}" if names else cause)
-
-
-def publish_to_postgres(home: Home, warehouse: Warehouse) -> tuple[bool, str]:
-    """When the home's warehouse setting names PostgreSQL (issue #23), build the same models there from the
-    raw tables just built (readers keep the previous build until it is switched in); (success, line)."""
-    from basics.home import DBT_PROJECT_DIR
-    from basics.postgres_warehouse import publish
-
-    if not warehouse.is_postgres:
-        return True, ""
-    done = publish(home.warehouse, warehouse, DBT_PROJECT_DIR, home.root / "dbt-postgres")
-    if done.returncode != 0:
-        tail = "\n".join(line for line in done.stdout.splitlines()[-12:] if line.strip())
-        return False, (
-            f"\nPostgreSQL 仓库构建失败，原有结果保持不变 / the build on PostgreSQL failed, the previous one"
-            f" stays: {warehouse.describe()}\n{tail}"
-        )
-    return True, f"\nPostgreSQL 仓库已更新 / the PostgreSQL warehouse was updated: {warehouse.describe()}"
 
 
 def print_fix() -> None:

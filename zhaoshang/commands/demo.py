@@ -13,7 +13,7 @@ from basics.weeks import week_end, weeks_ending_in
 from submission import versions
 from zhaoshang.commands import build, gate, ingest, report
 from zhaoshang.text_table import render
-from zhaoshang.warehouse import read_only
+from zhaoshang.warehouse import read_file
 
 SAMPLE_YEAR = 2021
 SAMPLE_SEED = 7
@@ -21,7 +21,7 @@ SAMPLE_SEED = 7
 
 def latest_complete_month(home: Home) -> tuple[int, int]:
     """The latest month (within two years of the newest report) whose every ISO week has arrived."""
-    with read_only(home) as con:
+    with read_file(home) as con:
         weeks = {w for (w,) in con.execute("select distinct week_label from raw.report_files").fetchall()}
     newest = week_end(max(weeks))
     year, month = newest.year, newest.month

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from basics import terms as t
 from basics.home import Home
 from basics.registers import units
-from basics.warehouse_access import check_readable
 from basics.weeks import weeks_ending_in
 from submission import versions
 from zhaoshang.commands import verify
 from zhaoshang.text_table import render
-from zhaoshang.warehouse import has_table, read_only, received_weeks
+from zhaoshang.warehouse import has_table, has_warehouse, read_file, read_only, received_weeks
 
 NOTHING_INGESTED = (
     f"还没有{t.INGEST}任何{t.WEEKLY_REPORT}：把文件放进{t.INBOX}后运行 `zhaoshang ingest` "
@@ -64,7 +63,7 @@ def latest_due_month(con) -> tuple[int, int] | None:  # noqa: ANN001
 
 def print_missing(home: Home, month: tuple[int, int] | None) -> None:
     """The missing-report table of a month (default: the month of the newest week due)."""
-    if not home.warehouse.exists():
+    if not has_warehouse(home):
         print(NOTHING_INGESTED)
         return
     with read_only(home) as con:
@@ -130,8 +129,8 @@ def _newest(received: set[tuple[str, str]]) -> tuple[int, int]:
 def check_warehouse(home: Home) -> None:
     """Read every table once: a damaged block is one sentence naming `rebuild`, not a partial answer."""
     if home.warehouse.exists():
-        with read_only(home) as con:
-            check_readable(con, home.warehouse)
+        with read_file(home) as con:
+            con.check_readable()
 
 
 def run(home: Home, month: tuple[int, int] | None) -> int:
@@ -139,7 +138,7 @@ def run(home: Home, month: tuple[int, int] | None) -> int:
     print(f"{t.HOME} / home: {home.root}\n")
     print_missing(home, month)
     rejected: list[tuple] = []
-    if home.warehouse.exists():
+    if has_warehouse(home):
         with read_only(home) as con:
             if has_table(con, "raw", "rejected_files"):
                 rejected = con.execute(

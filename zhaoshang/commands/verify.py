@@ -1,12 +1,14 @@
-"""`zhaoshang verify`: every frozen submission against the warehouse's record (and its manifest)."""
+"""`zhaoshang verify`: every frozen submission against the warehouse's record (and its manifest).
+
+The record and the frozen folders are the home's own: read from its DuckDB file whatever the warehouse setting
+(the submission writes both there)."""
 
 from __future__ import annotations
 
 from basics import terms as t
 from basics.home import Home
-from basics.warehouse_access import check_readable
 from submission.record import Finding, verify
-from zhaoshang.warehouse import has_table, read_only
+from zhaoshang.warehouse import has_table, read_file
 
 EXIT_TAMPERED = 6
 
@@ -15,8 +17,8 @@ def check(home: Home) -> tuple[int, list[Finding]]:
     """(versions checked, findings); the record is read only when the warehouse has it."""
     if not home.warehouse.exists():
         return verify(home, None)
-    with read_only(home) as con:
-        check_readable(con, home.warehouse)  # a damaged record must not pass everything
+    with read_file(home) as con:  # the record lives with the frozen folders, in the home
+        con.check_readable()  # a damaged record must not pass everything
         return verify(home, con if has_table(con, "submissions", "frozen_files") else None)
 
 
