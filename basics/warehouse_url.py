@@ -8,6 +8,7 @@ empty value) names the default. dbt reads the PostgreSQL connection from the env
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tomllib
@@ -101,8 +102,37 @@ def parse(text: str | None) -> Warehouse:
     )
 
 
+# The modules a PostgreSQL home needs: the `postgres` extra of pyproject.toml.
+POSTGRES_MODULES = ("psycopg", "psycopg2", "dagster_postgres", "dbt.adapters.postgres")
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a dotted name whose parent package is missing
+        return False
+
+
+def require_postgres_extra(warehouse: Warehouse) -> Warehouse:
+    """A PostgreSQL setting on an installation without the `postgres` extra: one sentence, not a traceback
+    from deep inside Dagster or dbt."""
+    missing = [m for m in POSTGRES_MODULES if not _installed(m)] if warehouse.is_postgres else []
+    if missing:
+        names = ", ".join(missing)
+        raise UserError(
+            f"仓库设置为 PostgreSQL（{warehouse.describe()}），但本机未安装 postgres 扩展（缺 {names}）；"
+            "请安装 zhaoshang[postgres] / the warehouse setting names PostgreSQL but the postgres extra is "
+            f"not installed (missing {names}); install zhaoshang[postgres]."
+        )
+    return warehouse
+
+
 def configured(home_root: Path | None = None) -> Warehouse:
     """The warehouse in force: `$ZHAOSHANG_WAREHOUSE_URL`, else the home's settings.toml, else DuckDB."""
+    return require_postgres_extra(_configured(home_root))
+
+
+def _configured(home_root: Path | None) -> Warehouse:
     if os.environ.get(ENV, "").strip():
         return parse(os.environ[ENV])
     if home_root is not None:

@@ -94,3 +94,19 @@ def test_a_broken_settings_file_is_named(tmp_path, monkeypatch):
     (tmp_path / "settings.toml").write_text("warehouse = 5\n", encoding="utf-8")
     with pytest.raises(UserError, match="warehouse 应为文本"):
         configured(tmp_path)
+
+
+def test_a_postgresql_setting_without_the_extra_is_one_sentence(tmp_path, monkeypatch):
+    """An installation without the `postgres` extra (here: one of its modules made unfindable) answers a
+    PostgreSQL setting with one sentence naming what is missing, never the password; DuckDB is unaffected."""
+    import basics.warehouse_url as warehouse_url
+
+    monkeypatch.setattr(warehouse_url, "POSTGRES_MODULES", ("psycopg", "zhaoshang_absent.adapters"))
+    monkeypatch.setenv(ENV, "postgresql://builder:topsecret@db/zs")
+    with pytest.raises(UserError) as caught:
+        configured(tmp_path)
+    text = str(caught.value)
+    assert "未安装 postgres 扩展" in text and "zhaoshang_absent.adapters" in text and "psycopg," not in text
+    assert "topsecret" not in text and "\n" not in text
+    monkeypatch.setenv(ENV, "duckdb")
+    assert configured(tmp_path).kind == "duckdb"

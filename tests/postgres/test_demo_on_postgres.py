@@ -3,7 +3,8 @@ the demo's build step calls, `zhaoshang.commands.build.build`) also builds the w
 server, and its score_totals and score_points equal the DuckDB warehouse's row for row.
 
 The demo itself runs once per session (`sample_year`); its home is copied and built with the setting here
-(tests/postgres/conftest.py), the one PostgreSQL world the session builds."""
+(tests/postgres/conftest.py), the PostgreSQL world the other tests share. The whole demo with the setting
+runs once more here: the officer's first command on a PostgreSQL home, from nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,23 @@ def test_build_of_the_demo_home_with_a_postgresql_warehouse(sample_year_on_postg
     )
     for table in ("score_totals", "score_points"):
         assert differences(home / "warehouse.duckdb", url, table) == []
+
+
+def test_demo_with_a_postgresql_warehouse(postgres_server, sample_year, tmp_path, monkeypatch):
+    """`ZHAOSHANG_WAREHOUSE_URL=postgresql://… zhaoshang demo --home DIR` runs the whole demo (ingest,
+    build, gate, submission, bulletin) against the server, and its score_totals equal its own DuckDB file's
+    and the session's DuckDB demo's (`sample_year`)."""
+    url = postgres_server.create_database("demo_home")
+    monkeypatch.setenv("ZHAOSHANG_WAREHOUSE_URL", url)
+    home = tmp_path / "home"
+    proc = zhaoshang("demo", home=home)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert (
+        "PostgreSQL 仓库已更新 / the PostgreSQL warehouse was updated: postgresql://postgres@" in proc.stdout
+    )
+    for table in ("score_totals", "score_points"):
+        assert differences(home / "warehouse.duckdb", url, table) == []
+        assert differences(sample_year.home.warehouse, url, table) == []
 
 
 def test_a_bad_warehouse_setting_is_one_sentence(tmp_path, monkeypatch):
