@@ -19,7 +19,7 @@ import pytest
 
 from basics import terms
 from tests.cli.test_commands import assert_user_error, zhaoshang
-from tests.conftest import PROJECT_ROOT, SampleYear
+from tests.conftest import PROJECT_ROOT, README_DEMO, SampleYear
 
 COMMANDS = [
     "demo",
@@ -224,12 +224,13 @@ def test_explain_names_an_unknown_unit(home):
 
 @pytest.mark.slow
 def test_demos_next_step_is_a_command_that_exists(home):
+    """The demo's next step names the command as the officer ran it: `zhaoshang` when that is on PATH, else
+    what they typed (the session's demo is the README's first command, `.venv/bin/zhaoshang demo`)."""
     _, out = home
     exe = Path(sys.executable).parent / "zhaoshang"
     on_path = shutil.which("zhaoshang")
-    name = "zhaoshang" if on_path and Path(on_path).resolve() == exe.resolve() else None
-    if name is None:  # the tests run the venv's executable from the project folder
-        name = str(exe.relative_to(PROJECT_ROOT)) if exe.is_relative_to(PROJECT_ROOT) else str(exe)
+    typed = README_DEMO.split()[0]
+    name = "zhaoshang" if on_path and Path(on_path).resolve() == exe.resolve() else typed
     next_line = next(line for line in out.splitlines() if line.startswith("下一步"))
     assert f"`{name} scores --month 2021-12`" in next_line and f"`{name} status`" in next_line
 

@@ -33,12 +33,15 @@ def latest_complete_month(home: Home) -> tuple[int, int]:
 
 
 def command_name() -> str:
-    """How the officer runs this programme: `zhaoshang` when that is on PATH, else the running
-    executable's path (`.venv/bin/zhaoshang` from the project folder)."""
+    """How the officer runs this programme: `zhaoshang` when that is on PATH, else the path they typed
+    (`.venv/bin/zhaoshang` as the README has it), else the running executable's path."""
     exe = Path(sys.executable).parent / "zhaoshang"
     on_path = shutil.which("zhaoshang")
     if on_path and Path(on_path).resolve() == exe.resolve():
         return "zhaoshang"
+    typed = sys.argv[0] if sys.argv else ""
+    if typed and Path(typed).is_file() and Path(typed).resolve() == exe.resolve():
+        return typed
     if not exe.exists():
         return "zhaoshang"
     try:
